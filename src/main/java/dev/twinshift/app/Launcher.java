@@ -1,9 +1,15 @@
 package dev.twinshift.app;
 
+import javafx.application.Application;
+
+/**
+ * Plain main class: starting the JavaFX application from a class that does not extend
+ * Application lets the console run from the class path, without the JavaFX module path.
+ */
 public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) {
-        System.out.println("twinshift");
+        Application.launch(TwinshiftApp.class, args);
     }
 }

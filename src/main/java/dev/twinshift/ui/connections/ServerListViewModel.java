@@ -1,0 +1,148 @@
+package dev.twinshift.ui.connections;
+
+import dev.twinshift.inventory.Inventory;
+import dev.twinshift.inventory.LabDescriptor;
+import dev.twinshift.inventory.ServerEntry;
+import dev.twinshift.ssh.SshConfigImporter;
+import dev.twinshift.ssh.SshTarget;
+import dev.twinshift.ui.tasks.BackgroundTask;
+import dev.twinshift.ui.tasks.TaskExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The server list: saved servers, plus the local lab when one is up. */
+public final class ServerListViewModel {
+    private final Inventory inventory;
+    private final Path labDescriptor;
+    private final Path sshConfig;
+    private final TaskExecutor tasks;
+
+    private final ObservableList<ServerEntry> servers = FXCollections.observableArrayList();
+    private final ObjectProperty<ServerEntry> selected = new SimpleObjectProperty<>();
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
+
+    public ServerListViewModel(Inventory inventory, Path labDescriptor, Path sshConfig, TaskExecutor tasks) {
+        this.inventory = inventory;
+        this.labDescriptor = labDescriptor;
+        this.sshConfig = sshConfig;
+        this.tasks = tasks;
+    }
+
+    public ObservableList<ServerEntry> servers() {
+        return servers;
+    }
+
+    public ObjectProperty<ServerEntry> selectedProperty() {
+        return selected;
+    }
+
+    /** One line for the administrator about the last action (imported, removed, failed ...). */
+    public ReadOnlyStringProperty noticeProperty() {
+        return notice.getReadOnlyProperty();
+    }
+
+    public Path sshConfigPath() {
+        return sshConfig;
+    }
+
+    /** Reads the saved list and looks for a lab, off the FX thread. */
+    public void reload() {
+        tasks.submit(BackgroundTask.of("Load servers", p -> {
+            inventory.load();
+            List<ServerEntry> all = new ArrayList<>();
+            Optional<ServerEntry> lab = LabDescriptor.read(labDescriptor);
+            lab.ifPresent(all::add);
+            for (ServerEntry e : inventory.entries()) {
+                if (lab.isEmpty() || !e.name().equals(lab.get().name())) {
+                    all.add(e);
+                }
+            }
+            return all;
+        }).onSuccess(this::show).onFailure(t -> notice.set(t.getMessage())));
+    }
+
+    public void add(ServerEntry entry) {
+        tasks.submit(BackgroundTask.of("Save server " + entry.name(), p -> {
+            inventory.put(entry);
+            return entry;
+        }).onSuccess(e -> {
+            servers.removeIf(s -> s.name().equals(e.name()));
+            servers.add(e);
+            selected.set(e);
+            notice.set("Added " + e.name() + ".");
+        }).onFailure(t -> notice.set(t.getMessage())));
+    }
+
+    public void remove(ServerEntry entry) {
+        if (entry.source() == ServerEntry.Source.LAB) {
+            notice.set("The lab is listed while it is up; bring it down with lab.sh down to remove it.");
+            return;
+        }
+        tasks.submit(BackgroundTask.of("Remove server " + entry.name(), p -> {
+            inventory.remove(entry.name());
+            return entry;
+        }).onSuccess(e -> {
+            servers.remove(e);
+            notice.set("Removed " + e.name() + ".");
+        }).onFailure(t -> notice.set(t.getMessage())));
+    }
+
+    /** Adds every Host alias of ~/.ssh/config that is not in the list yet. */
+    public void importSshConfig() {
+        tasks.submit(BackgroundTask.of("Import " + sshConfig, p -> {
+            if (!Files.isReadable(sshConfig)) {
+                throw new IllegalStateException("No SSH config at " + sshConfig + ": add servers by hand, or create that file.");
+            }
+            List<SshTarget> targets = SshConfigImporter.parse(sshConfig);
+            List<ServerEntry> entries = new ArrayList<>();
+            collect(targets, entries);
+            int added = inventory.addAll(entries);
+            return new Imported(inventory.entries(), added, targets.size());
+        }).onSuccess(r -> {
+            List<ServerEntry> all = new ArrayList<>();
+            servers.stream().filter(s -> s.source() == ServerEntry.Source.LAB).forEach(all::add);
+            all.addAll(r.entries());
+            show(all);
+            notice.set(r.found() == 0 ? "No Host entries in " + sshConfig + "."
+                    : "Imported " + r.added() + " of " + r.found() + " hosts from " + sshConfig
+                    + (r.added() < r.found() ? " (the others were already listed)." : "."));
+        }).onFailure(t -> notice.set(t.getMessage())));
+    }
+
+    /** Jump hosts become entries too, so each entry's jump names an entry. */
+    private static void collect(List<SshTarget> targets, List<ServerEntry> out) {
+        for (SshTarget t : targets) {
+            for (SshTarget j = t.jump(); j != null; j = j.jump()) {
+                SshTarget jj = j;
+                if (out.stream().noneMatch(e -> e.name().equals(jj.alias()))
+                        && targets.stream().noneMatch(x -> x.alias().equals(jj.alias()))) {
+                    out.add(ServerEntry.fromTarget(jj, ServerEntry.Source.SSH_CONFIG));
+                }
+            }
+            out.add(ServerEntry.fromTarget(t, ServerEntry.Source.SSH_CONFIG));
+        }
+    }
+
+    private void show(List<ServerEntry> all) {
+        ServerEntry keep = selected.get();
+        servers.setAll(all);
+        if (keep != null) {
+            servers.stream().filter(s -> s.name().equals(keep.name())).findFirst().ifPresent(selected::set);
+        }
+    }
+
+    public SshTarget targetOf(ServerEntry e) {
+        return inventory.target(e);
+    }
+
+    private record Imported(List<ServerEntry> entries, int added, int found) { }
+}

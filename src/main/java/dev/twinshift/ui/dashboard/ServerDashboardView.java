@@ -1,0 +1,130 @@
+package dev.twinshift.ui.dashboard;
+
+import dev.twinshift.inventory.HostFacts;
+import dev.twinshift.ui.Styles;
+import dev.twinshift.ui.ViewLoader;
+import dev.twinshift.ui.dashboard.ServerDashboardViewModel.State;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.VBox;
+import java.util.function.Function;
+
+/** Binds the server overview to its view model; holds no logic of its own. */
+public final class ServerDashboardView {
+    @FXML private Label serverTitle;
+    @FXML private Label serverAddress;
+    @FXML private Label statusLabel;
+    @FXML private ProgressIndicator busy;
+    @FXML private Button connectButton;
+    @FXML private Button disconnectButton;
+    @FXML private VBox errorBox;
+    @FXML private Label errorLabel;
+    @FXML private Label hintLabel;
+    @FXML private VBox systemCard;
+    @FXML private Label osLabel;
+    @FXML private Label kernelLabel;
+    @FXML private Label hostnameLabel;
+    @FXML private VBox clustersCard;
+    @FXML private TableView<ClusterRow> clusterTable;
+    @FXML private TableColumn<ClusterRow, String> colCluster;
+    @FXML private TableColumn<ClusterRow, String> colPort;
+    @FXML private TableColumn<ClusterRow, String> colStatus;
+    @FXML private TableColumn<ClusterRow, String> colData;
+    @FXML private TableColumn<ClusterRow, String> colWal;
+    @FXML private TableColumn<ClusterRow, String> colFs;
+    @FXML private TableColumn<ClusterRow, String> colMethod;
+    @FXML private Label clustersNote;
+
+    private final ServerDashboardViewModel model;
+    private final Parent root;
+
+    public ServerDashboardView(ServerDashboardViewModel model) {
+        this.model = model;
+        this.root = ViewLoader.load(this, "ServerDashboardView.fxml");
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        serverTitle.textProperty().bind(Bindings.createStringBinding(
+                () -> model.targetProperty().get() == null ? "" : model.targetProperty().get().alias(), model.targetProperty()));
+        serverAddress.textProperty().bind(Bindings.createStringBinding(() -> {
+            var t = model.targetProperty().get();
+            return t == null ? "" : t.display() + (t.jump() == null ? "" : "  via " + t.jump().display());
+        }, model.targetProperty()));
+        statusLabel.textProperty().bind(model.statusTextProperty());
+        model.stateProperty().addListener((o, a, b) -> styleStatus(b));
+        styleStatus(model.stateProperty().get());
+
+        busy.visibleProperty().bind(model.stateProperty().isEqualTo(State.CONNECTING));
+        busy.managedProperty().bind(busy.visibleProperty());
+        connectButton.visibleProperty().bind(model.stateProperty().isNotEqualTo(State.CONNECTED));
+        connectButton.managedProperty().bind(connectButton.visibleProperty());
+        connectButton.disableProperty().bind(model.stateProperty().isEqualTo(State.CONNECTING));
+        disconnectButton.visibleProperty().bind(model.stateProperty().isEqualTo(State.CONNECTED));
+        disconnectButton.managedProperty().bind(disconnectButton.visibleProperty());
+
+        errorLabel.textProperty().bind(model.errorProperty());
+        hintLabel.textProperty().bind(model.hintProperty());
+        hintLabel.visibleProperty().bind(model.hintProperty().isNotEmpty());
+        errorBox.visibleProperty().bind(model.errorProperty().isNotEmpty());
+        errorBox.managedProperty().bind(errorBox.visibleProperty());
+
+        systemCard.visibleProperty().bind(model.factsProperty().isNotNull());
+        systemCard.managedProperty().bind(systemCard.visibleProperty());
+        osLabel.textProperty().bind(fact(HostFacts::os));
+        kernelLabel.textProperty().bind(fact(f -> f.kernel() + " (" + f.arch() + ")"));
+        hostnameLabel.textProperty().bind(fact(HostFacts::hostname));
+
+        clustersCard.visibleProperty().bind(model.stateProperty().isEqualTo(State.CONNECTED));
+        clustersCard.managedProperty().bind(clustersCard.visibleProperty());
+        clusterTable.setItems(model.clusters());
+        column(colCluster, ClusterRow::id);
+        column(colPort, r -> String.valueOf(r.port()));
+        column(colStatus, ClusterRow::status);
+        column(colData, ClusterRow::dataDirectory);
+        column(colWal, ClusterRow::walLocation);
+        column(colFs, ClusterRow::filesystem);
+        column(colMethod, ClusterRow::storageMethod);
+        clustersNote.textProperty().bind(model.clustersNoteProperty());
+    }
+
+    private javafx.beans.binding.StringBinding fact(Function<HostFacts, String> f) {
+        return Bindings.createStringBinding(() -> model.factsProperty().get() == null ? "" : f.apply(model.factsProperty().get()),
+                model.factsProperty());
+    }
+
+    private static void column(TableColumn<ClusterRow, String> c, Function<ClusterRow, String> f) {
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+    }
+
+    private void styleStatus(State s) {
+        statusLabel.getStyleClass().removeAll(Styles.STATUS_OK, Styles.STATUS_BUSY, Styles.STATUS_ERROR, Styles.STATUS_IDLE);
+        statusLabel.getStyleClass().add(switch (s) {
+            case CONNECTED -> Styles.STATUS_OK;
+            case CONNECTING -> Styles.STATUS_BUSY;
+            case FAILED -> Styles.STATUS_ERROR;
+            case DISCONNECTED -> Styles.STATUS_IDLE;
+        });
+    }
+
+    @FXML
+    private void connect() {
+        model.connect();
+    }
+
+    @FXML
+    private void disconnect() {
+        model.disconnect();
+    }
+}

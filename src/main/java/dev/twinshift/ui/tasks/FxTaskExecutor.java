@@ -1,0 +1,116 @@
+package dev.twinshift.ui.tasks;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+
+/**
+ * Runs each {@link BackgroundTask} as a JavaFX {@link Task} on a daemon pool. Running tasks are
+ * listed in {@link #running()} for the activity panel; log lines go to a batched {@link LogBuffer}.
+ */
+public final class FxTaskExecutor implements TaskExecutor {
+    private final AtomicInteger seq = new AtomicInteger();
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "twinshift-task-" + seq.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final ObservableList<Task<?>> running = FXCollections.observableArrayList();
+    private final LogBuffer log;
+
+    public FxTaskExecutor(LogBuffer log) {
+        this.log = log;
+    }
+
+    /** Tasks under way, for a progress view; changed on the FX thread only. */
+    public ObservableList<Task<?>> running() {
+        return running;
+    }
+
+    @Override
+    public <V> TaskHandle submit(BackgroundTask<V> bt) {
+        Task<V> task = new Task<>() {
+            @Override
+            protected V call() throws Exception {
+                updateTitle(bt.title());
+                updateProgress(-1, 1);
+                Task<V> self = this;
+                return bt.work().call(new BackgroundTask.Progress() {
+                    @Override
+                    public void message(String text) {
+                        updateMessage(text);
+                    }
+
+                    @Override
+                    public void progress(double done) {
+                        if (done < 0) {
+                            updateProgress(-1, 1);
+                        } else {
+                            updateProgress(done, 1.0);
+                        }
+                    }
+
+                    @Override
+                    public void log(String line) {
+                        log.append(bt.title(), line);
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return self.isCancelled();
+                    }
+                });
+            }
+        };
+        task.setOnSucceeded(e -> {
+            running.remove(task);
+            bt.successHandler().accept(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            running.remove(task);
+            Throwable ex = task.getException();
+            log.append(bt.title(), "failed: " + (ex == null ? "unknown error" : ex.getMessage()));
+            bt.failureHandler().accept(ex);
+        });
+        task.setOnCancelled(e -> {
+            running.remove(task);
+            log.append(bt.title(), "cancelled");
+            bt.cancelledHandler().run();
+        });
+        runOnFx(() -> running.add(task));
+        pool.submit(task);
+        return new TaskHandle() {
+            @Override
+            public void cancel() {
+                task.cancel(true);
+            }
+
+            @Override
+            public boolean isDone() {
+                return task.isDone();
+            }
+        };
+    }
+
+    private static void runOnFx(Runnable r) {
+        if (Platform.isFxApplicationThread()) {
+            r.run();
+        } else {
+            Platform.runLater(r);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        pool.shutdownNow();
+    }
+
+    static <T> void deliver(Consumer<T> c, T v) {
+        runOnFx(() -> c.accept(v));
+    }
+}
