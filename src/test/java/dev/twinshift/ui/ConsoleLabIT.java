@@ -1,0 +1,99 @@
+package dev.twinshift.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.twinshift.app.TwinshiftApp;
+import dev.twinshift.lab.Lab;
+import dev.twinshift.ssh.AuditLog;
+import dev.twinshift.ssh.SshConnector;
+import dev.twinshift.ui.connections.FxPrompts;
+import dev.twinshift.ui.dashboard.ClusterRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * A newcomer's first minute against the real lab: the lab is offered, Connect asks about its host
+ * key, and the overview shows the real system and its PostgreSQL 13 cluster on btrfs.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleLabIT {
+    private Lab lab;
+    private Path dir;
+    private TwinshiftApp app;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        lab = Lab.require();
+        dir = Files.createTempDirectory("twinshift-ui-lab");
+        TwinshiftApp.useSettings(new TwinshiftApp.Settings(dir.resolve("servers.json"), Lab.descriptorPath(),
+                dir.resolve("ssh_config"), new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))));
+        app = new TwinshiftApp();
+        app.start(stage);
+        stage.requestFocus();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            WaitForAsyncUtils.asyncFx(() -> app.stop()).get(5, TimeUnit.SECONDS);
+        }
+        TwinshiftApp.useSettings(null);
+    }
+
+    @Test
+    void connectsToTheLabAfterTheHostKeyIsAccepted(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#server-title").tryQuery().isPresent()
+                && robot.lookup("#server-title").queryAs(Label.class).isVisible()
+                && !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
+        assertEquals("Twinshift lab", robot.lookup("#server-title").queryAs(Label.class).getText(), "the lab is chosen for a newcomer");
+
+        robot.clickOn("#connect-button");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#host-key-fingerprint").tryQuery().isPresent());
+        Label fp = robot.lookup("#host-key-fingerprint").queryAs(Label.class);
+        assertEquals(lab.hostKeyFingerprint(), fp.getText(), "the dialog shows the lab's real fingerprint");
+        robot.clickOn(FxPrompts.TRUST_BUTTON);
+
+        Label status = robot.lookup("#connection-status").queryAs(Label.class);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> status.getText().startsWith("Connected"));
+        assertTrue(robot.lookup("#os-label").queryAs(Label.class).getText().contains("Debian"));
+
+        @SuppressWarnings("unchecked")
+        TableView<ClusterRow> table = robot.lookup("#cluster-table").queryAs(TableView.class);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !table.getItems().isEmpty());
+        ClusterRow main = table.getItems().stream().filter(r -> r.id().equals("13/main")).findFirst().orElseThrow();
+        assertEquals(5433, main.port());
+        assertEquals("online", main.status());
+        assertTrue(main.filesystem().contains("btrfs"), main.filesystem());
+        assertTrue(main.storageMethod().toLowerCase().contains("btrfs"), main.storageMethod());
+
+        String known = Files.readString(dir.resolve("known_hosts"));
+        assertTrue(known.contains("[127.0.0.1]:2222"), "accepted key saved: " + known);
+    }
+
+    @Test
+    void aChangedHostKeyIsRefusedWithAnExplanation(FxRobot robot) throws Exception {
+        // A key of another type for the same address: what a replaced server would present.
+        Files.writeString(dir.resolve("known_hosts"),
+                "[127.0.0.1]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEc9vqj9YV3kZxV3l8m7lXl3GmPGa1m3A8fXnLwq8s3T\n");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
+        robot.clickOn("#connect-button");
+        Label error = robot.lookup("#error-text").queryAs(Label.class);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !error.getText().isEmpty());
+        assertTrue(robot.lookup("#host-key-fingerprint").tryQuery().isEmpty(), "no prompt for a changed key");
+        String hint = robot.lookup("#error-hint").queryAs(Label.class).getText();
+        assertTrue(hint.contains("known_hosts"), hint);
+        assertTrue(robot.lookup("#connection-status").queryAs(Label.class).getText().startsWith("Not connected"));
+    }
+}
