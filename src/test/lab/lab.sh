@@ -14,9 +14,9 @@ set -euo pipefail
 
 LAB_PGBENCH_SCALE=${LAB_PGBENCH_SCALE:-5}
 LAB_BTRFS_SIZE=${LAB_BTRFS_SIZE:-8G}
-LAB_XFS=${LAB_XFS:-0}
+LAB_XFS=${LAB_XFS:-1}
 LAB_XFS_SIZE=${LAB_XFS_SIZE:-4G}
-LAB_ZFS=${LAB_ZFS:-0}
+LAB_ZFS=${LAB_ZFS:-1}
 LAB_ZFS_SIZE=${LAB_ZFS_SIZE:-2G}
 LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
 LAB_PG13_PORT=${LAB_PG13_PORT:-5433}
@@ -208,7 +208,7 @@ zfs_fuse_running() {
 do_zfs() {
     [[ -e /dev/fuse ]] || die "zfs-fuse needs /dev/fuse (set LAB_ZFS=0 to go without ZFS)"
     if ! zfs_fuse_running; then
-        /usr/sbin/zfs-fuse --pidfile "$ZFS_FUSE_PID"
+        /usr/sbin/zfs-fuse --no-kstat-mount --pidfile "$ZFS_FUSE_PID"
         local i
         for i in $(seq 50); do
             zpool list >/dev/null 2>&1 && break
