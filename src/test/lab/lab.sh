@@ -208,7 +208,7 @@ zfs_fuse_running() {
 do_zfs() {
     [[ -e /dev/fuse ]] || die "zfs-fuse needs /dev/fuse (set LAB_ZFS=0 to go without ZFS)"
     if ! zfs_fuse_running; then
-        /usr/sbin/zfs-fuse --no-kstat-mount --pidfile "$ZFS_FUSE_PID"
+        /usr/sbin/zfs-fuse --no-kstat-mount --pidfile "$ZFS_FUSE_PID" </dev/null >>"$STATE/zfs-fuse.log" 2>&1
         local i
         for i in $(seq 50); do
             zpool list >/dev/null 2>&1 && break
@@ -220,7 +220,7 @@ do_zfs() {
             zpool import -d "$STATE" "$ZFS_POOL"
         else
             truncate -s "$LAB_ZFS_SIZE" "$ZFS_IMG"
-            zpool create -m "$ZFS_MNT" "$ZFS_POOL" "$ZFS_IMG"
+            zpool create -m "$ZFS_MNT" "$ZFS_POOL" "$ZFS_IMG" >/dev/null
         fi
     fi
     if ! zfs list -H -o name "$ZFS_DATASET" >/dev/null 2>&1; then
