@@ -17,6 +17,7 @@ public final class ServerListView {
     @FXML private ListView<ServerEntry> serverList;
     @FXML private VBox emptyState;
     @FXML private Label noticeLabel;
+    @FXML private javafx.scene.control.Button removeButton;
 
     private final ServerListViewModel model;
     private final Parent root;
@@ -45,6 +46,7 @@ public final class ServerListView {
                 serverList.getSelectionModel().select(b);
             }
         });
+        removeButton.disableProperty().bind(serverList.getSelectionModel().selectedItemProperty().isNull());
         noticeLabel.textProperty().bind(model.noticeProperty());
         noticeLabel.visibleProperty().bind(model.noticeProperty().isNotEmpty());
         noticeLabel.managedProperty().bind(noticeLabel.visibleProperty());

@@ -17,6 +17,7 @@ public final class ActivityView {
         ListView<String> lines = new ListView<>(log.lines());
         lines.setId("log-list");
         lines.getStyleClass().add("log-list");
+        lines.setPlaceholder(new javafx.scene.control.Label("What Twinshift does on your servers is logged here, as it happens."));
         // Follow the tail while new lines arrive, as a terminal does.
         log.lines().addListener((ListChangeListener<String>) c -> lines.scrollTo(log.lines().size() - 1));
         TaskProgressView<javafx.concurrent.Task<?>> progress = new TaskProgressView<>();
