@@ -189,14 +189,22 @@ public final class SshConnector {
             jump = open(target.jump(), prompt, passwords, opened, depth + 1);
         }
         KeyPlan keys = keyPlan(target);
-        AuthFailure keyFailure = null;
-        if (keys.hasKeys()) {
-            try {
-                Session s = attempt(target, jump, prompt, keys.repository(), null);
-                opened.add(s);
-                return s;
-            } catch (AuthFailure f) {
-                keyFailure = f;
+        AuthFailure keyFailure;
+        // Even without a single key this first attempt is made: it is what tells an unknown host,
+        // a refused port or a host-key problem apart from a missing key, and which methods the
+        // server accepts.
+        try {
+            Session s = attempt(target, jump, prompt, keys.repository(), null);
+            opened.add(s);
+            return s;
+        } catch (AuthFailure f) {
+            keyFailure = f;
+        }
+        if (passwords != PasswordPrompt.NONE) {
+            String accepted = methodsFrom(keyFailure.getMessage());
+            if (accepted != null && !accepted.contains("password") && !accepted.contains("keyboard-interactive")) {
+                // No point asking for a password the server would not even look at.
+                throw authFailed(target, keys, keyFailure, "not accepted by the server");
             }
         }
         char[] password = passwords == PasswordPrompt.NONE ? null : passwords.password(target.display());
@@ -369,7 +377,7 @@ public final class SshConnector {
     }
 
     /** The keys to offer and what became of each source, for the failure message. */
-    private record KeyPlan(IdentityRepository repository, boolean hasKeys, String agentNote, List<String> fileNotes) {}
+    private record KeyPlan(IdentityRepository repository, String agentNote, List<String> fileNotes) {}
 
     private KeyPlan keyPlan(SshTarget target) {
         List<Identity> identities = new ArrayList<>();
@@ -420,7 +428,7 @@ public final class SshConnector {
                 notes.add(f + " (unreadable: " + e.getMessage() + ")");
             }
         }
-        return new KeyPlan(new Identities(identities), !identities.isEmpty(), agentNote, notes);
+        return new KeyPlan(new Identities(identities), agentNote, notes);
     }
 
     /** The agent's keys followed by the files' keys, offered in that order, never modified. */
