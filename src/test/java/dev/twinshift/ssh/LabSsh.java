@@ -97,8 +97,4 @@ final class LabSsh {
             assertEquals(lab.hostKeyFingerprint(), c.fingerprint());
         }
     }
-
-    static List<String> copy(List<String> l) {
-        return new ArrayList<>(l);
-    }
 }
