@@ -56,12 +56,25 @@ public class SshException extends Exception {
         if (err.length() > 2000) {
             err = err.substring(err.length() - 2000);
         }
-        if (err.contains("sudo: a password is required") || err.contains("sudo: a terminal is required")) {
+        if (needsSudoPassword(r)) {
             return new SshException(Kind.SUDO_PASSWORD_REQUIRED,
                     "sudo needs a password for: " + r.command().toShell(), null, r);
         }
         return new SshException(Kind.COMMAND_FAILED,
                 "`" + r.command().toShell() + "` exited " + r.exitCode() + (err.isEmpty() ? "" : ": " + err), null, r);
+    }
+
+    /**
+     * True when sudo refused to run the command because it wanted a password: {@code sudo -n}
+     * exits 1 with that message instead of prompting. Only for commands that went through sudo, so
+     * a program that merely prints the phrase is not mistaken for it.
+     */
+    public static boolean needsSudoPassword(CommandResult r) {
+        if (r.command().runAs() == null || r.exitCode() != 1 || r.stderr() == null) {
+            return false;
+        }
+        String err = r.stderr();
+        return err.contains("sudo: a password is required") || err.contains("sudo: a terminal is required");
     }
 
     public Kind kind() {

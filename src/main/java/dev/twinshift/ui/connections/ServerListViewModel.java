@@ -102,7 +102,7 @@ public final class ServerListViewModel {
             if (!Files.isReadable(sshConfig)) {
                 throw new IllegalStateException("No SSH config at " + sshConfig + ": add servers by hand, or create that file.");
             }
-            List<SshTarget> targets = SshConfigImporter.parse(sshConfig);
+            List<SshTarget> targets = SshConfigImporter.standard().importFile(sshConfig);
             List<ServerEntry> entries = new ArrayList<>();
             collect(targets, entries);
             int added = inventory.addAll(entries);
