@@ -93,7 +93,8 @@ public final class CloneServer {
         m.put("port", Integer.toString(s.port()));
         m.put("listen_addresses", "localhost");
         m.put("unix_socket_directories", s.socketDirectory());
-        m.put("external_pid_file", "");
+        // Debian points this at /var/run/postgresql/VER-NAME.pid, which the source's init scripts rely on.
+        m.put("external_pid_file", s.runDirectory() + "/postgres.pid");
         m.put("cluster_name", "twinshift-clone-" + s.name());
         m.put("archive_mode", "off");
         m.put("archive_command", "");

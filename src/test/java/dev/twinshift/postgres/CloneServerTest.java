@@ -23,7 +23,7 @@ class CloneServerTest {
         assertEquals("0", s.get("max_wal_senders"));
         assertEquals("0", s.get("max_logical_replication_workers"));
         assertEquals("", s.get("synchronous_standby_names"));
-        assertEquals("", s.get("external_pid_file"));
+        assertEquals("/srv/b/.twinshift/clones/try1.run/postgres.pid", s.get("external_pid_file"));
         assertEquals("localhost", s.get("listen_addresses"));
         assertEquals("54330", s.get("port"));
         assertEquals("/srv/b/.twinshift/clones/try1.run/pg_stat_tmp", s.get("stats_temp_directory"));

@@ -81,7 +81,7 @@ class SnapshotCloneIT {
             assertEquals(spec.dataDirectory(), cp.value("postgres", "SHOW data_directory"));
             assertEquals(spec.runDirectory() + "/conf/postgresql.conf", cp.value("postgres", "SHOW config_file"));
             assertEquals("twinshift-clone-" + c1, cp.value("postgres", "SHOW cluster_name"));
-            assertEquals("", cp.value("postgres", "SHOW external_pid_file"));
+            assertEquals(spec.runDirectory() + "/postgres.pid", cp.value("postgres", "SHOW external_pid_file"));
             assertTrue(clones.isRunning(cat, a));
             // Writes in the clone stay in the clone.
             cp.exec("bench", "CREATE TABLE clone_only(x int); INSERT INTO clone_only VALUES (1)", java.time.Duration.ofMinutes(1));
