@@ -151,8 +151,12 @@ public final class Catalog {
         shell.run(RemoteCommand.of("rm", "-f", "--", path).asRoot()).requireSuccess();
     }
 
-    public String sidecarOf(String location) {
-        return location + ".json";
+    public String snapshotSidecar(String volume, String name) {
+        return snapshotPath(volume, name) + ".json";
+    }
+
+    public String cloneSidecar(String name) {
+        return clonePath(name) + ".json";
     }
 
     /** Every snapshot sidecar in the catalog, oldest first. Unreadable sidecars are reported, not fatal. */
@@ -192,7 +196,7 @@ public final class Catalog {
     }
 
     public Optional<CloneRecord> clone(String name) throws SshException, InterruptedException {
-        return readJson(sidecarOf(clonePath(name)), CloneRecord.class);
+        return readJson(cloneSidecar(name), CloneRecord.class);
     }
 
     /** The snapshot with this id ("VOLUME/NAME") or, when unique, this name. */

@@ -37,8 +37,9 @@ public final class CloneService {
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "create clone " + name)) {
             SnapshotRecord snap = catalog.snapshot(snapshotIdOrName).orElseThrow(() -> new IllegalArgumentException(
                     "no snapshot " + snapshotIdOrName + " in " + catalog.root()));
-            String location = catalog.clonePath(name);
-            if (catalog.exists(location) || catalog.exists(catalog.sidecarOf(location))) {
+            StorageDriver d = StorageDrivers.forMethod(snap.method(), shell);
+            String location = d.cloneLocation(catalog, snap.location(), name);
+            if (d.exists(location) || catalog.exists(catalog.cloneSidecar(name))) {
                 throw new RefusedException("a clone named " + name + " already exists in " + catalog.clonesDir());
             }
             String owner;
@@ -56,13 +57,12 @@ public final class CloneService {
             if (configDir != null && !catalog.exists(configDir + "/postgresql.conf")) {
                 configDir = null;
             }
-            StorageDriver d = StorageDrivers.forMethod(snap.method(), shell);
             progress.step("clone " + snap.location() + " -> " + location + " (" + d.method().label() + ")");
             d.cloneOf(snap.location(), location);
             CloneRecord rec = new CloneRecord(name, Instant.now(), actor, snap.id(), snap.cluster(), snap.pgVersion(),
                     owner, d.method(), location, d.mountPathOf(location), configDir, null, null);
             try {
-                catalog.writeJson(catalog.sidecarOf(location), rec);
+                catalog.writeJson(catalog.cloneSidecar(name), rec);
             } catch (SshException | RuntimeException e) {
                 try {
                     d.delete(location);
@@ -113,7 +113,7 @@ public final class CloneService {
             progress.step("configure clone " + name + ": port " + port + ", socket " + spec.socketDirectory()
                     + ", archiving and replication off");
             server.prepare(spec);
-            catalog.writeJson(catalog.sidecarOf(c.location()), withPort);
+            catalog.writeJson(catalog.cloneSidecar(name), withPort);
             progress.step("start clone " + name + " with " + spec.binDir() + "/pg_ctl");
             server.start(spec, START_TIMEOUT);
             try {
@@ -178,7 +178,7 @@ public final class CloneService {
             if (c.socketDirectory() != null && c.socketDirectory().startsWith("/tmp/twinshift-clone-")) {
                 shell.run(RemoteCommand.of("rm", "-rf", "--", c.socketDirectory()).asRoot());
             }
-            catalog.remove(catalog.sidecarOf(c.location()));
+            catalog.remove(catalog.cloneSidecar(name));
         }
     }
 }

@@ -17,12 +17,20 @@ public record ClusterVolume(PgCluster cluster, StorageAssessment storage, String
 
     public static ClusterVolume resolve(RemoteShell shell, PgCluster c) throws SshException, InterruptedException {
         StorageAssessment a = new StorageProbe(shell).assess(c.dataDirectory());
+        StorageDriver d = StorageDrivers.forMethod(a.method(), shell);
         if (a.method() == StorageMethod.ZFS_DATASET) {
-            throw new UnsupportedOperationException("ZFS volumes are not handled yet: " + c.dataDirectory());
+            // The catalog sits at the pool's own mount point, so every dataset of the pool shares it.
+            String pool = ZfsDriver.pool(a.volume());
+            String poolMount = d.mountPathOf(pool);
+            if (!poolMount.startsWith("/")) {
+                throw new IllegalStateException("ZFS pool " + pool + " is not mounted (mountpoint " + poolMount
+                        + "): Twinshift keeps its catalog there");
+            }
+            Catalog cat = new Catalog(shell, poolMount);
+            return new ClusterVolume(c, a, a.volume(), d.volumeKey(cat, a.volume()), cat, d);
         }
         Catalog cat = new Catalog(shell, a.mountTarget());
-        return new ClusterVolume(c, a, c.dataDirectory(), Catalog.volumeKey(a.mountTarget(), c.dataDirectory()), cat,
-                StorageDrivers.forMethod(a.method(), shell));
+        return new ClusterVolume(c, a, c.dataDirectory(), d.volumeKey(cat, c.dataDirectory()), cat, d);
     }
 
     /**
@@ -32,7 +40,8 @@ public record ClusterVolume(PgCluster cluster, StorageAssessment storage, String
     public List<String> snapshotProblems() {
         List<String> p = new ArrayList<>();
         String v = volumePath;
-        if (PgCluster.stripSlash(v).equals(PgCluster.stripSlash(storage.mountTarget()))) {
+        if (storage.method() != StorageMethod.ZFS_DATASET
+                && PgCluster.stripSlash(v).equals(PgCluster.stripSlash(storage.mountTarget()))) {
             p.add("PGDATA " + v + " is itself a mount point, so the catalog cannot sit beside it on the same filesystem;"
                     + " mount the filesystem's top level elsewhere and point the cluster at the subvolume there");
         }

@@ -44,6 +44,10 @@ public final class RollbackService {
                     + " is restarted exactly as configured; " + c.id() + " is a bare postmaster");
         }
         ClusterVolume v = ClusterVolume.resolve(shell, c);
+        if (v.storage().method() == StorageMethod.ZFS_DATASET) {
+            throw new RefusedException("rollback of a ZFS dataset is not implemented yet (" + v.volumePath()
+                    + "); snapshots and clones of it work");
+        }
         try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "rollback of " + c.id())) {
             return rollbackHeld(v, snapshotIdOrName);
         }

@@ -72,7 +72,7 @@ public final class SnapshotService {
             PgCluster asCluster = new PgCluster(clone.pgVersion(), clone.name(), clone.port() == null ? 0 : clone.port(),
                     running, running ? "online" : "down", clone.owner(), clone.dataDirectory(), null,
                     clone.socketDirectory(), null, null, List.of(), -1, PgCluster.Manager.POSTMASTER);
-            return take(catalog, driver, clone.location(), Catalog.volumeKey(catalog.filesystemRoot(), clone.location()), clone.cluster(), clone.pgVersion(), psql,
+            return take(catalog, driver, clone.location(), driver.volumeKey(catalog, clone.location()), clone.cluster(), clone.pgVersion(), psql,
                     () -> new ClusterControl(shell).walPosition(asCluster, false), Reason.MANUAL, label,
                     "clone:" + clone.name());
         }
@@ -87,7 +87,7 @@ public final class SnapshotService {
                                 String parent) throws SshException, InterruptedException {
         Instant at = Instant.now();
         String name = Catalog.snapshotName(at, label);
-        String location = cat.snapshotPath(volumeKey, name);
+        String location = driver.snapshotLocation(cat, volumeKey, source, name);
         shell.run(dev.twinshift.ssh.RemoteCommand.of("mkdir", "-p", "--", cat.snapshotDir(volumeKey)).asRoot())
                 .requireSuccess();
         if (driver.exists(location)) {
@@ -107,7 +107,7 @@ public final class SnapshotService {
                 clusterId, version, wal.lsn(), wal.timeline(), source, parent, false, driver.method(), location,
                 runningPsql != null);
         try {
-            cat.writeJson(cat.sidecarOf(location), rec);
+            cat.writeJson(cat.snapshotSidecar(volumeKey, name), rec);
         } catch (SshException | RuntimeException e) {
             // A snapshot without its sidecar is invisible to every console: do not leave one behind.
             try {
@@ -164,7 +164,7 @@ public final class SnapshotService {
             if (d.exists(s.location())) {
                 d.delete(s.location());
             }
-            catalog.remove(catalog.sidecarOf(s.location()));
+            catalog.remove(catalog.snapshotSidecar(s.volume(), s.name()));
             shell.run(dev.twinshift.ssh.RemoteCommand.of("rmdir", "--ignore-fail-on-non-empty", "--",
                     catalog.snapshotDir(s.volume())).asRoot());
         }

@@ -37,6 +37,21 @@ public interface StorageDriver {
         return location;
     }
 
+    /** Where a snapshot called {@code name} of the volume at {@code volume} goes. */
+    default String snapshotLocation(Catalog catalog, String volumeKey, String volume, String name) {
+        return catalog.snapshotPath(volumeKey, name);
+    }
+
+    /** Where a clone called {@code name} of {@code snapshot} goes. */
+    default String cloneLocation(Catalog catalog, String snapshot, String name) {
+        return catalog.clonePath(name);
+    }
+
+    /** The catalog's key for the volume at {@code location}. */
+    default String volumeKey(Catalog catalog, String location) {
+        return Catalog.volumeKey(catalog.filesystemRoot(), location);
+    }
+
     /** Guards deletes: only what the catalog made may be removed. */
     static void requireInCatalog(String location) {
         if (!location.contains("/.twinshift/") || location.contains("/../") || location.endsWith("/..")) {

@@ -11,7 +11,7 @@ public final class StorageDrivers {
             case BTRFS_SUBVOLUME -> new BtrfsDriver(shell);
             case REFLINK -> new ReflinkDriver(shell);
             case PLAIN_COPY -> new PlainCopyDriver(shell);
-            case ZFS_DATASET -> throw new UnsupportedOperationException("ZFS is not supported yet");
+            case ZFS_DATASET -> new ZfsDriver(shell);
         };
     }
 }

@@ -122,7 +122,7 @@ class SnapshotCloneIT {
         assertFalse(cat.exists(cat.clonePath(c1)));
         assertFalse(cat.exists(cat.cloneRunDir(c1)));
         assertFalse(cat.exists(snap.location()));
-        assertFalse(cat.exists(cat.sidecarOf(snap.location())));
+        assertFalse(cat.exists(cat.snapshotSidecar(snap.volume(), snap.name())));
         assertTrue(new ClusterDiscovery(shell).find("13/main").running());
     }
 }
