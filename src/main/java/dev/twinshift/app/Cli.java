@@ -14,6 +14,7 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CatalogLock;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
+import dev.twinshift.storage.CloneTree;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.Json;
 import dev.twinshift.storage.LockOwner;
@@ -289,7 +290,8 @@ public final class Cli {
     // ---- snapshots --------------------------------------------------------------------------------
 
     @Command(name = "snapshot", description = "Take, list and delete snapshots.",
-            subcommands = {Snapshot.Create.class, Snapshot.ListCmd.class, Snapshot.Delete.class})
+            subcommands = {Snapshot.Create.class, Snapshot.ListCmd.class, Snapshot.Delete.class, Snapshot.Pin.class,
+                    Snapshot.Tree.class})
     static final class Snapshot {
         @ParentCommand
         Cli cli;
@@ -350,6 +352,54 @@ public final class Cli {
                             s.pinned() ? "yes" : "", children.isEmpty() ? "" : children));
                 }
                 table(cli.out(), List.of("SNAPSHOT", "TAKEN", "WHY", "BY", "WAL", "PINNED", "CLONES"), rows);
+                return 0;
+            }
+        }
+
+        @Command(name = "pin", description = "Keep a snapshot regardless of age (--off to release it).")
+        static final class Pin implements Callable<Integer> {
+            @ParentCommand
+            Snapshot parent;
+            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
+            String cluster;
+            @Option(names = "--off", description = "unpin")
+            boolean off;
+            @Parameters(paramLabel = "SNAPSHOT")
+            String snapshot;
+
+            @Override
+            public Integer call() throws Exception {
+                Cli cli = parent.cli;
+                SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
+                        .pin(cli.catalogOf(cluster), snapshot, !off);
+                if (cli.json) {
+                    cli.printJson(s);
+                } else {
+                    cli.out().println(s.id() + (s.pinned() ? " pinned" : " unpinned"));
+                    cli.out().flush();
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "tree", description = "Snapshots and clones of the filesystem holding a cluster, as a tree.")
+        static final class Tree implements Callable<Integer> {
+            @ParentCommand
+            Snapshot parent;
+            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
+            String cluster;
+
+            @Override
+            public Integer call() throws Exception {
+                Cli cli = parent.cli;
+                Catalog cat = cli.catalogOf(cluster);
+                List<CloneTree.Node> tree = CloneTree.build(cat.snapshots(), cat.clones());
+                if (cli.json) {
+                    cli.printJson(tree);
+                } else {
+                    cli.out().print(CloneTree.render(tree));
+                    cli.out().flush();
+                }
                 return 0;
             }
         }

@@ -13,6 +13,12 @@ import java.util.List;
 public final class ClusterControl {
     private static final Duration START_STOP = Duration.ofMinutes(10);
 
+    /*
+     * pg_ctl gives up after 60 s by default; crash recovery of a cluster restored from an online
+     * snapshot, or the shutdown checkpoint of a busy one, can take longer without anything being wrong.
+     */
+    private static final String WAIT = "PGCTLTIMEOUT=600";
+
     private final RemoteShell shell;
 
     public ClusterControl(RemoteShell shell) {
@@ -21,7 +27,7 @@ public final class ClusterControl {
 
     public void stop(PgCluster c) throws SshException, InterruptedException {
         RemoteCommand cmd = c.manager() == PgCluster.Manager.POSTGRESQL_COMMON
-                ? RemoteCommand.of("pg_ctlcluster", c.version(), c.name(), "stop", "-m", "fast").asRoot()
+                ? RemoteCommand.of("env", WAIT, "pg_ctlcluster", c.version(), c.name(), "stop", "-m", "fast").asRoot()
                 : RemoteCommand.of(c.binDir() + "/pg_ctl", "stop", "-D", c.dataDirectory(), "-m", "fast", "-w",
                         "-t", "600").asUser(c.owner());
         run(cmd);
@@ -29,7 +35,7 @@ public final class ClusterControl {
 
     public void start(PgCluster c) throws SshException, InterruptedException {
         RemoteCommand cmd = c.manager() == PgCluster.Manager.POSTGRESQL_COMMON
-                ? RemoteCommand.of("pg_ctlcluster", c.version(), c.name(), "start").asRoot()
+                ? RemoteCommand.of("env", WAIT, "pg_ctlcluster", c.version(), c.name(), "start").asRoot()
                 : RemoteCommand.of(c.binDir() + "/pg_ctl", "start", "-D", c.dataDirectory(), "-w", "-t", "600",
                         "-l", c.dataDirectory() + "/postmaster.log").asUser(c.owner());
         run(cmd);

@@ -144,6 +144,20 @@ public final class SnapshotService {
         return out;
     }
 
+    /** Marks a snapshot as kept (or no longer) regardless of age; a pinned snapshot cannot be deleted. */
+    public SnapshotRecord pin(Catalog catalog, String idOrName, boolean pinned)
+            throws LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, (pinned ? "pin " : "unpin ") + idOrName)) {
+            SnapshotRecord s = catalog.snapshot(idOrName)
+                    .orElseThrow(() -> new IllegalArgumentException("no snapshot " + idOrName + " in " + catalog.root()));
+            SnapshotRecord updated = new SnapshotRecord(s.id(), s.name(), s.volume(), s.createdAt(), s.createdBy(),
+                    s.reason(), s.label(), s.cluster(), s.pgVersion(), s.walLsn(), s.timeline(), s.sourcePath(), s.parent(),
+                    pinned, s.method(), s.location(), s.online());
+            catalog.writeJson(catalog.snapshotSidecar(s.volume(), s.name()), updated);
+            return updated;
+        }
+    }
+
     /** Deletes a snapshot unless it is pinned or a clone was made from it. */
     public void delete(Catalog catalog, String idOrName)
             throws RefusedException, LockedException, SshException, InterruptedException {

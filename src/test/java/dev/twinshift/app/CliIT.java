@@ -87,6 +87,12 @@ class CliIT {
                 Run del = cli("snapshot", "delete", "--cluster", "13/main", id);
                 assertEquals(Cli.EXIT_REFUSED, del.code(), "a snapshot with a clone is kept");
                 assertTrue(del.err().contains("has clones (" + tag + ")"), del.err());
+                Run tree = cli("snapshot", "tree", "--cluster", "13/main");
+                assertTrue(tree.out().contains(snap.path("name").asText() + " (MANUAL)\n    clone " + tag), tree.out());
+                Run pin = cli("snapshot", "pin", "--cluster", "13/main", id);
+                assertEquals(0, pin.code(), pin.err());
+                assertTrue(cli("snapshot", "tree", "--cluster", "13/main").out().contains("(MANUAL, pinned)"));
+                assertEquals(0, cli("snapshot", "pin", "--off", "--cluster", "13/main", id).code());
                 Run lock = cli("lock", "show", "--cluster", "13/main");
                 assertEquals("not locked", lock.out().strip());
             } finally {
