@@ -28,21 +28,36 @@ public final class ScratchCluster implements AutoCloseable {
     private final String version;
     private final String name;
     private final String path;
+    private final String base;
 
-    private ScratchCluster(RemoteShell shell, String version, String name, String path) {
+    private ScratchCluster(RemoteShell shell, String version, String name, String base) {
         this.shell = shell;
         this.version = version;
         this.name = name;
-        this.path = path;
+        this.base = base;
+        this.path = base + "/" + name;
     }
 
-    /** Creates and starts {@code VERSION/PREFIX<random>} on a new subvolume. */
+    /** Creates and starts {@code VERSION/PREFIX<random>} on a new btrfs subvolume. */
     public static ScratchCluster create(RemoteShell shell, String version, String prefix) throws Exception {
+        return create(shell, version, prefix, BTRFS, true);
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} in {@code base}: as a btrfs subvolume, or as a
+     * plain directory (for the reflink and plain-copy paths). {@code base} must be a mount point.
+     */
+    public static ScratchCluster create(RemoteShell shell, String version, String prefix, String base, boolean subvolume)
+            throws Exception {
         String name = prefix + UUID.randomUUID().toString().substring(0, 6);
-        String path = BTRFS + "/" + name;
-        ScratchCluster sc = new ScratchCluster(shell, version, name, path);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, base);
+        String path = sc.path;
         try {
-            shell.check(RemoteCommand.of("btrfs", "subvolume", "create", path).asRoot());
+            if (subvolume) {
+                shell.check(RemoteCommand.of("btrfs", "subvolume", "create", path).asRoot());
+            } else {
+                shell.check(RemoteCommand.of("mkdir", path).asRoot());
+            }
             shell.check(RemoteCommand.of("chown", "postgres:postgres", path).asRoot());
             shell.check(RemoteCommand.of("chmod", "0700", path).asRoot());
             Set<Integer> reserved = new HashSet<>();
@@ -115,7 +130,7 @@ public final class ScratchCluster implements AutoCloseable {
                 rmdir "$2"/snapshots/"$3" 2>/dev/null
                 exit 0
                 """;
-        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", script, "sh", path, BTRFS + "/.twinshift", name).asRoot());
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", script, "sh", path, base + "/.twinshift", name).asRoot());
         r.requireSuccess();
     }
 
