@@ -267,7 +267,7 @@ public final class Cli {
                 m.put("storage", a);
                 js.add(m);
                 rows.add(List.of(c.id(), Integer.toString(c.port()), c.status(), c.owner(), c.dataDirectory(),
-                        c.walInsideDataDirectory() ? "inside" : c.walDirectory(),
+                        c.walDirectory() == null ? "?" : c.walInsideDataDirectory() ? "inside" : c.walDirectory(),
                         c.tablespaces().isEmpty() ? "-" : Integer.toString(c.tablespaces().size()), size(c.sizeBytes()),
                         a.method().name()));
             }

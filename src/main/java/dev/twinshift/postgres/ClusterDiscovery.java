@@ -24,12 +24,22 @@ public final class ClusterDiscovery {
         this.shell = shell;
     }
 
-    /** Every cluster with its details (pg_wal, tablespaces, size). */
+    /**
+     * Every cluster with its details (pg_wal, tablespaces, size). An account without passwordless
+     * sudo still sees the clusters; the details that need root (PGDATA is mode 0700) stay unknown.
+     */
     public List<PgCluster> discover() throws SshException, InterruptedException {
         List<PgCluster> base = listClusters();
         List<PgCluster> out = new ArrayList<>();
         for (PgCluster c : base) {
-            out.add(withDetails(c));
+            try {
+                out.add(withDetails(c));
+            } catch (SshException e) {
+                if (e.kind() != SshException.Kind.SUDO_PASSWORD_REQUIRED) {
+                    throw e;
+                }
+                out.add(c);
+            }
         }
         return out;
     }
@@ -47,6 +57,10 @@ public final class ClusterDiscovery {
     /** The clusters without the slower per-cluster details. */
     public List<PgCluster> listClusters() throws SshException, InterruptedException {
         CommandResult json = shell.run(RemoteCommand.of("pg_lsclusters", "--json").asRoot());
+        if (!json.ok() && json.stderr().contains("sudo: a password is required")) {
+            // pg_lsclusters works for any user; root only makes its status checks more thorough.
+            json = shell.run(RemoteCommand.of("pg_lsclusters", "--json"));
+        }
         if (json.ok() && json.stdout().strip().startsWith("[")) {
             List<PgLsClusters.Entry> entries = PgLsClusters.parseJson(json.stdout());
             Map<String, String> names = userNames(entries.stream().map(PgLsClusters.Entry::ownerUid).toList());
@@ -57,10 +71,10 @@ public final class ClusterDiscovery {
             }
             return out;
         }
-        if (json.stderr().contains("sudo: a password is required")) {
-            json.requireSuccess();
-        }
         CommandResult text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header").asRoot());
+        if (!text.ok() && text.stderr().contains("sudo: a password is required")) {
+            text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header"));
+        }
         if (text.ok()) {
             return PgLsClusters.parseText(text.stdout());
         }

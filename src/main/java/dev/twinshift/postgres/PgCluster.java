@@ -56,9 +56,9 @@ public record PgCluster(String version, String name, int port, boolean running, 
         return "/usr/lib/postgresql/" + version + "/bin";
     }
 
-    /** True when pg_wal is a directory inside PGDATA (or was not looked at and is assumed so). */
+    /** True when pg_wal is known to be inside PGDATA; false when outside or not known. */
     public boolean walInsideDataDirectory() {
-        return walDirectory == null || isInside(walDirectory, dataDirectory);
+        return walDirectory != null && isInside(walDirectory, dataDirectory);
     }
 
     PgCluster withDetails(String walDir, List<Tablespace> tbs, long size) {

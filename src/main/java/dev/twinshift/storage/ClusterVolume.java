@@ -45,7 +45,9 @@ public record ClusterVolume(PgCluster cluster, StorageAssessment storage, String
             p.add("PGDATA " + v + " is itself a mount point, so the catalog cannot sit beside it on the same filesystem;"
                     + " mount the filesystem's top level elsewhere and point the cluster at the subvolume there");
         }
-        if (!cluster.walInsideDataDirectory()) {
+        if (cluster.walDirectory() == null) {
+            p.add("where pg_wal of " + cluster.id() + " is could not be read (it needs root on the server)");
+        } else if (!cluster.walInsideDataDirectory()) {
             p.add("pg_wal of " + cluster.id() + " is on " + cluster.walDirectory() + ", outside the volume " + v
                     + ": one snapshot would not capture data and WAL at the same instant; move pg_wal back into PGDATA");
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.storage.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,7 +33,7 @@ class CliIT {
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.run(new Cli(OpenSshShell::new), new PrintWriter(out, true), new PrintWriter(err, true),
+        int code = Cli.run(new Cli(LabShell::of), new PrintWriter(out, true), new PrintWriter(err, true),
                 all.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }

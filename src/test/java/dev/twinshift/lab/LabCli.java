@@ -10,6 +10,6 @@ public final class LabCli {
     private LabCli() {}
 
     public static void main(String[] args) {
-        System.exit(Cli.run(new Cli(OpenSshShell::new), args));
+        System.exit(Cli.run(new Cli(LabShell::of), args));
     }
 }

@@ -23,7 +23,7 @@ public final class SnapshotCloneBench {
 
     public static void main(String[] args) throws Exception {
         String clusterId = args[0];
-        RemoteShell shell = OpenSshShell.admin(Lab.require());
+        RemoteShell shell = LabShell.admin(Lab.require());
         Actor me = Actor.local("tsadmin");
         long[] snapshotStep = new long[1];
         SnapshotService snaps = new SnapshotService(shell, me, m -> {

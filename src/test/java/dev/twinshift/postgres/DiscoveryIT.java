@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.ssh.RemoteShell;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +19,7 @@ class DiscoveryIT {
     @BeforeAll
     static void lab() {
         lab = Lab.require();
-        shell = OpenSshShell.admin(lab);
+        shell = LabShell.admin(lab);
     }
 
     @Test
@@ -50,6 +50,22 @@ class DiscoveryIT {
         assertEquals("13", main.version());
         assertEquals("/var/run/postgresql", main.socketDirectory());
         assertEquals(PgCluster.Manager.POSTMASTER, main.manager());
+    }
+
+    @Test
+    void accountWithoutPasswordlessSudoStillSeesTheClusters() throws Exception {
+        dev.twinshift.ssh.SshTarget admin = lab.admin();
+        dev.twinshift.ssh.SshTarget limited = new dev.twinshift.ssh.SshTarget("lab-limited", admin.host(), admin.port(),
+                lab.descriptor().path("limitedUser").asText(), admin.identityFiles(), null);
+        RemoteShell ls = LabShell.of(limited);
+        List<PgCluster> all = new ClusterDiscovery(ls).discover();
+        PgCluster main = all.stream().filter(c -> c.id().equals("13/main")).findFirst().orElseThrow();
+        assertTrue(main.running());
+        assertEquals("postgres", main.owner());
+        assertEquals(null, main.walDirectory(), "pg_wal cannot be read without root");
+        dev.twinshift.ssh.SshException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.twinshift.ssh.SshException.class, () -> new ClusterDiscovery(ls).withDetails(main));
+        assertEquals(dev.twinshift.ssh.SshException.Kind.SUDO_PASSWORD_REQUIRED, e.kind());
     }
 
     @Test

@@ -114,6 +114,7 @@ class ParsersTest {
                 "/srv/pgwal", List.of(), -1, null);
         assertFalse(c.walInsideDataDirectory());
         assertTrue(c.withDetails("/srv/pg/pg_wal", List.of(), 1).walInsideDataDirectory());
+        assertFalse(c.withDetails(null, List.of(), 1).walInsideDataDirectory(), "unknown is not inside");
         assertFalse(PgCluster.isInside("/srv/pg2/x", "/srv/pg"));
         assertTrue(PgCluster.isInside("/srv/pg/", "/srv/pg"));
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import java.util.UUID;
@@ -21,7 +21,7 @@ class CatalogLockIT {
 
     @BeforeAll
     static void lab() {
-        shell = OpenSshShell.admin(Lab.require());
+        shell = LabShell.admin(Lab.require());
     }
 
     @AfterAll

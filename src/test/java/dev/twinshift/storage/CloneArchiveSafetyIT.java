@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.Psql;
@@ -25,7 +25,7 @@ class CloneArchiveSafetyIT {
 
     @BeforeAll
     static void lab() {
-        shell = OpenSshShell.admin(Lab.require());
+        shell = LabShell.admin(Lab.require());
     }
 
     @Test

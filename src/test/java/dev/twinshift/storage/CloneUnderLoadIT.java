@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.PgCluster;
@@ -31,7 +31,7 @@ class CloneUnderLoadIT {
 
     @BeforeAll
     static void lab() {
-        shell = OpenSshShell.admin(Lab.require());
+        shell = LabShell.admin(Lab.require());
     }
 
     @Test

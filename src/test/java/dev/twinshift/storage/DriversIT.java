@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
@@ -28,7 +28,7 @@ class DriversIT {
 
     @BeforeAll
     static void lab() throws Exception {
-        shell = OpenSshShell.admin(Lab.require());
+        shell = LabShell.admin(Lab.require());
     }
 
     @AfterAll

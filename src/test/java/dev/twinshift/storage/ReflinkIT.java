@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.Psql;
@@ -29,7 +29,7 @@ class ReflinkIT {
     static void lab() {
         Lab lab = Lab.require();
         org.junit.jupiter.api.Assumptions.assumeTrue(lab.descriptor().has("xfsMount"), "the lab has no XFS mount");
-        shell = OpenSshShell.admin(lab);
+        shell = LabShell.admin(lab);
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.RemoteCommand;
@@ -25,7 +25,7 @@ class RollbackIT {
 
     @BeforeAll
     static void lab() {
-        shell = OpenSshShell.admin(Lab.require());
+        shell = LabShell.admin(Lab.require());
     }
 
     private static void fill(ScratchCluster sc) throws Exception {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.PgCluster;
@@ -30,7 +30,7 @@ class SnapshotCloneIT {
 
     @BeforeAll
     static void lab() {
-        shell = OpenSshShell.admin(Lab.require());
+        shell = LabShell.admin(Lab.require());
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class StorageProbeIT {
 
     @BeforeAll
     static void lab() {
-        probe = new StorageProbe(OpenSshShell.admin(Lab.require()));
+        probe = new StorageProbe(LabShell.admin(Lab.require()));
     }
 
     @Test

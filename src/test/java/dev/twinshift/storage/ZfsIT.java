@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
-import dev.twinshift.lab.OpenSshShell;
+import dev.twinshift.lab.LabShell;
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.PgCluster;
@@ -27,7 +27,7 @@ class ZfsIT {
     static void lab() {
         Lab lab = Lab.require();
         org.junit.jupiter.api.Assumptions.assumeTrue(lab.descriptor().has("zfsPool"), "the lab has no ZFS pool");
-        shell = OpenSshShell.admin(lab);
+        shell = LabShell.admin(lab);
     }
 
     @Test
