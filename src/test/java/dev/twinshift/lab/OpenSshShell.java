@@ -37,14 +37,16 @@ public final class OpenSshShell implements RemoteShell {
     /*
      * The shared master is started on its own with its output discarded: a master forked from a
      * command's ssh would keep that command's stderr open and its reader would never see the end.
+     * "auto" joins a master another instance started; the initial command ends at once, so the
+     * master lives on only ControlPersist seconds after its last client (with -N it never would).
      */
     private synchronized void ensureMaster() {
         if (masterStarted) {
             return;
         }
         masterStarted = true;
-        List<String> argv = base("yes");
-        argv.addAll(List.of("-o", "ControlPersist=60", "-N", "-f", target.user() + "@" + target.host()));
+        List<String> argv = base("auto");
+        argv.addAll(List.of("-o", "ControlPersist=30", target.user() + "@" + target.host(), "true"));
         try {
             Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
