@@ -85,13 +85,20 @@ public final class SnapshotService {
     private SnapshotRecord take(Catalog cat, StorageDriver driver, String source, String volumeKey, String clusterId,
                                 String version, Psql runningPsql, WalReader stoppedWal, Reason reason, String label,
                                 String parent) throws SshException, InterruptedException {
+        shell.run(dev.twinshift.ssh.RemoteCommand.of("mkdir", "-p", "--", cat.snapshotDir(volumeKey)).asRoot())
+                .requireSuccess();
         Instant at = Instant.now();
         String name = Catalog.snapshotName(at, label);
         String location = driver.snapshotLocation(cat, volumeKey, source, name);
-        shell.run(dev.twinshift.ssh.RemoteCommand.of("mkdir", "-p", "--", cat.snapshotDir(volumeKey)).asRoot())
-                .requireSuccess();
-        if (driver.exists(location)) {
-            throw new IllegalStateException("a snapshot " + location + " already exists; try again in a second");
+        // Names have one-second resolution: a second snapshot within the same second waits for the next.
+        for (int i = 0; driver.exists(location) || cat.exists(cat.snapshotSidecar(volumeKey, name)); i++) {
+            if (i >= 3) {
+                throw new IllegalStateException("a snapshot " + location + " already exists");
+            }
+            Thread.sleep(1000 - at.toEpochMilli() % 1000 + 5);
+            at = Instant.now();
+            name = Catalog.snapshotName(at, label);
+            location = driver.snapshotLocation(cat, volumeKey, source, name);
         }
         WalPosition wal;
         if (runningPsql != null) {

@@ -62,6 +62,10 @@ class SnapshotCloneIT {
             assertTrue(log.stream().anyMatch(l -> l.startsWith("CHECKPOINT on 13/main")), log.toString());
             assertEquals("readonly", shell.check(RemoteCommand.of("btrfs", "property", "get", "-ts", snap.location(), "ro")
                     .asRoot()).stdout().strip().equals("ro=true") ? "readonly" : "writable");
+            // Two snapshots with the same label in one second get distinct names.
+            SnapshotRecord twin = snapshots.create(main, Reason.MANUAL, "it-" + tag);
+            assertNotEquals(snap.id(), twin.id());
+            snapshots.delete(cat, twin.id());
             final String snapId = snap.id();
             assertTrue(snapshots.list(main).stream().anyMatch(s -> s.id().equals(snapId)));
             assertEquals(snap, cat.snapshot(snap.id()).orElseThrow(), "the sidecar reads back as written");
