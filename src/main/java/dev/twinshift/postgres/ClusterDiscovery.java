@@ -1,0 +1,138 @@
+package dev.twinshift.postgres;
+
+import dev.twinshift.ssh.CommandResult;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the PostgreSQL clusters of a server. Read-only: it never starts, stops or writes anything.
+ * Debian's {@code pg_lsclusters} is the truth where it exists; elsewhere, running postmasters and
+ * their {@code postmaster.pid}.
+ */
+public final class ClusterDiscovery {
+    private final RemoteShell shell;
+
+    public ClusterDiscovery(RemoteShell shell) {
+        this.shell = shell;
+    }
+
+    /**
+     * Every cluster with its details (pg_wal, tablespaces, size). An account without passwordless
+     * sudo still sees the clusters; the details that need root (PGDATA is mode 0700) stay unknown.
+     */
+    public List<PgCluster> discover() throws SshException, InterruptedException {
+        List<PgCluster> base = listClusters();
+        List<PgCluster> out = new ArrayList<>();
+        for (PgCluster c : base) {
+            try {
+                out.add(withDetails(c));
+            } catch (SshException e) {
+                if (e.kind() != SshException.Kind.SUDO_PASSWORD_REQUIRED) {
+                    throw e;
+                }
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The cluster called {@code id} ("13/main"), with its details. */
+    public PgCluster find(String id) throws SshException, InterruptedException {
+        Optional<PgCluster> c = listClusters().stream().filter(x -> x.id().equals(id)).findFirst();
+        if (c.isEmpty()) {
+            throw new IllegalArgumentException("no cluster " + id + " on " + shell.serverName()
+                    + " (found: " + String.join(", ", listClusters().stream().map(PgCluster::id).toList()) + ")");
+        }
+        return withDetails(c.get());
+    }
+
+    /** The clusters without the slower per-cluster details. */
+    public List<PgCluster> listClusters() throws SshException, InterruptedException {
+        CommandResult json = shell.run(RemoteCommand.of("pg_lsclusters", "--json").asRoot());
+        if (!json.ok() && json.stderr().contains("sudo: a password is required")) {
+            // pg_lsclusters works for any user; root only makes its status checks more thorough.
+            json = shell.run(RemoteCommand.of("pg_lsclusters", "--json"));
+        }
+        if (json.ok() && json.stdout().strip().startsWith("[")) {
+            List<PgLsClusters.Entry> entries = PgLsClusters.parseJson(json.stdout());
+            Map<String, String> names = userNames(entries.stream().map(PgLsClusters.Entry::ownerUid).toList());
+            List<PgCluster> out = new ArrayList<>();
+            for (PgLsClusters.Entry e : entries) {
+                String owner = e.ownerUid() == null ? null : names.getOrDefault(e.ownerUid(), e.ownerUid());
+                out.add(e.cluster().withOwner(owner));
+            }
+            return out;
+        }
+        CommandResult text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header").asRoot());
+        if (!text.ok() && text.stderr().contains("sudo: a password is required")) {
+            text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header"));
+        }
+        if (text.ok()) {
+            return PgLsClusters.parseText(text.stdout());
+        }
+        return fromPostmasters();
+    }
+
+    private Map<String, String> userNames(List<String> uids) throws SshException, InterruptedException {
+        Set<String> distinct = new LinkedHashSet<>();
+        for (String u : uids) {
+            if (u != null && u.chars().allMatch(Character::isDigit)) {
+                distinct.add(u);
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        if (distinct.isEmpty()) {
+            return out;
+        }
+        List<String> argv = new ArrayList<>(List.of("getent", "passwd"));
+        argv.addAll(distinct);
+        CommandResult r = shell.run(RemoteCommand.of(argv));
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.split(":");
+            if (f.length > 2) {
+                out.put(f[2], f[0]);
+            }
+        }
+        return out;
+    }
+
+    /** Clusters that no manager knows: running postmasters, read from their postmaster.pid. */
+    List<PgCluster> fromPostmasters() throws SshException, InterruptedException {
+        CommandResult ps = shell.run(RemoteCommand.of("ps", "-eo", "pid=,ppid=,user=,args=")).requireSuccess();
+        List<PgCluster> out = new ArrayList<>();
+        for (PsPostmasters.Postmaster pm : PsPostmasters.parse(ps.stdout())) {
+            CommandResult cwd = shell.run(RemoteCommand.of("readlink", "/proc/" + pm.pid() + "/cwd").asRoot());
+            String dataDir = cwd.ok() && !cwd.stdout().isBlank() ? cwd.stdout().strip() : pm.dataDirectoryArg();
+            if (dataDir == null) {
+                continue;
+            }
+            CommandResult pidFile = shell.run(RemoteCommand.of("cat", "--", dataDir + "/postmaster.pid").asRoot());
+            CommandResult ver = shell.run(RemoteCommand.of("cat", "--", dataDir + "/PG_VERSION").asRoot());
+            if (!pidFile.ok() || !ver.ok()) {
+                continue;
+            }
+            PostmasterPid pid = PostmasterPid.parse(pidFile.stdout());
+            String name = dataDir.substring(dataDir.lastIndexOf('/') + 1);
+            out.add(new PgCluster(ver.stdout().strip(), name.isEmpty() ? "data" : name, pid.port(), true, "online",
+                    pm.user(), dataDir, null, pid.socketDirectory(), null, null, List.of(), -1,
+                    PgCluster.Manager.POSTMASTER));
+        }
+        return out;
+    }
+
+    /** Adds where pg_wal really is, the tablespaces and the size of PGDATA. */
+    public PgCluster withDetails(PgCluster c) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", ClusterDetails.SCRIPT, "sh", c.dataDirectory()).asRoot())
+                .requireSuccess();
+        ClusterDetails d = ClusterDetails.parse(r.stdout());
+        return c.withDetails(d.walDirectory(), d.tablespaces(), d.sizeBytes());
+    }
+}

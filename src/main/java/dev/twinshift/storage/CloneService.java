@@ -1,0 +1,184 @@
+package dev.twinshift.storage;
+
+import dev.twinshift.postgres.ClusterDiscovery;
+import dev.twinshift.postgres.CloneServer;
+import dev.twinshift.postgres.ListeningPorts;
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Makes writable clones of snapshots, runs them as their own servers, and removes them. */
+public final class CloneService {
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+
+    private final RemoteShell shell;
+    private final Actor actor;
+    private final Progress progress;
+    private final CloneServer server;
+
+    public CloneService(RemoteShell shell, Actor actor, Progress progress) {
+        this.shell = shell;
+        this.actor = actor;
+        this.progress = progress == null ? Progress.NONE : progress;
+        this.server = new CloneServer(shell);
+    }
+
+    /** A writable clone of the snapshot, not started. */
+    public CloneRecord create(Catalog catalog, String snapshotIdOrName, String name)
+            throws RefusedException, LockedException, SshException, InterruptedException {
+        Names.requireValid("clone name", name);
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "create clone " + name)) {
+            SnapshotRecord snap = catalog.snapshot(snapshotIdOrName).orElseThrow(() -> new IllegalArgumentException(
+                    "no snapshot " + snapshotIdOrName + " in " + catalog.root()));
+            StorageDriver d = StorageDrivers.forMethod(snap.method(), shell);
+            String location = d.cloneLocation(catalog, snap.location(), name);
+            if (d.exists(location) || catalog.exists(catalog.cloneSidecar(name))) {
+                throw new RefusedException("a clone named " + name + " already exists in " + catalog.clonesDir());
+            }
+            String owner;
+            String configDir;
+            if (snap.parent() != null && snap.parent().startsWith("clone:")) {
+                CloneRecord from = catalog.clone(snap.parent().substring("clone:".length())).orElse(null);
+                owner = from == null ? "postgres" : from.owner();
+                configDir = from == null ? null : from.sourceConfigDirectory();
+            } else {
+                Optional<PgCluster> src = new ClusterDiscovery(shell).listClusters().stream()
+                        .filter(c -> c.id().equals(snap.cluster())).findFirst();
+                owner = src.map(PgCluster::owner).orElse("postgres");
+                configDir = src.map(PgCluster::configDirectory).orElse(null);
+            }
+            if (configDir != null && !catalog.exists(configDir + "/postgresql.conf")) {
+                configDir = null;
+            }
+            progress.step("clone " + snap.location() + " -> " + location + " (" + d.method().label() + ")");
+            d.cloneOf(snap.location(), location);
+            CloneRecord rec = new CloneRecord(name, Instant.now(), actor, snap.id(), snap.cluster(), snap.pgVersion(),
+                    owner, d.method(), location, d.mountPathOf(location), configDir, null, null);
+            try {
+                catalog.writeJson(catalog.cloneSidecar(name), rec);
+            } catch (SshException | RuntimeException e) {
+                try {
+                    d.delete(location);
+                } catch (SshException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            return rec;
+        }
+    }
+
+    public CloneRecord require(Catalog catalog, String name) throws SshException, InterruptedException {
+        Names.requireValid("clone name", name);
+        return catalog.clone(name).orElseThrow(() -> new IllegalArgumentException("no clone " + name + " in "
+                + catalog.clonesDir()));
+    }
+
+    public List<CloneRecord> list(Catalog catalog) throws SshException, InterruptedException {
+        return catalog.clones();
+    }
+
+    /** How the clone runs (or would run) with the port it was last given. */
+    public CloneServer.Spec spec(Catalog catalog, CloneRecord c) {
+        int port = c.port() == null ? 0 : c.port();
+        String run = catalog.cloneRunDir(c.name());
+        String sock = c.socketDirectory() != null ? c.socketDirectory() : CloneServer.socketDirectoryFor(run, port);
+        return new CloneServer.Spec(c.name(), c.pgVersion(), c.owner(), c.dataDirectory(), run,
+                c.sourceConfigDirectory(), port, sock);
+    }
+
+    public boolean isRunning(Catalog catalog, CloneRecord c) throws SshException, InterruptedException {
+        return server.isRunning(spec(catalog, c));
+    }
+
+    /** Starts the clone on a free port; returns the record with its port and socket directory. */
+    public CloneRecord start(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "start clone " + name)) {
+            CloneRecord c = require(catalog, name);
+            if (c.port() != null && server.isRunning(spec(catalog, c))) {
+                progress.step("clone " + name + " already runs on port " + c.port());
+                return c;
+            }
+            int port = choosePort(catalog, c);
+            String run = catalog.cloneRunDir(name);
+            CloneRecord withPort = c.withRuntime(port, CloneServer.socketDirectoryFor(run, port));
+            CloneServer.Spec spec = spec(catalog, withPort);
+            progress.step("configure clone " + name + ": port " + port + ", socket " + spec.socketDirectory()
+                    + ", archiving and replication off");
+            server.prepare(spec);
+            catalog.writeJson(catalog.cloneSidecar(name), withPort);
+            progress.step("start clone " + name + " with " + spec.binDir() + "/pg_ctl");
+            server.start(spec, START_TIMEOUT);
+            try {
+                server.neutralizeReplication(spec);
+            } catch (SshException | RuntimeException e) {
+                try {
+                    server.stop(spec);
+                } catch (SshException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            progress.step("clone " + name + " accepts connections: " + spec.connectionString("postgres"));
+            return withPort;
+        }
+    }
+
+    private int choosePort(Catalog catalog, CloneRecord c) throws SshException, InterruptedException {
+        Set<Integer> reserved = new HashSet<>();
+        for (CloneRecord other : catalog.clones()) {
+            if (!other.name().equals(c.name()) && other.port() != null) {
+                reserved.add(other.port());
+            }
+        }
+        for (PgCluster pc : new ClusterDiscovery(shell).listClusters()) {
+            reserved.add(pc.port());
+        }
+        Set<Integer> listening = ListeningPorts.listening(shell);
+        if (c.port() != null && !listening.contains(c.port()) && !reserved.contains(c.port())) {
+            return c.port();
+        }
+        return ListeningPorts.pickFree(listening, reserved);
+    }
+
+    public void stop(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "stop clone " + name)) {
+            CloneRecord c = require(catalog, name);
+            stopIfRunning(catalog, c);
+        }
+    }
+
+    private void stopIfRunning(Catalog catalog, CloneRecord c) throws SshException, InterruptedException {
+        if (c.port() != null && server.isRunning(spec(catalog, c))) {
+            progress.step("stop clone " + c.name());
+            server.stop(spec(catalog, c));
+        }
+    }
+
+    /** Stops the clone if it runs and removes its data, config and sidecar. Its snapshots stay. */
+    public void destroy(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "destroy clone " + name)) {
+            CloneRecord c = require(catalog, name);
+            stopIfRunning(catalog, c);
+            StorageDriver d = StorageDrivers.forMethod(c.method(), shell);
+            progress.step("destroy clone " + name + " (" + c.location() + ")");
+            if (d.exists(c.location())) {
+                d.delete(c.location());
+            }
+            String run = catalog.cloneRunDir(name);
+            StorageDriver.requireInCatalog(run);
+            shell.run(RemoteCommand.of("rm", "-rf", "--", run).asRoot()).requireSuccess();
+            if (c.socketDirectory() != null && c.socketDirectory().startsWith("/tmp/twinshift-clone-")) {
+                shell.run(RemoteCommand.of("rm", "-rf", "--", c.socketDirectory()).asRoot());
+            }
+            catalog.remove(catalog.cloneSidecar(name));
+        }
+    }
+}

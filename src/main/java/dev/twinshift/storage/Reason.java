@@ -1,0 +1,6 @@
+package dev.twinshift.storage;
+
+/** Why a snapshot was taken. */
+public enum Reason {
+    MANUAL, SCHEDULED, PRE_UPGRADE, PRE_ROLLBACK
+}

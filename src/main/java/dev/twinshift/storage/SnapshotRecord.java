@@ -1,0 +1,30 @@
+package dev.twinshift.storage;
+
+import java.time.Instant;
+
+/**
+ * A snapshot as its sidecar records it.
+ *
+ * @param id          "VOLUME/NAME", unique in a catalog
+ * @param name        "20250102T030405Z" or "20250102T030405Z-label"
+ * @param volume      the catalog's key for the volume it was taken of
+ * @param createdAt   when it was taken
+ * @param createdBy   who took it
+ * @param reason      why
+ * @param label       the user's label, null when none
+ * @param cluster     the cluster the data belongs to ("13/main")
+ * @param pgVersion   its major version
+ * @param walLsn      WAL position when taken (after the checkpoint)
+ * @param timeline    timeline at that point
+ * @param sourcePath  the volume's path when taken
+ * @param parent      what it was taken of when that is a clone ("clone:NAME"), null for a cluster's own volume
+ * @param pinned      kept by retention regardless of age
+ * @param method      how it was made
+ * @param location    where it is: a path, or a ZFS snapshot name
+ * @param online      whether the cluster was running (the snapshot then needs crash recovery to start)
+ */
+public record SnapshotRecord(String id, String name, String volume, Instant createdAt, Actor createdBy, Reason reason,
+                             String label, String cluster, String pgVersion, String walLsn, Integer timeline,
+                             String sourcePath, String parent, boolean pinned, StorageMethod method, String location,
+                             boolean online) {
+}

@@ -1,0 +1,193 @@
+package dev.twinshift.storage;
+
+import dev.twinshift.postgres.ClusterControl;
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.postgres.Psql;
+import dev.twinshift.postgres.WalPosition;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Takes, lists and deletes snapshots of clusters and clones, recording each in the server's catalog. */
+public final class SnapshotService {
+    private final RemoteShell shell;
+    private final Actor actor;
+    private final Progress progress;
+
+    public SnapshotService(RemoteShell shell, Actor actor, Progress progress) {
+        this.shell = shell;
+        this.actor = actor;
+        this.progress = progress == null ? Progress.NONE : progress;
+    }
+
+    public ClusterVolume volumeOf(PgCluster c) throws SshException, InterruptedException {
+        return ClusterVolume.resolve(shell, c);
+    }
+
+    /** Takes a snapshot of the cluster under the catalog lock. */
+    public SnapshotRecord create(PgCluster c, Reason reason, String label)
+            throws RefusedException, LockedException, SshException, InterruptedException {
+        if (label != null) {
+            Names.requireValid("snapshot label", label);
+        }
+        ClusterVolume v = volumeOf(c);
+        try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "snapshot of " + c.id())) {
+            return createHeld(v, reason, label);
+        }
+    }
+
+    /**
+     * Takes a snapshot with the lock already held by the caller. A running cluster gets a CHECKPOINT
+     * first (so a clone's crash recovery is short) and is then captured in one atomic snapshot.
+     */
+    SnapshotRecord createHeld(ClusterVolume v, Reason reason, String label)
+            throws RefusedException, SshException, InterruptedException {
+        List<String> problems = v.snapshotProblems();
+        if (!problems.isEmpty()) {
+            throw new RefusedException("cannot snapshot " + v.cluster().id() + ": " + String.join("; ", problems));
+        }
+        PgCluster c = v.cluster();
+        Psql psql = c.running() ? Psql.forCluster(shell, c) : null;
+        return take(v.catalog(), v.driver(), v.volumePath(), v.volumeKey(), c.id(), c.version(), psql,
+                () -> new ClusterControl(shell).walPosition(c, false), reason, label, null);
+    }
+
+    /** Takes a snapshot of a clone, running or not. */
+    public SnapshotRecord createOfClone(Catalog catalog, CloneRecord clone, boolean running, String label)
+            throws LockedException, SshException, InterruptedException {
+        if (label != null) {
+            Names.requireValid("snapshot label", label);
+        }
+        StorageDriver driver = StorageDrivers.forMethod(clone.method(), shell);
+        if (running && !clone.method().atomic()) {
+            throw new IllegalStateException("clone " + clone.name() + " is running and " + clone.method().label()
+                    + " is not atomic: stop the clone first");
+        }
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "snapshot of clone " + clone.name())) {
+            Psql psql = running ? new Psql(shell, clone.owner(), clone.socketDirectory(), clone.port(),
+                    "/usr/lib/postgresql/" + clone.pgVersion() + "/bin/psql") : null;
+            PgCluster asCluster = new PgCluster(clone.pgVersion(), clone.name(), clone.port() == null ? 0 : clone.port(),
+                    running, running ? "online" : "down", clone.owner(), clone.dataDirectory(), null,
+                    clone.socketDirectory(), null, null, List.of(), -1, PgCluster.Manager.POSTMASTER);
+            return take(catalog, driver, clone.location(), driver.volumeKey(catalog, clone.location()), clone.cluster(), clone.pgVersion(), psql,
+                    () -> new ClusterControl(shell).walPosition(asCluster, false), Reason.MANUAL, label,
+                    "clone:" + clone.name());
+        }
+    }
+
+    interface WalReader {
+        WalPosition read() throws SshException, InterruptedException;
+    }
+
+    private SnapshotRecord take(Catalog cat, StorageDriver driver, String source, String volumeKey, String clusterId,
+                                String version, Psql runningPsql, WalReader stoppedWal, Reason reason, String label,
+                                String parent) throws SshException, InterruptedException {
+        shell.run(dev.twinshift.ssh.RemoteCommand.of("mkdir", "-p", "--", cat.snapshotDir(volumeKey)).asRoot())
+                .requireSuccess();
+        Instant at = Instant.now();
+        String name = Catalog.snapshotName(at, label);
+        String location = driver.snapshotLocation(cat, volumeKey, source, name);
+        // Names have one-second resolution: a second snapshot within the same second waits for the next.
+        for (int i = 0; driver.exists(location) || cat.exists(cat.snapshotSidecar(volumeKey, name)); i++) {
+            if (i >= 3) {
+                throw new IllegalStateException("a snapshot " + location + " already exists");
+            }
+            Thread.sleep(1000 - at.toEpochMilli() % 1000 + 5);
+            at = Instant.now();
+            name = Catalog.snapshotName(at, label);
+            location = driver.snapshotLocation(cat, volumeKey, source, name);
+        }
+        WalPosition wal;
+        if (runningPsql != null) {
+            progress.step("CHECKPOINT on " + clusterId + " (port " + runningPsql.port() + ")");
+            runningPsql.exec("postgres", "CHECKPOINT", Duration.ofMinutes(30));
+            wal = readWal(runningPsql);
+        } else {
+            wal = stoppedWal.read();
+        }
+        progress.step("snapshot " + source + " -> " + location + " (" + driver.method().label() + ")");
+        driver.snapshot(source, location);
+        SnapshotRecord rec = new SnapshotRecord(volumeKey + "/" + name, name, volumeKey, at, actor, reason, label,
+                clusterId, version, wal.lsn(), wal.timeline(), source, parent, false, driver.method(), location,
+                runningPsql != null);
+        try {
+            cat.writeJson(cat.snapshotSidecar(volumeKey, name), rec);
+        } catch (SshException | RuntimeException e) {
+            // A snapshot without its sidecar is invisible to every console: do not leave one behind.
+            try {
+                driver.delete(location);
+            } catch (SshException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        progress.step("snapshot " + rec.id() + " taken at WAL " + wal.lsn() + " timeline " + wal.timeline());
+        return rec;
+    }
+
+    private static WalPosition readWal(Psql psql) throws SshException, InterruptedException {
+        List<List<String>> rows = psql.rows("postgres",
+                "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,"
+                        + " (SELECT timeline_id FROM pg_control_checkpoint())");
+        return new WalPosition(rows.get(0).get(0), Integer.parseInt(rows.get(0).get(1)));
+    }
+
+    /** Snapshots of the cluster's volume, oldest first. */
+    public List<SnapshotRecord> list(PgCluster c) throws SshException, InterruptedException {
+        ClusterVolume v = volumeOf(c);
+        return list(v);
+    }
+
+    public List<SnapshotRecord> list(ClusterVolume v) throws SshException, InterruptedException {
+        List<SnapshotRecord> out = new ArrayList<>();
+        for (SnapshotRecord s : v.catalog().snapshots()) {
+            if (s.volume().equals(v.volumeKey())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Marks a snapshot as kept (or no longer) regardless of age; a pinned snapshot cannot be deleted. */
+    public SnapshotRecord pin(Catalog catalog, String idOrName, boolean pinned)
+            throws LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, (pinned ? "pin " : "unpin ") + idOrName)) {
+            SnapshotRecord s = catalog.snapshot(idOrName)
+                    .orElseThrow(() -> new IllegalArgumentException("no snapshot " + idOrName + " in " + catalog.root()));
+            SnapshotRecord updated = new SnapshotRecord(s.id(), s.name(), s.volume(), s.createdAt(), s.createdBy(),
+                    s.reason(), s.label(), s.cluster(), s.pgVersion(), s.walLsn(), s.timeline(), s.sourcePath(), s.parent(),
+                    pinned, s.method(), s.location(), s.online());
+            catalog.writeJson(catalog.snapshotSidecar(s.volume(), s.name()), updated);
+            return updated;
+        }
+    }
+
+    /** Deletes a snapshot unless it is pinned or a clone was made from it. */
+    public void delete(Catalog catalog, String idOrName)
+            throws RefusedException, LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "delete snapshot " + idOrName)) {
+            SnapshotRecord s = catalog.snapshot(idOrName)
+                    .orElseThrow(() -> new IllegalArgumentException("no snapshot " + idOrName + " in " + catalog.root()));
+            if (s.pinned()) {
+                throw new RefusedException("snapshot " + s.id() + " is pinned; unpin it first");
+            }
+            List<String> children = catalog.clones().stream().filter(cl -> s.id().equals(cl.parent()))
+                    .map(CloneRecord::name).toList();
+            if (!children.isEmpty()) {
+                throw new RefusedException("snapshot " + s.id() + " has clones (" + String.join(", ", children)
+                        + "); destroy them first");
+            }
+            StorageDriver d = StorageDrivers.forMethod(s.method(), shell);
+            progress.step("delete snapshot " + s.location());
+            if (d.exists(s.location())) {
+                d.delete(s.location());
+            }
+            catalog.remove(catalog.snapshotSidecar(s.volume(), s.name()));
+            shell.run(dev.twinshift.ssh.RemoteCommand.of("rmdir", "--ignore-fail-on-non-empty", "--",
+                    catalog.snapshotDir(s.volume())).asRoot());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.twinshift.storage;
+
+/** How a volume can be copied, best first. */
+public enum StorageMethod {
+    BTRFS_SUBVOLUME("btrfs subvolume snapshot", true, true),
+    ZFS_DATASET("ZFS snapshot and clone", true, true),
+    REFLINK("reflink copy (cp --reflink=always)", false, true),
+    PLAIN_COPY("plain copy (cp -a), the slow baseline", false, false);
+
+    private final String label;
+    private final boolean atomic;
+    private final boolean copyOnWrite;
+
+    StorageMethod(String label, boolean atomic, boolean copyOnWrite) {
+        this.label = label;
+        this.atomic = atomic;
+        this.copyOnWrite = copyOnWrite;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /**
+     * Whether a snapshot is one atomic point in time, so that a running cluster whose PGDATA and
+     * pg_wal are on the volume is captured crash-consistent.
+     */
+    public boolean atomic() {
+        return atomic;
+    }
+
+    /** Whether a copy shares blocks with its source (instant, no extra space until written). */
+    public boolean copyOnWrite() {
+        return copyOnWrite;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.twinshift.lab;
+
+import dev.twinshift.postgres.ClusterDiscovery;
+import dev.twinshift.postgres.ListeningPorts;
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.postgres.Psql;
+import dev.twinshift.ssh.CommandResult;
+import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.LineListener;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A throw-away cluster for destructive tests: its own btrfs subvolume in the lab, created with
+ * Debian's pg_createcluster and dropped again (with everything the catalog holds for it) on close.
+ */
+public final class ScratchCluster implements AutoCloseable {
+    public static final String BTRFS = "/srv/twinshift-lab/btrfs";
+
+    private final RemoteShell shell;
+    private final String version;
+    private final String name;
+    private final String path;
+    private final String base;
+
+    private ScratchCluster(RemoteShell shell, String version, String name, String base) {
+        this.shell = shell;
+        this.version = version;
+        this.name = name;
+        this.base = base;
+        this.path = base + "/" + name;
+    }
+
+    /** Creates and starts {@code VERSION/PREFIX<random>} on a new btrfs subvolume. */
+    public static ScratchCluster create(RemoteShell shell, String version, String prefix) throws Exception {
+        return create(shell, version, prefix, BTRFS, true);
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} in {@code base}: as a btrfs subvolume, or as a
+     * plain directory (for the reflink and plain-copy paths). {@code base} must be a mount point.
+     */
+    public static ScratchCluster create(RemoteShell shell, String version, String prefix, String base, boolean subvolume)
+            throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, base);
+        String path = sc.path;
+        try {
+            if (subvolume) {
+                shell.check(RemoteCommand.of("btrfs", "subvolume", "create", path).asRoot());
+            } else {
+                shell.check(RemoteCommand.of("mkdir", path).asRoot());
+            }
+            shell.check(RemoteCommand.of("chown", "postgres:postgres", path).asRoot());
+            shell.check(RemoteCommand.of("chmod", "0700", path).asRoot());
+            Set<Integer> reserved = new HashSet<>();
+            for (PgCluster c : new ClusterDiscovery(shell).listClusters()) {
+                reserved.add(c.port());
+            }
+            // Below the clone range, so clones started by the tests never compete for it.
+            int port = 0;
+            Set<Integer> listening = ListeningPorts.listening(shell);
+            for (int p = 54100; p < 54300; p++) {
+                if (!reserved.contains(p) && !listening.contains(p)) {
+                    port = p;
+                    break;
+                }
+            }
+            shell.run(RemoteCommand.of("pg_createcluster", "--start-conf=manual", "-d", path, "-p",
+                    Integer.toString(port), "--start", version, name).asRoot(),
+                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
+            return sc;
+        } catch (Exception e) {
+            try {
+                sc.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    public String id() {
+        return version + "/" + name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** The cluster as discovery sees it now (running state included). */
+    public PgCluster cluster() throws SshException, InterruptedException {
+        return new ClusterDiscovery(shell).find(id());
+    }
+
+    public Psql psql() throws SshException, InterruptedException {
+        return Psql.forCluster(shell, cluster());
+    }
+
+    public void sql(String db, String sql) throws SshException, InterruptedException {
+        psql().exec(db, sql, Duration.ofMinutes(5));
+    }
+
+    public void pgctlcluster(String action) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("pg_ctlcluster", version, name, action).asRoot(),
+                ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
+    }
+
+    /** Drops the cluster and removes its subvolume and whatever the catalog made of it. */
+    @Override
+    public void close() throws Exception {
+        shell.run(RemoteCommand.of("pg_dropcluster", "--stop", version, name).asRoot(),
+                ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
+        String script = """
+                for s in "$1" "$2"/snapshots/"$3"/* "$2"/replaced/"$3"-*; do
+                  [ -e "$s" ] || continue
+                  if [ "$(stat -c %i "$s")" = 256 ]; then btrfs subvolume delete "$s" >/dev/null; else rm -rf "$s"; fi
+                done
+                rmdir "$2"/snapshots/"$3" 2>/dev/null
+                exit 0
+                """;
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", script, "sh", path, base + "/.twinshift", name).asRoot());
+        r.requireSuccess();
+    }
+
+    /** md5 of every row of every user table, per table: what a rollback must bring back exactly. */
+    public static List<String> checksums(Psql psql, String db) throws SshException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (List<String> t : psql.rows(db, "SELECT quote_ident(schemaname) || '.' || quote_ident(relname)"
+                + " FROM pg_stat_user_tables ORDER BY 1")) {
+            String table = t.get(0);
+            out.add(table + "=" + psql.value(db, "SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, ','"
+                    + " ORDER BY x::text)), '') FROM " + table + " x"));
+        }
+        return out;
+    }
+}

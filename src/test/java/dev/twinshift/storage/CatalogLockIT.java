@@ -1,0 +1,76 @@
+package dev.twinshift.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabShell;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two consoles on one catalog (a scratch one, so the lab's real lock is never touched). */
+class CatalogLockIT {
+    static RemoteShell shell;
+    static final String DIR = "/srv/twinshift-lab/btrfs/.twinshift/it-lock-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void lab() {
+        shell = LabShell.admin(Lab.require());
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        if (shell != null) {
+            shell.run(RemoteCommand.of("rm", "-rf", "--", DIR).asRoot());
+        }
+    }
+
+    @Test
+    void secondConsoleIsToldWhoHoldsTheLock() throws Exception {
+        Catalog cat = new Catalog(shell, DIR);
+        Actor alice = new Actor("tsadmin", "alice", "laptop");
+        Actor bob = new Actor("tsadmin", "bob", "desk");
+        try (CatalogLock held = CatalogLock.acquire(cat, alice, "rollback of 13/main")) {
+            LockedException e = assertThrows(LockedException.class, () -> CatalogLock.acquire(cat, bob, "snapshot"));
+            assertTrue(e.getMessage().contains("locked by tsadmin (alice@laptop) since "), e.getMessage());
+            assertTrue(e.getMessage().contains("for rollback of 13/main"), e.getMessage());
+            assertEquals("alice", e.owner().orElseThrow().who().workstationUser());
+        }
+        // Released: the next one gets it.
+        try (CatalogLock again = CatalogLock.acquire(cat, bob, "snapshot")) {
+            assertEquals("snapshot", CatalogLock.holder(cat).orElseThrow().operation());
+        }
+        assertFalse(cat.exists(cat.lockDir()));
+    }
+
+    @Test
+    void staleLockCanBeBrokenAndTheOldHolderDoesNotReleaseTheNewOne() throws Exception {
+        Catalog cat = new Catalog(shell, DIR + "/b");
+        CatalogLock stale = CatalogLock.acquire(cat, new Actor("tsadmin", "gone", "crashed"), "upgrade");
+        assertEquals("gone", CatalogLock.breakLock(cat).orElseThrow().who().workstationUser());
+        CatalogLock fresh = CatalogLock.acquire(cat, new Actor("tsadmin", "carol", "pc"), "snapshot");
+        stale.close();
+        assertEquals("carol", CatalogLock.holder(cat).orElseThrow().who().workstationUser(),
+                "closing a broken lock must not remove the one taken since");
+        fresh.close();
+        assertFalse(cat.exists(cat.lockDir()));
+    }
+
+    @Test
+    void lockWithoutOwnerFileStillBlocks() throws Exception {
+        Catalog cat = new Catalog(shell, DIR + "/c");
+        cat.ensureLayout();
+        shell.check(RemoteCommand.of("mkdir", cat.lockDir()).asRoot());
+        LockedException e = assertThrows(LockedException.class,
+                () -> CatalogLock.acquire(cat, new Actor("a", "b", "c"), "x"));
+        assertTrue(e.getMessage().contains("break the lock"), e.getMessage());
+        CatalogLock.breakLock(cat);
+        CatalogLock.acquire(cat, new Actor("a", "b", "c"), "x").close();
+    }
+}
