@@ -1,7 +1,13 @@
 package dev.twinshift.app;
 
+import dev.twinshift.postgres.ClusterDiscovery;
+import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.storage.StorageAssessment;
+import dev.twinshift.storage.StorageProbe;
+import dev.twinshift.ui.dashboard.ClusterRow;
 import dev.twinshift.ui.dashboard.ServerInspector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -9,7 +15,32 @@ import java.util.function.Consumer;
 final class ClusterInspector {
     private ClusterInspector() {}
 
-    static ServerInspector.Result inspect(RemoteShell shell, Consumer<String> log) {
-        return new ServerInspector.Result(List.of(), "");
+    static ServerInspector.Result inspect(RemoteShell shell, Consumer<String> log) throws Exception {
+        ClusterDiscovery discovery = new ClusterDiscovery(shell);
+        StorageProbe probe = new StorageProbe(shell);
+        List<ClusterRow> rows = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
+        for (PgCluster c : discovery.discover()) {
+            String fs = "unknown";
+            String method = "unknown";
+            try {
+                StorageAssessment a = probe.assess(c.dataDirectory());
+                fs = a.fsType() + " (" + a.mountTarget() + ")";
+                method = a.method().label();
+                if (a.advice() != null) {
+                    advice.add(c.id() + ": " + a.advice());
+                }
+            } catch (Exception e) {
+                advice.add(c.id() + ": storage not readable: " + e.getMessage());
+            }
+            String wal = c.walDirectory() == null ? "unknown"
+                    : c.walInsideDataDirectory() ? "inside PGDATA" : c.walDirectory();
+            rows.add(new ClusterRow(c.version(), c.name(), c.port(), c.status(), c.dataDirectory(), wal, fs, method,
+                    null));
+            log.accept("found " + c.id() + " on port " + c.port() + " (" + c.status() + "), " + method);
+        }
+        String note = rows.isEmpty() ? "No PostgreSQL cluster found (pg_lsclusters and running postmasters were checked)."
+                : String.join("\n", advice);
+        return new ServerInspector.Result(rows, note);
     }
 }

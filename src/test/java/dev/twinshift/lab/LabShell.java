@@ -1,10 +1,27 @@
 package dev.twinshift.lab;
 
+import dev.twinshift.ssh.AuditLog;
+import dev.twinshift.ssh.HostKeyPrompt;
+import dev.twinshift.ssh.PasswordPrompt;
 import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshConnector;
+import dev.twinshift.ssh.SshException;
 import dev.twinshift.ssh.SshTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The one place the integration tests get their shell to the lab from. */
+/**
+ * The one place the integration tests get their shell to the lab from: the product's own
+ * SSH layer, with the lab's host key trusted because the lab's descriptor names it.
+ */
 public final class LabShell {
+    private static final Map<String, RemoteShell> OPEN = new ConcurrentHashMap<>();
+
     private LabShell() {}
 
     /** The admin account (key login, passwordless sudo). */
@@ -13,6 +30,21 @@ public final class LabShell {
     }
 
     public static RemoteShell of(SshTarget target) {
-        return new OpenSshShell(target);
+        return OPEN.computeIfAbsent(target.user() + "@" + target.host() + ":" + target.port(), k -> connect(target));
+    }
+
+    private static RemoteShell connect(SshTarget target) {
+        try {
+            Path dir = Files.createTempDirectory("twinshift-it-ssh");
+            SshConnector c = new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))
+                    .withAgent(null).withDefaultIdentities(List.of());
+            String expected = Lab.require().hostKeyFingerprint();
+            HostKeyPrompt trustLab = (h, p, t, fp) -> fp.equals(expected);
+            return c.connect(target, trustLab, PasswordPrompt.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SshException e) {
+            throw new IllegalStateException("cannot reach the lab: " + e.explain(), e);
+        }
     }
 }
