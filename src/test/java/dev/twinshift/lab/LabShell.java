@@ -4,6 +4,7 @@ import dev.twinshift.ssh.AuditLog;
 import dev.twinshift.ssh.HostKeyPrompt;
 import dev.twinshift.ssh.PasswordPrompt;
 import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshConnection;
 import dev.twinshift.ssh.SshConnector;
 import dev.twinshift.ssh.SshException;
 import dev.twinshift.ssh.SshTarget;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * SSH layer, with the lab's host key trusted because the lab's descriptor names it.
  */
 public final class LabShell {
-    private static final Map<String, RemoteShell> OPEN = new ConcurrentHashMap<>();
+    private static final Map<String, SshConnection> OPEN = new ConcurrentHashMap<>();
 
     private LabShell() {}
 
@@ -30,10 +31,12 @@ public final class LabShell {
     }
 
     public static RemoteShell of(SshTarget target) {
-        return OPEN.computeIfAbsent(target.user() + "@" + target.host() + ":" + target.port(), k -> connect(target));
+        // Shared across test classes for speed; a test that closed it (the CLI closes its shell) gets a new one.
+        return OPEN.compute(target.user() + "@" + target.host() + ":" + target.port(),
+                (k, c) -> c != null && c.isConnected() ? c : connect(target));
     }
 
-    private static RemoteShell connect(SshTarget target) {
+    private static SshConnection connect(SshTarget target) {
         try {
             Path dir = Files.createTempDirectory("twinshift-it-ssh");
             SshConnector c = new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))
