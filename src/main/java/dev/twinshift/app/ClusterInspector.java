@@ -36,7 +36,7 @@ final class ClusterInspector {
             String wal = c.walDirectory() == null ? "unknown"
                     : c.walInsideDataDirectory() ? "inside PGDATA" : c.walDirectory();
             rows.add(new ClusterRow(c.version(), c.name(), c.port(), c.status(), c.dataDirectory(), wal, fs, method,
-                    null));
+                    null, c));
             log.accept("found " + c.id() + " on port " + c.port() + " (" + c.status() + "), " + method);
         }
         String note = rows.isEmpty() ? "No PostgreSQL cluster found (pg_lsclusters and running postmasters were checked)."

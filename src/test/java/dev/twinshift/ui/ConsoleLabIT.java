@@ -96,4 +96,70 @@ class ConsoleLabIT {
         assertTrue(hint.contains("known_hosts"), hint);
         assertTrue(robot.lookup("#connection-status").queryAs(Label.class).getText().startsWith("Not connected"));
     }
+
+    @Test
+    void snapshotCloneAndCleanUpFromTheClusterView(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
+        robot.clickOn("#connect-button");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#host-key-fingerprint").tryQuery().isPresent());
+        robot.clickOn(FxPrompts.TRUST_BUTTON);
+        @SuppressWarnings("unchecked")
+        TableView<ClusterRow> clusters = robot.lookup("#cluster-table").queryAs(TableView.class);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals("13/main")));
+        robot.interact(() -> clusters.getSelectionModel().select(
+                clusters.getItems().stream().filter(r -> r.id().equals("13/main")).findFirst().orElseThrow()));
+
+        @SuppressWarnings("unchecked")
+        TableView<dev.twinshift.storage.SnapshotRecord> snaps = robot.lookup("#snapshot-table").queryAs(TableView.class);
+        Label message = robot.lookup("#cluster-message").queryAs(Label.class);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#snapshot-now").queryButton().isDisabled() == false);
+        String label = "ui-" + System.currentTimeMillis() % 100000;
+        robot.interact(() -> robot.lookup("#snapshot-label").queryTextInputControl().setText(label));
+        press(robot, "#snapshot-now");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().anyMatch(s -> label.equals(s.label()))
+                || message.getText().contains("failed"));
+        assertTrue(message.getText().startsWith("Snapshot "), message.getText());
+        var snap = snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow();
+
+        // Rollback cannot be clicked through: the button stays off until the cluster's name is typed.
+        robot.interact(() -> snaps.getSelectionModel().select(snap));
+        press(robot, "#rollback-snapshot");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#typed-confirmation").tryQuery().isPresent());
+        javafx.scene.control.Button rollBack = robot.lookup("Roll back").queryButton();
+        assertTrue(rollBack.isDisabled());
+        robot.interact(() -> robot.lookup("#typed-confirmation").queryTextInputControl().setText("13/main"));
+        assertTrue(!rollBack.isDisabled());
+        robot.clickOn("Cancel");
+
+        String cloneName = "uiclone" + System.currentTimeMillis() % 100000;
+        press(robot, "#clone-snapshot");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#clone-name").tryQuery().isPresent());
+        robot.interact(() -> robot.lookup("#clone-name").queryTextInputControl().setText(cloneName));
+        robot.clickOn("Clone");
+        @SuppressWarnings("unchecked")
+        TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones = robot.lookup("#clone-table").queryAs(TableView.class);
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> clones.getItems().stream().anyMatch(c -> c.name().equals(cloneName) && c.running()));
+        var clone = clones.getItems().stream().filter(c -> c.name().equals(cloneName)).findFirst().orElseThrow();
+        assertTrue(clone.connectionString().contains("port=" + clone.record().port()), clone.connectionString());
+
+        robot.interact(() -> clones.getSelectionModel().select(clone));
+        press(robot, "#destroy-clone");
+        robot.clickOn("Destroy");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> clones.getItems().stream().noneMatch(c -> c.name().equals(cloneName)));
+
+        robot.interact(() -> snaps.getSelectionModel().select(
+                snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow()));
+        press(robot, "#delete-snapshot");
+        robot.clickOn("Delete");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().noneMatch(s -> label.equals(s.label())));
+    }
+
+    /** Presses a button that may sit below the visible part of the scrolled dashboard, as a keyboard user would. */
+    private static void press(FxRobot robot, String id) {
+        javafx.scene.control.Button b = robot.lookup(id).queryButton();
+        assertTrue(b.isVisible() && !b.isDisabled(), id + " is usable");
+        // Not interact(): a handler that opens a dialog would hold the FX thread in showAndWait.
+        javafx.application.Platform.runLater(b::fire);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
 }

@@ -41,6 +41,7 @@ public final class ServerDashboardView {
     @FXML private TableColumn<ClusterRow, String> colFs;
     @FXML private TableColumn<ClusterRow, String> colMethod;
     @FXML private Label clustersNote;
+    @FXML private VBox clusterDetail;
 
     private final ServerDashboardViewModel model;
     private final Parent root;
@@ -97,6 +98,13 @@ public final class ServerDashboardView {
         column(colFs, ClusterRow::filesystem);
         column(colMethod, ClusterRow::storageMethod);
         clustersNote.textProperty().bind(model.clustersNoteProperty());
+
+        dev.twinshift.ui.clones.ClusterView detail = new dev.twinshift.ui.clones.ClusterView(model.clusterView());
+        clusterDetail.getChildren().add(detail.root());
+        clusterDetail.visibleProperty().bind(model.clusterView().titleProperty().isNotEmpty()
+                .and(model.stateProperty().isEqualTo(State.CONNECTED)));
+        clusterDetail.managedProperty().bind(clusterDetail.visibleProperty());
+        clusterTable.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> model.selectCluster(b));
     }
 
     private javafx.beans.binding.StringBinding fact(Function<HostFacts, String> f) {

@@ -38,6 +38,8 @@ public final class ServerDashboardViewModel {
     private final ReadOnlyObjectWrapper<HostFacts> facts = new ReadOnlyObjectWrapper<>();
     private final ObservableList<ClusterRow> clusters = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper clustersNote = new ReadOnlyStringWrapper("");
+    private final dev.twinshift.ui.clones.ClusterViewModel clusterView;
+    private volatile SshConnection connection;
 
     public ServerDashboardViewModel(ConnectionPool pool, TaskExecutor tasks, HostKeyPrompt hostKeys,
                                     PasswordPrompt passwords, ServerInspector inspector) {
@@ -46,6 +48,22 @@ public final class ServerDashboardViewModel {
         this.hostKeys = hostKeys;
         this.passwords = passwords;
         this.inspector = inspector;
+        this.clusterView = new dev.twinshift.ui.clones.ClusterViewModel(tasks);
+    }
+
+    /** The chosen cluster's snapshots and clones. */
+    public dev.twinshift.ui.clones.ClusterViewModel clusterView() {
+        return clusterView;
+    }
+
+    /** Shows a cluster's snapshots and clones over the open connection; null hides them. */
+    public void selectCluster(ClusterRow row) {
+        SshConnection c = connection;
+        if (row == null || row.cluster() == null || c == null || state.get() != State.CONNECTED) {
+            clusterView.show(null, null, null);
+            return;
+        }
+        clusterView.show(c, c.target().user(), row.cluster());
     }
 
     public ObjectProperty<SshTarget> targetProperty() {
@@ -90,6 +108,8 @@ public final class ServerDashboardViewModel {
         facts.set(null);
         clusters.clear();
         clustersNote.set("");
+        connection = null;
+        clusterView.show(null, null, null);
     }
 
     public void connect() {
@@ -110,11 +130,12 @@ public final class ServerDashboardViewModel {
             p.log(f.os() + ", kernel " + f.kernel());
             p.message("Looking for PostgreSQL clusters");
             ServerInspector.Result r = inspector.inspect(c, p::log);
-            return new Overview(f, r.clusters(), r.note());
+            return new Overview(c, f, r.clusters(), r.note());
         }).onSuccess(o -> {
             if (t != target.get()) {
                 return;
             }
+            connection = o.connection();
             facts.set(o.facts());
             clusters.setAll(o.clusters());
             clustersNote.set(o.note());
@@ -147,5 +168,5 @@ public final class ServerDashboardViewModel {
         }).onSuccess(x -> show(t)));
     }
 
-    private record Overview(HostFacts facts, List<ClusterRow> clusters, String note) { }
+    private record Overview(SshConnection connection, HostFacts facts, List<ClusterRow> clusters, String note) { }
 }

@@ -1,0 +1,248 @@
+package dev.twinshift.ui.clones;
+
+import dev.twinshift.storage.Names;
+import dev.twinshift.storage.SnapshotRecord;
+import dev.twinshift.ui.ViewLoader;
+import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.VBox;
+
+/** Binds a cluster's snapshots and clones to their view model; every action confirms first where it destroys. */
+public final class ClusterView {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @FXML private Label clusterTitle;
+    @FXML private Label messageLabel;
+    @FXML private ProgressIndicator busy;
+    @FXML private TextField labelField;
+    @FXML private Button snapshotButton;
+    @FXML private TableView<SnapshotRecord> snapshotTable;
+    @FXML private TableColumn<SnapshotRecord, String> colTaken;
+    @FXML private TableColumn<SnapshotRecord, String> colName;
+    @FXML private TableColumn<SnapshotRecord, String> colReason;
+    @FXML private TableColumn<SnapshotRecord, String> colBy;
+    @FXML private TableColumn<SnapshotRecord, String> colWal;
+    @FXML private TableColumn<SnapshotRecord, String> colPinned;
+    @FXML private Button cloneButton;
+    @FXML private Button pinButton;
+    @FXML private Button rollbackButton;
+    @FXML private Button deleteButton;
+    @FXML private TableView<CloneItem> cloneTable;
+    @FXML private TableColumn<CloneItem, String> colCloneName;
+    @FXML private TableColumn<CloneItem, String> colCloneFrom;
+    @FXML private TableColumn<CloneItem, String> colClonePort;
+    @FXML private TableColumn<CloneItem, String> colCloneState;
+    @FXML private TableColumn<CloneItem, String> colCloneConn;
+    @FXML private Button startButton;
+    @FXML private Button stopButton;
+    @FXML private Button copyButton;
+    @FXML private Button destroyButton;
+
+    private final ClusterViewModel model;
+    private final Parent root;
+
+    public ClusterView(ClusterViewModel model) {
+        this.model = model;
+        this.root = ViewLoader.load(this, "ClusterView.fxml");
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        clusterTitle.textProperty().bind(model.titleProperty());
+        messageLabel.textProperty().bind(model.messageProperty());
+        messageLabel.visibleProperty().bind(model.messageProperty().isNotEmpty());
+        messageLabel.managedProperty().bind(messageLabel.visibleProperty());
+        busy.visibleProperty().bind(model.busyProperty());
+
+        snapshotTable.setItems(model.snapshots());
+        col(colTaken, s -> TIME.format(s.createdAt()));
+        col(colName, SnapshotRecord::id);
+        col(colReason, s -> s.reason() == null ? "" : s.reason().name().toLowerCase().replace('_', '-'));
+        col(colBy, s -> s.createdBy() == null ? "" : s.createdBy().display());
+        col(colWal, s -> s.walLsn() == null ? "" : s.walLsn());
+        col(colPinned, s -> s.pinned() ? "pinned" : "");
+        var snap = snapshotTable.getSelectionModel().selectedItemProperty();
+        for (Button b : new Button[] {cloneButton, pinButton, rollbackButton, deleteButton}) {
+            b.disableProperty().bind(snap.isNull().or(model.busyProperty()));
+        }
+        pinButton.textProperty().bind(Bindings.createStringBinding(
+                () -> snap.get() != null && snap.get().pinned() ? "Unpin" : "Pin", snap));
+        snapshotButton.disableProperty().bind(model.busyProperty());
+
+        cloneTable.setItems(model.clones());
+        col(colCloneName, CloneItem::name);
+        col(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent());
+        col(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()));
+        col(colCloneState, c -> c.running() ? "running" : "stopped");
+        col(colCloneConn, CloneItem::connectionString);
+        var clone = cloneTable.getSelectionModel().selectedItemProperty();
+        startButton.disableProperty().bind(clone.isNull().or(model.busyProperty())
+                .or(Bindings.createBooleanBinding(() -> clone.get() != null && clone.get().running(), clone)));
+        stopButton.disableProperty().bind(clone.isNull().or(model.busyProperty())
+                .or(Bindings.createBooleanBinding(() -> clone.get() != null && !clone.get().running(), clone)));
+        copyButton.disableProperty().bind(clone.isNull()
+                .or(Bindings.createBooleanBinding(() -> clone.get() != null && clone.get().connectionString().isEmpty(), clone)));
+        destroyButton.disableProperty().bind(clone.isNull().or(model.busyProperty()));
+    }
+
+    private static <T> void col(TableColumn<T, String> c, Function<T, String> f) {
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+    }
+
+    @FXML
+    private void snapshotNow() {
+        String problem = ClusterViewModel.labelProblem(labelField.getText());
+        if (problem != null) {
+            new Alert(Alert.AlertType.WARNING, problem, ButtonType.OK).showAndWait();
+            return;
+        }
+        model.snapshotNow(labelField.getText());
+        labelField.clear();
+    }
+
+    @FXML
+    private void refresh() {
+        model.refresh();
+    }
+
+    @FXML
+    private void cloneSnapshot() {
+        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
+        askName("Clone " + s.id(), "The clone is a writable copy started as its own PostgreSQL on a free port,"
+                + " with archiving and replication switched off.", "rehearsal").ifPresent(n -> model.cloneFrom(s, n));
+    }
+
+    @FXML
+    private void togglePin() {
+        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
+        model.pin(s, !s.pinned());
+    }
+
+    @FXML
+    private void rollback() {
+        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
+        String id = model.cluster().id();
+        if (typedConfirmation("Roll back " + id, model.rollbackPreview(s), id, "Roll back")) {
+            model.rollback(s, null);
+        }
+    }
+
+    @FXML
+    private void deleteSnapshot() {
+        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
+        if (confirm("Delete snapshot " + s.id(), "The snapshot is removed from the server for good. Pinned snapshots and"
+                + " snapshots with clones are refused.", "Delete")) {
+            model.delete(s);
+        }
+    }
+
+    @FXML
+    private void startClone() {
+        model.startClone(cloneTable.getSelectionModel().getSelectedItem());
+    }
+
+    @FXML
+    private void stopClone() {
+        model.stopClone(cloneTable.getSelectionModel().getSelectedItem());
+    }
+
+    @FXML
+    private void copyConnection() {
+        ClipboardContent c = new ClipboardContent();
+        c.putString(cloneTable.getSelectionModel().getSelectedItem().connectionString());
+        Clipboard.getSystemClipboard().setContent(c);
+    }
+
+    @FXML
+    private void destroyClone() {
+        CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
+        if (confirm("Destroy clone " + c.name(), "The clone is stopped and its data deleted. The live cluster and the"
+                + " snapshot it came from are not touched.", "Destroy")) {
+            model.destroyClone(c);
+        }
+    }
+
+    private boolean confirm(String title, String text, String action) {
+        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, text, go, ButtonType.CANCEL);
+        a.initOwner(root.getScene().getWindow());
+        a.setHeaderText(title);
+        return a.showAndWait().filter(b -> b == go).isPresent();
+    }
+
+    /** A confirmation the administrator must type the cluster's name into, for what cannot be clicked through. */
+    private boolean typedConfirmation(String title, String text, String mustType, String action) {
+        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
+        Dialog<ButtonType> d = new Dialog<>();
+        d.initOwner(root.getScene().getWindow());
+        d.setTitle(title);
+        d.setHeaderText(title);
+        TextField typed = new TextField();
+        typed.setId("typed-confirmation");
+        typed.setPromptText(mustType);
+        Label body = new Label(text);
+        body.setWrapText(true);
+        body.setMaxWidth(520);
+        d.getDialogPane().setContent(new VBox(10, body, new Label("Type " + mustType + " to confirm:"), typed));
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        Button ok = (Button) d.getDialogPane().lookupButton(go);
+        ok.getStyleClass().add("danger");
+        ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
+        return d.showAndWait().filter(b -> b == go).isPresent();
+    }
+
+    private Optional<String> askName(String title, String text, String suggestion) {
+        TextField name = new TextField(suggestion);
+        name.setId("clone-name");
+        Label problem = new Label();
+        problem.getStyleClass().add("form-problems");
+        Dialog<String> d = new Dialog<>();
+        d.initOwner(root.getScene().getWindow());
+        d.setTitle(title);
+        d.setHeaderText(title);
+        Label body = new Label(text);
+        body.setWrapText(true);
+        body.setMaxWidth(480);
+        d.getDialogPane().setContent(new VBox(8, body, new Label("Clone name:"), name, problem));
+        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        Button ok = (Button) d.getDialogPane().lookupButton(ButtonType.OK);
+        ok.setText("Clone");
+        Runnable check = () -> {
+            try {
+                Names.requireValid("clone name", name.getText());
+                problem.setText("");
+                ok.setDisable(false);
+            } catch (IllegalArgumentException e) {
+                problem.setText(e.getMessage());
+                ok.setDisable(true);
+            }
+        };
+        name.textProperty().addListener((o, a, b) -> check.run());
+        check.run();
+        d.setResultConverter(b -> b == ButtonType.OK ? name.getText() : null);
+        return d.showAndWait();
+    }
+}

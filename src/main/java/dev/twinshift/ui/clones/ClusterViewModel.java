@@ -1,0 +1,252 @@
+package dev.twinshift.ui.clones;
+
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.Catalog;
+import dev.twinshift.storage.CloneRecord;
+import dev.twinshift.storage.CloneService;
+import dev.twinshift.storage.ClusterVolume;
+import dev.twinshift.storage.Names;
+import dev.twinshift.storage.Reason;
+import dev.twinshift.storage.RollbackResult;
+import dev.twinshift.storage.RollbackService;
+import dev.twinshift.storage.SnapshotRecord;
+import dev.twinshift.storage.SnapshotService;
+import dev.twinshift.ui.tasks.BackgroundTask;
+import dev.twinshift.ui.tasks.TaskExecutor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * One cluster's snapshots and clones, read from the server's catalog, with the actions on them.
+ * Every action runs as a background task; the lists are re-read from the server afterwards, so two
+ * consoles converge on the same state.
+ */
+public final class ClusterViewModel {
+
+    /** A clone as listed, with whether it runs now. */
+    public record CloneItem(CloneRecord record, boolean running, String connectionString) {
+        public String name() {
+            return record.name();
+        }
+    }
+
+    private final TaskExecutor tasks;
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    private final ObservableList<SnapshotRecord> snapshots = FXCollections.observableArrayList();
+    private final ObservableList<CloneItem> clones = FXCollections.observableArrayList();
+
+    private RemoteShell shell;
+    private PgCluster cluster;
+    private String sshUser;
+
+    public ClusterViewModel(TaskExecutor tasks) {
+        this.tasks = tasks;
+    }
+
+    public ReadOnlyStringProperty titleProperty() {
+        return title.getReadOnlyProperty();
+    }
+
+    /** The last outcome or error, in words, with what to do next when something failed. */
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ObservableList<SnapshotRecord> snapshots() {
+        return snapshots;
+    }
+
+    public ObservableList<CloneItem> clones() {
+        return clones;
+    }
+
+    public PgCluster cluster() {
+        return cluster;
+    }
+
+    /** Shows a cluster of a connected server (or nothing, with nulls). */
+    public void show(RemoteShell s, String user, PgCluster c) {
+        this.shell = s;
+        this.sshUser = user;
+        this.cluster = c;
+        snapshots.clear();
+        clones.clear();
+        message.set("");
+        title.set(c == null ? "" : "Snapshots and clones of " + c.id());
+        if (c != null) {
+            refresh();
+        }
+    }
+
+    public void refresh() {
+        run("Read snapshots of " + cluster.id(), p -> null, null);
+    }
+
+    /** Checks a label typed by the administrator; null when fine. */
+    public static String labelProblem(String label) {
+        if (label == null || label.isBlank()) {
+            return null;
+        }
+        try {
+            Names.requireValid("label", label.strip());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    public void snapshotNow(String label) {
+        String l = label == null || label.isBlank() ? null : label.strip();
+        run("Snapshot " + cluster.id(), p -> {
+            SnapshotRecord r = snapshots(p).create(cluster, Reason.MANUAL, l);
+            return "Snapshot " + r.id() + " taken (WAL " + r.walLsn() + ").";
+        }, null);
+    }
+
+    public void cloneFrom(SnapshotRecord snap, String name) {
+        run("Clone " + snap.id(), p -> {
+            CloneService cs = clones(p);
+            Catalog cat = catalog();
+            cs.create(cat, snap.id(), name);
+            CloneRecord started = cs.start(cat, name);
+            return "Clone " + name + " runs on port " + started.port() + ": " + cs.spec(cat, started).connectionString("postgres");
+        }, null);
+    }
+
+    public void startClone(CloneItem c) {
+        run("Start clone " + c.name(), p -> {
+            CloneRecord r = clones(p).start(catalog(), c.name());
+            return "Clone " + c.name() + " runs on port " + r.port() + ".";
+        }, null);
+    }
+
+    public void stopClone(CloneItem c) {
+        run("Stop clone " + c.name(), p -> {
+            clones(p).stop(catalog(), c.name());
+            return "Clone " + c.name() + " stopped.";
+        }, null);
+    }
+
+    public void destroyClone(CloneItem c) {
+        run("Destroy clone " + c.name(), p -> {
+            clones(p).destroy(catalog(), c.name());
+            return "Clone " + c.name() + " destroyed.";
+        }, null);
+    }
+
+    public void pin(SnapshotRecord s, boolean pinned) {
+        run((pinned ? "Pin " : "Unpin ") + s.id(), p -> {
+            snapshots(p).pin(catalog(), s.id(), pinned);
+            return s.id() + (pinned ? " is pinned: retention keeps it." : " is no longer pinned.");
+        }, null);
+    }
+
+    public void delete(SnapshotRecord s) {
+        run("Delete " + s.id(), p -> {
+            snapshots(p).delete(catalog(), s.id());
+            return "Snapshot " + s.id() + " deleted.";
+        }, null);
+    }
+
+    /** What a rollback to the snapshot discards, for the confirmation dialog. */
+    public String rollbackPreview(SnapshotRecord s) {
+        return new RollbackService(shell, actor(), dev.twinshift.storage.Progress.NONE).preview(cluster, s);
+    }
+
+    public void rollback(SnapshotRecord s, Consumer<RollbackResult> done) {
+        List<RollbackResult> out = new ArrayList<>(1);
+        run("Roll back " + cluster.id() + " to " + s.id(), p -> {
+            RollbackResult r = new RollbackService(shell, actor(), p::log).rollback(cluster, s.id());
+            out.add(r);
+            return cluster.id() + " rolled back to " + s.id() + " (down " + r.downtime().toMillis() + " ms). To undo, roll back to "
+                    + r.safety().id() + ".";
+        }, () -> {
+            if (!out.isEmpty() && done != null) {
+                done.accept(out.get(0));
+            }
+        });
+    }
+
+    private interface Action {
+        String call(BackgroundTask.Progress p) throws Exception;
+    }
+
+    private record Listing(String outcome, List<SnapshotRecord> snapshots, List<CloneItem> clones) { }
+
+    /** Runs an action, then re-reads both lists from the server in the same task. */
+    private void run(String title, Action action, Runnable after) {
+        if (cluster == null || shell == null) {
+            return;
+        }
+        PgCluster c = cluster;
+        busy.set(true);
+        tasks.submit(BackgroundTask.of(title, p -> {
+            p.log(title);
+            String outcome = action.call(p);
+            if (outcome != null) {
+                p.log(outcome);
+            }
+            ClusterVolume v = ClusterVolume.resolve(shell, c);
+            List<SnapshotRecord> snaps = new ArrayList<>(snapshots(p).list(v));
+            snaps.sort(Comparator.comparing(SnapshotRecord::createdAt).reversed());
+            CloneService cs = clones(p);
+            List<CloneItem> items = new ArrayList<>();
+            for (CloneRecord r : cs.list(v.catalog())) {
+                if (!c.id().equals(r.cluster())) {
+                    continue;
+                }
+                boolean running = cs.isRunning(v.catalog(), r);
+                items.add(new CloneItem(r, running, r.port() == null ? "" : cs.spec(v.catalog(), r).connectionString("postgres")));
+            }
+            return new Listing(outcome, snaps, items);
+        }).onSuccess(l -> {
+            busy.set(false);
+            if (c != cluster) {
+                return;
+            }
+            snapshots.setAll(l.snapshots());
+            clones.setAll(l.clones());
+            message.set(l.outcome() == null ? "" : l.outcome());
+            if (after != null) {
+                after.run();
+            }
+        }).onFailure(t -> {
+            busy.set(false);
+            String m = t instanceof dev.twinshift.ssh.SshException se ? se.explain() : String.valueOf(t.getMessage());
+            message.set(title + " failed: " + m);
+        }));
+    }
+
+    private Actor actor() {
+        return Actor.local(sshUser);
+    }
+
+    private SnapshotService snapshots(BackgroundTask.Progress p) {
+        return new SnapshotService(shell, actor(), p::log);
+    }
+
+    private CloneService clones(BackgroundTask.Progress p) {
+        return new CloneService(shell, actor(), p::log);
+    }
+
+    private Catalog catalog() throws Exception {
+        return ClusterVolume.resolve(shell, cluster).catalog();
+    }
+
+}
