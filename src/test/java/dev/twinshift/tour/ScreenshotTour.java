@@ -71,6 +71,47 @@ public final class ScreenshotTour {
         waitFor(60, () -> robot.lookup("#connection-status").queryAs(Label.class).getText().startsWith("Connected"));
         Thread.sleep(500);
         shoot("console-lab.png");
+
+        // 3. The cluster view with a snapshot and a running clone of 13/main; removed afterwards.
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<dev.twinshift.ui.dashboard.ClusterRow> clusters =
+                robot.lookup("#cluster-table").queryAs(javafx.scene.control.TableView.class);
+        robot.interact(() -> clusters.getSelectionModel().select(
+                clusters.getItems().stream().filter(r -> r.id().equals("13/main")).findFirst().orElseThrow()));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<dev.twinshift.storage.SnapshotRecord> snaps =
+                robot.lookup("#snapshot-table").queryAs(javafx.scene.control.TableView.class);
+        waitFor(30, () -> !robot.lookup("#snapshot-now").queryButton().isDisabled());
+        robot.interact(() -> robot.lookup("#snapshot-label").queryTextInputControl().setText("before-upgrade"));
+        robot.interact(() -> robot.lookup("#snapshot-now").queryButton().fire());
+        waitFor(60, () -> snaps.getItems().stream().anyMatch(x -> "before-upgrade".equals(x.label())));
+        var snap = snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow();
+        robot.interact(() -> snaps.getSelectionModel().select(snap));
+        javafx.application.Platform.runLater(() -> robot.lookup("#clone-snapshot").queryButton().fire());
+        waitFor(10, () -> robot.lookup("#clone-name").tryQuery().isPresent());
+        robot.clickOn("Clone");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones =
+                robot.lookup("#clone-table").queryAs(javafx.scene.control.TableView.class);
+        waitFor(120, () -> clones.getItems().stream().anyMatch(c -> c.running()));
+        robot.interact(() -> {
+            javafx.scene.control.ScrollPane sp = (javafx.scene.control.ScrollPane) robot.lookup(".dashboard-scroll").query();
+            sp.setVvalue(1.0);
+        });
+        Thread.sleep(500);
+        shoot("cluster-view.png");
+        var clone = clones.getItems().stream().filter(c -> c.running()).findFirst().orElseThrow();
+        robot.interact(() -> clones.getSelectionModel().select(clone));
+        javafx.application.Platform.runLater(() -> robot.lookup("#destroy-clone").queryButton().fire());
+        waitFor(10, () -> robot.lookup("Destroy").tryQuery().isPresent());
+        robot.clickOn("Destroy");
+        waitFor(120, () -> clones.getItems().isEmpty());
+        robot.interact(() -> snaps.getSelectionModel().select(
+                snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow()));
+        javafx.application.Platform.runLater(() -> robot.lookup("#delete-snapshot").queryButton().fire());
+        waitFor(10, () -> robot.lookup("Delete").tryQuery().isPresent());
+        robot.clickOn("Delete");
+        waitFor(60, () -> snaps.getItems().stream().noneMatch(x -> "before-upgrade".equals(x.label())));
         FxToolkit.cleanupApplication(current);
     }
 
