@@ -1,11 +1,9 @@
 package dev.twinshift.storage;
 
-import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
-import dev.twinshift.ssh.SshException;
 
 /** Full copies with {@code cp -a}: works everywhere, the slow baseline the others are measured against. */
-public final class PlainCopyDriver extends PathDriver {
+public final class PlainCopyDriver extends CopyDriver {
 
     public PlainCopyDriver(RemoteShell shell) {
         super(shell);
@@ -16,31 +14,9 @@ public final class PlainCopyDriver extends PathDriver {
         return StorageMethod.PLAIN_COPY;
     }
 
+    // coreutils 9 shares blocks by default where it can; the option makes the method what its label says.
     @Override
-    public void snapshot(String source, String target) throws SshException, InterruptedException {
-        copy(source, target);
-    }
-
-    @Override
-    public void cloneOf(String snapshot, String target) throws SshException, InterruptedException {
-        copy(snapshot, target);
-    }
-
-    private void copy(String source, String target) throws SshException, InterruptedException {
-        requireAbsent(target);
-        try {
-            runLong(RemoteCommand.of("cp", "-a", "--", source, target).asRoot());
-        } catch (SshException e) {
-            if (target.contains("/.twinshift/")) {
-                shell.run(RemoteCommand.of("rm", "-rf", "--one-file-system", "--", target).asRoot());
-            }
-            throw e;
-        }
-    }
-
-    @Override
-    public void delete(String location) throws SshException, InterruptedException {
-        StorageDriver.requireInCatalog(location);
-        runLong(RemoteCommand.of("rm", "-rf", "--one-file-system", "--", location).asRoot());
+    protected String reflinkOption() {
+        return "--reflink=never";
     }
 }
