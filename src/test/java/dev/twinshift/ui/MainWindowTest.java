@@ -67,7 +67,7 @@ class MainWindowTest {
         assertTrue(ok.isDisabled(), "nothing typed yet: Add is disabled");
 
         robot.clickOn("#host-field").write("db1.example.com; rm -rf /");
-        robot.clickOn("#user-field").write("dba");
+        robot.interact(() -> robot.lookup("#user-field").queryTextInputControl().setText("dba"));
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(ok.isDisabled());
         Label problems = robot.lookup("#add-server-problems").queryAs(Label.class);
@@ -81,7 +81,13 @@ class MainWindowTest {
         robot.clickOn(ok);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup(".server-list").queryAs(ListView.class).getItems().isEmpty());
 
-        assertTrue(robot.lookup("dba@db1.example.com:2200").tryQuery().isPresent(), "listed with its address");
+        // The cell is laid out on a later pulse than the item lands in the list: wait for what the user sees.
+        try {
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("dba@db1.example.com:2200").tryQuery().isPresent());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("not listed with its address; the list holds "
+                    + robot.lookup(".server-list").queryAs(ListView.class).getItems());
+        }
         Node title = robot.lookup("#server-title").query();
         assertEquals("db1.example.com", ((Label) title).getText(), "the new server is shown");
         var saved = new Inventory(dir.resolve("servers.json")).load().entries();
