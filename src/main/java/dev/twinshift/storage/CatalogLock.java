@@ -4,6 +4,8 @@ import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.SshException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,17 +15,34 @@ import java.util.UUID;
  * {@link #close()}; a lock left by a console that died is removed with {@link #breakLock}.
  */
 public final class CatalogLock implements AutoCloseable {
+    /**
+     * Locks this thread holds, by server and catalog: an operation made of other operations (an
+     * upgrade takes snapshots, makes clones, rolls back) holds the lock once for its whole length, and
+     * the services it calls join it instead of being refused by their own caller.
+     */
+    private static final ThreadLocal<Map<String, CatalogLock>> HELD = ThreadLocal.withInitial(HashMap::new);
+
     private final Catalog catalog;
     private final LockOwner owner;
+    private final boolean nested;
     private boolean released;
 
-    private CatalogLock(Catalog catalog, LockOwner owner) {
+    private CatalogLock(Catalog catalog, LockOwner owner, boolean nested) {
         this.catalog = catalog;
         this.owner = owner;
+        this.nested = nested;
+    }
+
+    private static String key(Catalog catalog) {
+        return catalog.shell().serverName() + "|" + catalog.root();
     }
 
     public static CatalogLock acquire(Catalog catalog, Actor who, String operation)
             throws LockedException, SshException, InterruptedException {
+        CatalogLock outer = HELD.get().get(key(catalog));
+        if (outer != null && !outer.released) {
+            return new CatalogLock(catalog, outer.owner, true);
+        }
         catalog.ensureLayout();
         CommandResult mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
         if (!mk.ok()) {
@@ -43,7 +62,23 @@ public final class CatalogLock implements AutoCloseable {
             catalog.shell().run(RemoteCommand.of("rm", "-rf", "--", catalog.lockDir()).asRoot());
             throw e;
         }
-        return new CatalogLock(catalog, me);
+        CatalogLock lock = new CatalogLock(catalog, me, false);
+        HELD.get().put(key(catalog), lock);
+        return lock;
+    }
+
+    /**
+     * Takes over a lock left by a console that died in the middle of {@code operation} (the lock names
+     * it), so that this console can resume or roll back that very operation. A lock held for anything
+     * else is not taken.
+     */
+    public static CatalogLock adopt(Catalog catalog, Actor who, String operation)
+            throws LockedException, SshException, InterruptedException {
+        Optional<LockOwner> holder = holder(catalog);
+        if (holder.isPresent() && operation.equals(holder.get().operation())) {
+            breakLock(catalog);
+        }
+        return acquire(catalog, who, operation);
     }
 
     public static Optional<LockOwner> holder(Catalog catalog) throws SshException, InterruptedException {
@@ -72,6 +107,10 @@ public final class CatalogLock implements AutoCloseable {
             return;
         }
         released = true;
+        if (nested) {
+            return;
+        }
+        HELD.get().remove(key(catalog), this);
         Optional<LockOwner> now = holder(catalog);
         if (now.isPresent() && now.get().token().equals(owner.token())) {
             catalog.shell().run(RemoteCommand.of("rm", "-rf", "--", catalog.lockDir()).asRoot()).requireSuccess();

@@ -36,6 +36,11 @@ public final class LabShell {
                 (k, c) -> c != null && c.isConnected() ? c : connect(target));
     }
 
+    /** A connection of its own, for a test that cuts it to see what survives. */
+    public static SshConnection fresh(SshTarget target) {
+        return connect(target);
+    }
+
     private static SshConnection connect(SshTarget target) {
         try {
             Path dir = Files.createTempDirectory("twinshift-it-ssh");

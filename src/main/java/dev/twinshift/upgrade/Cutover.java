@@ -1,0 +1,637 @@
+package dev.twinshift.upgrade;
+
+import dev.twinshift.postgres.ClusterControl;
+import dev.twinshift.postgres.ClusterDiscovery;
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.postgres.Psql;
+import dev.twinshift.ssh.CommandResult;
+import dev.twinshift.ssh.DetachedJob;
+import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.LineListener;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.Catalog;
+import dev.twinshift.storage.CatalogLock;
+import dev.twinshift.storage.Json;
+import dev.twinshift.storage.LockedException;
+import dev.twinshift.storage.Reason;
+import dev.twinshift.storage.RefusedException;
+import dev.twinshift.storage.RollbackService;
+import dev.twinshift.storage.SnapshotRecord;
+import dev.twinshift.storage.SnapshotService;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Upgrades a live cluster in journaled steps. Before the old cluster stops, the new one is created and
+ * configured beside it; downtime is then: stop, snapshot, pg_upgrade, hand the port over, start,
+ * validate. Every step is journaled on the server before and after it runs, under the catalog lock,
+ * so that after a lost connection any console can resume or roll back exactly where it stopped. A
+ * failing step rolls back by itself: the pre-upgrade snapshot is restored and the old version starts
+ * on its port.
+ */
+public final class Cutover {
+    public static final String PREPARE = "prepare";
+    public static final String STOP_OLD = "stop-old";
+    public static final String SNAPSHOT = "pre-upgrade-snapshot";
+    public static final String PG_UPGRADE = "pg_upgrade";
+    public static final String PORT_SWAP = "port-swap";
+    public static final String START_NEW = "start-new";
+    public static final String VALIDATE = "validate";
+    public static final String HAND_OVER = "hand-over";
+    public static final String ANALYZE = "analyze";
+    public static final List<String> STEPS = List.of(PREPARE, STOP_OLD, SNAPSHOT, PG_UPGRADE, PORT_SWAP, START_NEW,
+            VALIDATE, HAND_OVER, ANALYZE);
+    /** Step titles for a step list. */
+    public static final Map<String, String> TITLES = Map.of(
+            PREPARE, "Create and configure the new cluster beside the old one (no downtime)",
+            STOP_OLD, "Stop the old cluster (downtime starts)",
+            SNAPSHOT, "Pre-upgrade snapshot, pinned",
+            PG_UPGRADE, "pg_upgrade on the live volume",
+            PORT_SWAP, "The new cluster takes the old port; the old one is set to manual start",
+            START_NEW, "Start the new cluster (downtime ends)",
+            VALIDATE, "Validate: version, databases, tables",
+            HAND_OVER, "Hand over (point of no return for rollback without data loss)",
+            ANALYZE, "vacuumdb --analyze-in-stages");
+
+    /** How the cutover behaves. */
+    public record Options(Duration gracePeriod, boolean analyze) {
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(10), true);
+        }
+    }
+
+    private final RemoteShell shell;
+    private final Actor actor;
+    private final UpgradeListener listener;
+    private final ClusterControl control;
+    private final Options options;
+
+    public Cutover(RemoteShell shell, Actor actor, UpgradeListener listener, Options options) {
+        this.shell = shell;
+        this.actor = actor;
+        this.listener = listener == null ? UpgradeListener.NONE : listener;
+        this.control = new ClusterControl(shell);
+        this.options = options == null ? Options.defaults() : options;
+    }
+
+    public static Catalog catalogOf(RemoteShell shell, UpgradePlan plan) {
+        return new Catalog(shell, plan.catalogFilesystem());
+    }
+
+    static String lockName(String operation) {
+        return "upgrade " + operation;
+    }
+
+    static String workDir(Catalog catalog, String operation) {
+        return catalog.root() + "/upgrades/" + operation;
+    }
+
+    /** Runs the plan from the start. On a failure after the old cluster stopped, rolls back by itself. */
+    public UpgradeState run(UpgradePlan plan) throws LockedException, UpgradeException, SshException, InterruptedException {
+        Catalog catalog = catalogOf(shell, plan);
+        Journal journal = new Journal(shell, catalog, plan.operation());
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()))) {
+            String planJson;
+            try {
+                planJson = Json.mapper().writeValueAsString(plan).replace("\n", " ");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.PLAN, null, null,
+                    "upgrade planned: " + plan.summary(), Map.of("plan", planJson)));
+            return proceed(journal);
+        }
+    }
+
+    /** Continues an interrupted upgrade from the step where its journal stopped. */
+    public UpgradeState resume(Catalog catalog, String operation)
+            throws LockedException, UpgradeException, SshException, InterruptedException {
+        Journal journal = new Journal(shell, catalog, operation);
+        try (CatalogLock lock = CatalogLock.adopt(catalog, actor, lockName(operation))) {
+            UpgradeState st = UpgradeState.of(operation, journal.read());
+            requireUnfinished(st);
+            note(journal, "resumed by " + actor.display() + " after " + st.describe());
+            return proceed(journal);
+        }
+    }
+
+    /**
+     * Puts the old cluster back as it was before the upgrade: the new one is stopped and dropped, the
+     * pre-upgrade snapshot restored, the old version started on its port.
+     */
+    public UpgradeState rollback(Catalog catalog, String operation)
+            throws LockedException, UpgradeException, SshException, InterruptedException {
+        Journal journal = new Journal(shell, catalog, operation);
+        try (CatalogLock lock = CatalogLock.adopt(catalog, actor, lockName(operation))) {
+            UpgradeState st = UpgradeState.of(operation, journal.read());
+            if (st.plan() == null) {
+                throw new UpgradeException("the journal " + journal.path() + " holds no plan: nothing to roll back");
+            }
+            rollbackHeld(journal, st, "rollback asked by " + actor.display());
+            return UpgradeState.of(operation, journal.read());
+        }
+    }
+
+    private static void requireUnfinished(UpgradeState st) throws UpgradeException {
+        if (st.plan() == null) {
+            throw new UpgradeException("the journal of " + st.operation() + " holds no plan");
+        }
+        if (!st.unfinished()) {
+            throw new UpgradeException(st.describe() + ": there is nothing to resume");
+        }
+    }
+
+    private UpgradeState proceed(Journal journal) throws UpgradeException, SshException, InterruptedException {
+        UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
+        if (UpgradeState.ROLLBACK_FAILED.equals(st.outcome())) {
+            throw new UpgradeException(st.describe() + ": an earlier rollback failed; roll back again");
+        }
+        UpgradePlan plan = st.plan();
+        for (String step : STEPS) {
+            st = UpgradeState.of(journal.operation(), journal.read());
+            if (st.done(step)) {
+                continue;
+            }
+            stepEntry(journal, step, UpgradeState.STARTED, TITLES.get(step), Map.of());
+            Map<String, String> out;
+            try {
+                out = runStep(step, plan, st, journal);
+            } catch (SshException e) {
+                if (unreachable(e)) {
+                    // Nothing can be done on a server we cannot reach: the journal says where we stopped,
+                    // and a detached pg_upgrade goes on by itself. Resume or roll back once reconnected.
+                    throw e;
+                }
+                failAndRollBack(journal, step, e);
+                throw new UpgradeException(step + " failed: " + e.getMessage() + "; rolled back to " + plan.oldId(), e);
+            } catch (RuntimeException | UpgradeException | RefusedException | LockedException e) {
+                failAndRollBack(journal, step, e);
+                throw new UpgradeException(step + " failed: " + e.getMessage() + "; rolled back to " + plan.oldId(), e);
+            }
+            stepEntry(journal, step, UpgradeState.DONE, null, out);
+        }
+        st = UpgradeState.of(journal.operation(), journal.read());
+        outcome(journal, UpgradeState.COMPLETED, plan.newId() + " serves on port " + plan.oldPort() + "; " + plan.oldId()
+                + " is stopped, set to manual start, and its pre-upgrade snapshot " + st.data().get("snapshot")
+                + " is pinned" + downtimeText(st), Map.of());
+        return UpgradeState.of(journal.operation(), journal.read());
+    }
+
+    private static String downtimeText(UpgradeState st) {
+        String ms = st.data().get("downtimeMillis");
+        return ms == null ? "" : "; downtime " + String.format("%.1f s", Long.parseLong(ms) / 1000.0);
+    }
+
+    private void failAndRollBack(Journal journal, String step, Exception cause)
+            throws UpgradeException, SshException, InterruptedException {
+        stepEntry(journal, step, UpgradeState.FAILED, cause.getMessage(), Map.of());
+        UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
+        try {
+            rollbackHeld(journal, st, "automatic rollback after " + step + " failed");
+        } catch (UpgradeException | SshException | RuntimeException e) {
+            e.addSuppressed(cause);
+            throw e;
+        }
+    }
+
+    static boolean unreachable(SshException e) {
+        return switch (e.kind()) {
+            case CONNECTION_LOST, CONNECT_TIMEOUT, CONNECTION_REFUSED, UNKNOWN_HOST, CANCELLED -> true;
+            default -> false;
+        };
+    }
+
+    // ---- the steps --------------------------------------------------------------------------------
+
+    private Map<String, String> runStep(String step, UpgradePlan plan, UpgradeState st, Journal journal)
+            throws UpgradeException, RefusedException, LockedException, SshException, InterruptedException {
+        return switch (step) {
+            case PREPARE -> prepare(plan);
+            case STOP_OLD -> stopOld(plan);
+            case SNAPSHOT -> snapshot(plan);
+            case PG_UPGRADE -> pgUpgrade(plan, journal);
+            case PORT_SWAP -> portSwap(plan, st);
+            case START_NEW -> startNew(plan, st);
+            case VALIDATE -> validate(plan, st);
+            case HAND_OVER -> Map.of();
+            case ANALYZE -> analyze(plan, journal);
+            default -> throw new IllegalStateException("unknown step " + step);
+        };
+    }
+
+    private PgCluster oldCluster(UpgradePlan plan) throws SshException, InterruptedException {
+        return new ClusterDiscovery(shell).find(plan.oldId());
+    }
+
+    private boolean newExists(UpgradePlan plan) throws SshException, InterruptedException {
+        return new ClusterDiscovery(shell).listClusters().stream().anyMatch(c -> c.id().equals(plan.newId()));
+    }
+
+    private PgCluster newCluster(UpgradePlan plan) throws SshException, InterruptedException {
+        return new ClusterDiscovery(shell).find(plan.newId());
+    }
+
+    /** Creates the new cluster with the old one's locale, encoding and checksums, and carries its configuration. */
+    private Map<String, String> prepare(UpgradePlan plan) throws UpgradeException, SshException, InterruptedException {
+        PgCluster old = oldCluster(plan);
+        Map<String, String> out = new LinkedHashMap<>();
+        // What the validation compares with after the upgrade, read while the old cluster still serves.
+        if (control.isRunning(old)) {
+            out.put("inventory", inventory(Psql.forCluster(shell, old)));
+        }
+        out.put("oldStartConf", readStartConf(plan.oldConfigDirectory()));
+        if (newExists(plan)) {
+            listener.log(plan.newId() + " exists already (an earlier attempt made it): reusing it");
+        } else {
+            if (exists(plan.newDataDirectory())) {
+                CommandResult empty = shell.run(RemoteCommand.of("find", plan.newDataDirectory(), "-mindepth", "1",
+                        "-maxdepth", "1").asRoot());
+                if (!empty.stdout().isBlank()) {
+                    throw new UpgradeException(plan.newDataDirectory() + " exists and is not empty: move it away first");
+                }
+            } else if (plan.newIsSubvolume()) {
+                root("btrfs", "subvolume", "create", plan.newDataDirectory());
+            } else {
+                root("mkdir", "-p", "--", plan.newDataDirectory());
+            }
+            root("chown", plan.owner() + ":", plan.newDataDirectory());
+            root("chmod", "0700", plan.newDataDirectory());
+            List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d",
+                    plan.newDataDirectory(), "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(),
+                    "--lc-collate", plan.lcCollate(), "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName()));
+            if (plan.dataChecksums()) {
+                argv.addAll(List.of("--", "--data-checksums"));
+            }
+            logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
+        }
+        carryConfiguration(plan, plan.newTemporaryPort());
+        return out;
+    }
+
+    /** Debian's pg_upgradecluster carries postgresql.conf (settings the new version knows), pg_hba, pg_ident, conf.d. */
+    private void carryConfiguration(UpgradePlan plan, int port) throws SshException, InterruptedException {
+        String oldConf = shell.run(RemoteCommand.of("cat", "--", plan.oldConfigDirectory() + "/postgresql.conf").asRoot())
+                .requireSuccess().stdout();
+        Set<String> known = ConfigCarryOver.parseDescribeConfig(shell.run(RemoteCommand.of(plan.newBinDir() + "/postgres",
+                "--describe-config").asUser(plan.owner()), Duration.ofMinutes(1)).requireSuccess().stdout());
+        String newConfDir = plan.newConfigDirectory();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("data_directory", plan.newDataDirectory());
+        overrides.put("hba_file", newConfDir + "/pg_hba.conf");
+        overrides.put("ident_file", newConfDir + "/pg_ident.conf");
+        overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
+        overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
+        overrides.put("port", Integer.toString(port));
+        ConfigCarryOver.Result r = ConfigCarryOver.carry(oldConf, known, overrides);
+        for (String n : r.notes()) {
+            listener.log("configuration: " + n);
+        }
+        writeFile(newConfDir + "/postgresql.conf", r.text(), plan.owner());
+        for (String f : List.of("pg_hba.conf", "pg_ident.conf")) {
+            if (exists(plan.oldConfigDirectory() + "/" + f)) {
+                root("cp", "--preserve=mode,ownership", "--", plan.oldConfigDirectory() + "/" + f, newConfDir + "/" + f);
+            }
+        }
+        if (exists(plan.oldConfigDirectory() + "/conf.d")) {
+            root("mkdir", "-p", "--", newConfDir + "/conf.d");
+            root("cp", "-a", "--", plan.oldConfigDirectory() + "/conf.d/.", newConfDir + "/conf.d/");
+        }
+    }
+
+    private Map<String, String> stopOld(UpgradePlan plan) throws SshException, InterruptedException {
+        PgCluster old = oldCluster(plan);
+        Map<String, String> out = new HashMap<>();
+        if (control.isRunning(old)) {
+            waitForClientsToLeave(old);
+            out.put("downtimeStartedAt", Instant.now().toString());
+            listener.log("stopping " + plan.oldId() + " (fast shutdown)");
+            control.stop(old);
+        } else {
+            listener.log(plan.oldId() + " is not running");
+        }
+        return out;
+    }
+
+    /** Gives connected clients the grace period to finish before the fast shutdown ends their sessions. */
+    private void waitForClientsToLeave(PgCluster old) throws InterruptedException {
+        Instant until = Instant.now().plus(options.gracePeriod());
+        Psql psql = Psql.forCluster(shell, old);
+        while (Instant.now().isBefore(until)) {
+            try {
+                String n = psql.value("postgres", "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                        + " AND pid <> pg_backend_pid()");
+                if ("0".equals(n)) {
+                    return;
+                }
+                listener.log(n + " client session(s) still connected; fast shutdown in "
+                        + Duration.between(Instant.now(), until).toSeconds() + " s");
+            } catch (SshException e) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private Map<String, String> snapshot(UpgradePlan plan)
+            throws RefusedException, LockedException, SshException, InterruptedException {
+        SnapshotService snaps = new SnapshotService(shell, actor, listener::log);
+        SnapshotRecord s = snaps.create(oldCluster(plan), Reason.PRE_UPGRADE, "pre-upgrade");
+        snaps.pin(catalogOf(shell, plan), s.id(), true);
+        return Map.of("snapshot", s.id());
+    }
+
+    private Map<String, String> pgUpgrade(UpgradePlan plan, Journal journal)
+            throws UpgradeException, SshException, InterruptedException {
+        Catalog catalog = catalogOf(shell, plan);
+        String dir = workDir(catalog, plan.operation()) + "/pg_upgrade";
+        DetachedJob job = new DetachedJob(shell, dir);
+        DetachedJob.Status s = job.poll(0, null);
+        if (s.state() == DetachedJob.State.MISSING) {
+            root("mkdir", "-p", "--", workDir(catalog, plan.operation()));
+            String sock = "/tmp/twinshift-upgrade-" + Integer.toHexString(plan.operation().hashCode());
+            root("mkdir", "-p", "--", sock);
+            root("chown", plan.owner() + ":", sock);
+            root("chmod", "0700", sock);
+            RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
+                    "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
+                    "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
+            listener.log("$ " + String.join(" ", cmd.argv()));
+            DetachedJob.start(shell, dir, cmd);
+            note(journal, "pg_upgrade runs detached on the server; its log is " + dir + "/log");
+        } else {
+            listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
+        }
+        DetachedJob.Status end = job.follow(0, (stream, line) -> listener.log(line), Duration.ofMillis(300));
+        if (!end.succeeded()) {
+            throw new UpgradeException("pg_upgrade " + (end.state() == DetachedJob.State.LOST
+                    ? "ended without an exit status (the server restarted or it was killed)"
+                    : "exited with status " + end.exitCode()) + "; its log is " + dir + "/log");
+        }
+        return Map.of("pgUpgradeLog", dir + "/log");
+    }
+
+    /** pg_upgrade's argument list; the server options go through pg_ctl's shell, so they are quoted for it. */
+    static RemoteCommand pgUpgradeCommand(UpgradePlan plan, String oldData, String newData, String oldOption,
+                                          String newOption, String socketDir, UpgradeMethod method, boolean check) {
+        List<String> argv = new ArrayList<>(List.of(plan.newBinDir() + "/pg_upgrade", "-b", plan.oldBinDir(), "-B",
+                plan.newBinDir(), "-d", oldData, "-D", newData, "-o", "-c " + dev.twinshift.ssh.ShellQuote.quote(oldOption),
+                "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner()));
+        if (check) {
+            argv.add("--check");
+        } else {
+            argv.add(method.flag());
+        }
+        return RemoteCommand.of(argv).asUser(plan.owner());
+    }
+
+    private Map<String, String> portSwap(UpgradePlan plan, UpgradeState st) throws SshException, InterruptedException {
+        // Debian's convention (pg_upgradecluster): the new cluster takes the old port and start mode,
+        // the old one moves to the new one's port and is set to manual start, so it never comes back
+        // by itself on the same port.
+        setPort(plan.newConfigDirectory(), plan.oldPort(), plan.owner());
+        setPort(plan.oldConfigDirectory(), plan.newTemporaryPort(), plan.owner());
+        String oldStart = st.data().getOrDefault("oldStartConf", "auto");
+        writeFile(plan.newConfigDirectory() + "/start.conf", oldStart + "\n", plan.owner());
+        writeFile(plan.oldConfigDirectory() + "/start.conf", "manual\n", plan.owner());
+        return Map.of();
+    }
+
+    private Map<String, String> startNew(UpgradePlan plan, UpgradeState st) throws UpgradeException, SshException, InterruptedException {
+        PgCluster n = newCluster(plan);
+        if (!control.isRunning(n)) {
+            listener.log("starting " + plan.newId() + " on port " + plan.oldPort());
+            try {
+                control.start(n);
+            } catch (SshException e) {
+                throw new UpgradeException(plan.newId() + " did not start: " + e.getMessage() + lastLog(n), e);
+            }
+        }
+        Psql psql = Psql.forCluster(shell, newCluster(plan));
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!psql.answers("postgres")) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new UpgradeException(plan.newId() + " started but does not answer on port " + plan.oldPort() + lastLog(n));
+            }
+            Thread.sleep(200);
+        }
+        Instant up = Instant.now();
+        Map<String, String> out = new HashMap<>();
+        out.put("servingAgainAt", up.toString());
+        String started = st.data().get("downtimeStartedAt");
+        if (started != null) {
+            out.put("downtimeMillis", Long.toString(Duration.between(Instant.parse(started), up).toMillis()));
+        }
+        return out;
+    }
+
+    private String lastLog(PgCluster c) throws InterruptedException {
+        if (c.logFile() == null) {
+            return "";
+        }
+        try {
+            CommandResult r = shell.run(RemoteCommand.of("tail", "-n", "15", "--", c.logFile()).asRoot());
+            return r.ok() ? "\nlast lines of " + c.logFile() + ":\n" + r.stdout().strip() : "";
+        } catch (SshException e) {
+            return "";
+        }
+    }
+
+    private Map<String, String> validate(UpgradePlan plan, UpgradeState st) throws UpgradeException, SshException, InterruptedException {
+        Psql psql = Psql.forCluster(shell, newCluster(plan));
+        String version = psql.value("postgres", "SHOW server_version_num");
+        int major = Integer.parseInt(version) / 10000;
+        if (major != UpgradePlanner.major(plan.newVersion())) {
+            throw new UpgradeException("port " + plan.oldPort() + " answers as version " + version + ", not " + plan.newVersion());
+        }
+        String before = st.data().get("inventory");
+        String after = inventory(psql);
+        if (before != null && !before.equals(after)) {
+            throw new UpgradeException("databases or tables differ after the upgrade: before " + before + ", after " + after);
+        }
+        listener.log("validated: version " + version + ", " + after);
+        return Map.of();
+    }
+
+    /** Databases and the number of user tables in each: what must be there after the upgrade. */
+    static String inventory(Psql psql) throws SshException, InterruptedException {
+        Map<String, String> inv = new TreeMap<>();
+        for (List<String> row : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1")) {
+            String db = row.get(0);
+            inv.put(db, psql.value(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                    + " AND n.nspname NOT LIKE 'pg_toast%'"));
+        }
+        StringBuilder b = new StringBuilder();
+        inv.forEach((db, n) -> b.append(b.length() == 0 ? "" : ", ").append(db).append(": ").append(n).append(" tables"));
+        return b.toString();
+    }
+
+    private Map<String, String> analyze(UpgradePlan plan, Journal journal) throws SshException, InterruptedException {
+        if (!options.analyze()) {
+            return Map.of("analyze", "skipped");
+        }
+        PgCluster n = newCluster(plan);
+        String dir = workDir(catalogOf(shell, plan), plan.operation()) + "/analyze";
+        DetachedJob job = new DetachedJob(shell, dir);
+        if (job.poll(0, null).state() == DetachedJob.State.MISSING) {
+            DetachedJob.start(shell, dir, RemoteCommand.of(plan.newBinDir() + "/vacuumdb", "--all",
+                    "--analyze-in-stages", "-h", n.socketDirectory(), "-p", Integer.toString(n.port())).asUser(plan.owner()));
+        }
+        DetachedJob.Status end = job.follow(0, (s, line) -> listener.log(line), Duration.ofMillis(500));
+        if (!end.succeeded()) {
+            // The cluster serves already; statistics can be gathered again by hand, a rollback would lose more.
+            note(journal, "vacuumdb --analyze-in-stages did not finish (" + end + "); run it by hand");
+            return Map.of("analyze", "failed");
+        }
+        return Map.of("analyze", "done");
+    }
+
+    // ---- rollback ---------------------------------------------------------------------------------
+
+    private void rollbackHeld(Journal journal, UpgradeState st, String why)
+            throws UpgradeException, SshException, InterruptedException {
+        UpgradePlan plan = st.plan();
+        note(journal, why + (st.handedOver() ? "; " + plan.newId() + " had taken over: what was written to it since"
+                + " the cutover is lost (it stays in the new cluster's data until it is dropped)" : ""));
+        stepEntry(journal, "rollback", UpgradeState.STARTED, "roll back to " + plan.oldId(), Map.of());
+        try {
+            DetachedJob job = new DetachedJob(shell, workDir(catalogOf(shell, plan), plan.operation()) + "/pg_upgrade");
+            if (job.poll(0, null).state() == DetachedJob.State.RUNNING) {
+                listener.log("stopping the running pg_upgrade");
+                job.cancel();
+            }
+            if (newExists(plan)) {
+                PgCluster n = newCluster(plan);
+                if (control.isRunning(n)) {
+                    listener.log("stopping " + plan.newId());
+                    control.stop(n);
+                }
+                keepUpgradeLogs(plan);
+                listener.log("dropping " + plan.newId());
+                logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
+            }
+            if (exists(plan.newDataDirectory())) {
+                if (plan.newIsSubvolume()) {
+                    root("btrfs", "subvolume", "delete", plan.newDataDirectory());
+                } else {
+                    root("rm", "-rf", "--", plan.newDataDirectory());
+                }
+            }
+            setPort(plan.oldConfigDirectory(), plan.oldPort(), plan.owner());
+            writeFile(plan.oldConfigDirectory() + "/start.conf", st.data().getOrDefault("oldStartConf", "auto") + "\n",
+                    plan.owner());
+            PgCluster old = oldCluster(plan);
+            String snapshot = st.data().get("snapshot");
+            if (snapshot != null) {
+                listener.log("restoring the pre-upgrade snapshot " + snapshot);
+                new RollbackService(shell, actor, listener::log).rollback(old, snapshot);
+            }
+            old = oldCluster(plan);
+            if (!control.isRunning(old)) {
+                listener.log("starting " + plan.oldId() + " on port " + plan.oldPort());
+                control.start(old);
+            }
+            Psql psql = Psql.forCluster(shell, oldCluster(plan));
+            String v = psql.value("postgres", "SHOW server_version_num");
+            if (Integer.parseInt(v) / 10000 != UpgradePlanner.major(plan.oldVersion())) {
+                throw new UpgradeException("port " + plan.oldPort() + " answers as " + v + " after the rollback");
+            }
+        } catch (UpgradeException | SshException | RuntimeException | RefusedException | LockedException e) {
+            stepEntry(journal, "rollback", UpgradeState.FAILED, e.getMessage(), Map.of());
+            outcome(journal, UpgradeState.ROLLBACK_FAILED, "rollback failed: " + e.getMessage(), Map.of());
+            throw new UpgradeException("the rollback of " + plan.oldId() + " failed: " + e.getMessage()
+                    + "; the journal " + journal.path() + " says where it stopped; roll back again once fixed", e);
+        }
+        stepEntry(journal, "rollback", UpgradeState.DONE, null, Map.of());
+        outcome(journal, UpgradeState.ROLLED_BACK, plan.oldId() + " runs again on port " + plan.oldPort()
+                + " with its pre-upgrade data", Map.of());
+    }
+
+    /** pg_upgrade's own reports live in the new data directory, which the rollback drops: keep them. */
+    private void keepUpgradeLogs(UpgradePlan plan) throws InterruptedException {
+        try {
+            String target = workDir(catalogOf(shell, plan), plan.operation()) + "/pg_upgrade_output.d";
+            shell.run(RemoteCommand.of("sh", "-c", "[ -d \"$1\" ] && mkdir -p \"$2\" && cp -a \"$1\"/. \"$2\"/; exit 0", "sh",
+                    plan.newDataDirectory() + "/pg_upgrade_output.d", target).asRoot());
+        } catch (SshException ignored) {
+            // the logs are a convenience; the rollback goes on without them
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private String readStartConf(String confDir) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("cat", "--", confDir + "/start.conf").asRoot());
+        if (!r.ok()) {
+            return "auto";
+        }
+        for (String l : r.stdout().split("\n")) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                return t;
+            }
+        }
+        return "auto";
+    }
+
+    static final String SET_PORT = """
+            f="$1/postgresql.conf"
+            if grep -Eq '^[[:space:]]*port[[:space:]]*=' "$f"; then
+              sed -i -E "s/^[[:space:]]*port[[:space:]]*=.*/port = $2/" "$f"
+            else
+              printf 'port = %s\\n' "$2" >> "$f"
+            fi
+            """;
+
+    private void setPort(String confDir, int port, String owner) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("sh", "-c", SET_PORT, "set-port", confDir, Integer.toString(port)).asRoot())
+                .requireSuccess();
+    }
+
+    private void writeFile(String path, String text, String owner) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("sh", "-c", "cat > \"$1.tmp\" && chown \"$2:\" \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"",
+                        "write", path, owner).asRoot(),
+                ExecOptions.defaults().withStdin(text.getBytes(StandardCharsets.UTF_8)), LineListener.IGNORE).requireSuccess();
+    }
+
+    private void logged(RemoteCommand cmd, Duration timeout) throws SshException, InterruptedException {
+        listener.log("$ " + String.join(" ", cmd.argv()));
+        shell.run(cmd, ExecOptions.defaults().withTimeout(timeout), (s, l) -> listener.log(l)).requireSuccess();
+    }
+
+    private boolean exists(String path) throws SshException, InterruptedException {
+        return shell.run(RemoteCommand.of("test", "-e", path).asRoot()).ok();
+    }
+
+    private void root(String... argv) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
+    }
+
+    private void stepEntry(Journal journal, String step, String state, String message, Map<String, String> data)
+            throws SshException, InterruptedException {
+        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, state, message, data));
+        listener.step(step, state, message);
+    }
+
+    private void outcome(Journal journal, String state, String message, Map<String, String> data)
+            throws SshException, InterruptedException {
+        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.OUTCOME, null, state, message, data));
+        listener.step("outcome", state, message);
+    }
+
+    private void note(Journal journal, String message) throws SshException, InterruptedException {
+        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.NOTE, null, null, message, Map.of()));
+        listener.log(message);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.twinshift.upgrade;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.twinshift.ssh.CommandResult;
+import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.LineListener;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import dev.twinshift.storage.Catalog;
+import dev.twinshift.storage.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An operation's journal on the server: {@code .twinshift/journal/<operation>.jsonl}, one JSON object
+ * per line, only ever appended. A line cut short by a crash is ignored when read back.
+ */
+public final class Journal {
+    private static final ObjectWriter LINE = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
+    /** Appends stdin in one write: a line is never interleaved with another writer's. */
+    private static final String APPEND = """
+            mkdir -p "$(dirname "$1")"
+            line=$(cat)
+            printf '%s\\n' "$line" >> "$1"
+            """;
+
+    private final RemoteShell shell;
+    private final String path;
+    private final String operation;
+
+    public Journal(RemoteShell shell, Catalog catalog, String operation) {
+        this.shell = shell;
+        this.operation = operation;
+        this.path = directory(catalog) + "/" + operation + ".jsonl";
+    }
+
+    public static String directory(Catalog catalog) {
+        return catalog.root() + "/journal";
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    public void append(JournalEntry e) throws SshException, InterruptedException {
+        byte[] line = toLine(e).getBytes(StandardCharsets.UTF_8);
+        shell.run(RemoteCommand.of("sh", "-c", APPEND, "journal-append", path).asRoot(),
+                ExecOptions.defaults().withStdin(line), LineListener.IGNORE).requireSuccess();
+    }
+
+    public List<JournalEntry> read() throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("cat", "--", path).asRoot(),
+                ExecOptions.defaults().withCaptureLimit(64 * 1024 * 1024), LineListener.IGNORE);
+        if (!r.ok()) {
+            return List.of();
+        }
+        return parse(r.stdout());
+    }
+
+    static String toLine(JournalEntry e) {
+        try {
+            String s = LINE.writeValueAsString(e);
+            if (s.indexOf('\n') >= 0) {
+                throw new IllegalStateException("a journal line cannot hold a line break");
+            }
+            return s;
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot write a journal line", ex);
+        }
+    }
+
+    /** The entries of a journal's text; a torn last line (the writer died mid-write) is left out. */
+    static List<JournalEntry> parse(String text) {
+        List<JournalEntry> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Json.mapper().readValue(line, JournalEntry.class));
+            } catch (IOException torn) {
+                // only the last line can be torn; an earlier bad line means the file was edited by hand
+            }
+        }
+        return out;
+    }
+
+    /** The operations journaled in this catalog, newest first (their names start with a timestamp). */
+    public static List<String> operations(RemoteShell shell, Catalog catalog) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("find", directory(catalog), "-maxdepth", "1", "-name", "*.jsonl",
+                "-printf", "%f\\n").asRoot());
+        List<String> ops = new ArrayList<>();
+        if (!r.ok()) {
+            return ops;
+        }
+        for (String l : r.stdout().split("\n")) {
+            if (l.endsWith(".jsonl")) {
+                ops.add(l.substring(0, l.length() - ".jsonl".length()));
+            }
+        }
+        ops.sort(java.util.Comparator.reverseOrder());
+        return ops;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.twinshift.upgrade;
+
+import dev.twinshift.storage.Actor;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One line of an operation's journal: a step about to run, done or failed, or the operation's
+ * outcome. Written on the server before and after every step, so that any console can tell exactly
+ * where an interrupted operation stopped.
+ *
+ * @param kind    PLAN (first line, carries the plan), STEP, OUTCOME or NOTE
+ * @param step    the step's name for STEP lines
+ * @param state   STARTED, DONE, FAILED for steps; COMPLETED, ROLLED_BACK, ABANDONED for outcomes
+ * @param data    what later steps (or a resuming console) need: snapshot ids, job directories, figures
+ */
+public record JournalEntry(Instant at, Actor by, String kind, String step, String state, String message,
+                           Map<String, String> data) {
+    public static final String PLAN = "PLAN";
+    public static final String STEP = "STEP";
+    public static final String OUTCOME = "OUTCOME";
+    public static final String NOTE = "NOTE";
+
+    public JournalEntry {
+        data = data == null ? Map.of() : Map.copyOf(data);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.twinshift.upgrade;
+
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.storage.StorageMethod;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the planner needs to know about a server and a cluster, read beforehand (read-only).
+ *
+ * @param installedVersions   majors with a complete server installation (pg_upgrade included)
+ * @param existingClusters    every cluster id on the server (VERSION/NAME)
+ * @param takenPorts          ports of every cluster and every listening socket
+ * @param storage             the copy method of the old PGDATA's volume
+ * @param dataDirIsSubvolume  the old PGDATA is a btrfs subvolume
+ * @param freeBytes           free space on the filesystem of the old PGDATA
+ * @param pathsTaken          candidate new data directories that already exist
+ */
+public record UpgradeFacts(PgCluster cluster, List<String> installedVersions, Set<String> existingClusters,
+                           Set<Integer> takenPorts, StorageMethod storage, boolean dataDirIsSubvolume,
+                           String filesystem, long freeBytes, String encoding, String lcCollate, String lcCtype,
+                           boolean dataChecksums, Set<String> pathsTaken) {
+}

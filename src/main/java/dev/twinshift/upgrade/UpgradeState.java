@@ -1,0 +1,109 @@
+package dev.twinshift.upgrade;
+
+import dev.twinshift.storage.Json;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where an operation stands, read back from its journal: its plan, each step's last state, the data
+ * steps left for later ones, and its outcome if it has one. Pure, so that any console reading the
+ * same journal reaches the same conclusion.
+ */
+public record UpgradeState(String operation, UpgradePlan plan, Map<String, String> steps, Map<String, String> data,
+                           String outcome, Instant startedAt, Instant lastAt, String lastMessage) {
+
+    public static final String STARTED = "STARTED";
+    public static final String DONE = "DONE";
+    public static final String FAILED = "FAILED";
+    public static final String COMPLETED = "COMPLETED";
+    public static final String ROLLED_BACK = "ROLLED_BACK";
+    public static final String ROLLBACK_FAILED = "ROLLBACK_FAILED";
+
+    public static UpgradeState of(String operation, List<JournalEntry> entries) {
+        UpgradePlan plan = null;
+        Map<String, String> steps = new LinkedHashMap<>();
+        Map<String, String> data = new LinkedHashMap<>();
+        String outcome = null;
+        Instant first = null;
+        Instant last = null;
+        String lastMessage = null;
+        for (JournalEntry e : entries) {
+            if (first == null) {
+                first = e.at();
+            }
+            last = e.at();
+            if (e.message() != null) {
+                lastMessage = e.message();
+            }
+            data.putAll(e.data());
+            switch (e.kind()) {
+                case JournalEntry.PLAN -> plan = readPlan(e.data().get("plan"));
+                case JournalEntry.STEP -> steps.put(e.step(), e.state());
+                case JournalEntry.OUTCOME -> outcome = e.state();
+                default -> { }
+            }
+        }
+        data.remove("plan");
+        return new UpgradeState(operation, plan, steps, data, outcome, first, last, lastMessage);
+    }
+
+    private static UpgradePlan readPlan(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(json, UpgradePlan.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("the journal's plan cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Not finished: neither completed nor rolled back. A console must offer resume or rollback. */
+    public boolean unfinished() {
+        return outcome == null || ROLLBACK_FAILED.equals(outcome);
+    }
+
+    public boolean done(String step) {
+        return DONE.equals(steps.get(step));
+    }
+
+    /** The step that was running when the journal stopped, if one was. */
+    public Optional<String> interruptedStep() {
+        String last = null;
+        for (Map.Entry<String, String> e : steps.entrySet()) {
+            if (!DONE.equals(e.getValue())) {
+                last = e.getKey();
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /** Whether the new cluster has taken over (writes since then live only in it). */
+    public boolean handedOver() {
+        return done(Cutover.HAND_OVER);
+    }
+
+    /** A sentence for a console that finds this journal. */
+    public String describe() {
+        if (COMPLETED.equals(outcome)) {
+            return operation + " completed";
+        }
+        if (ROLLED_BACK.equals(outcome)) {
+            return operation + " was rolled back";
+        }
+        List<String> done = new ArrayList<>();
+        steps.forEach((k, v) -> {
+            if (DONE.equals(v)) {
+                done.add(k);
+            }
+        });
+        return operation + " stopped " + interruptedStep().map(s -> "during " + s).orElse("between steps")
+                + " (done: " + (done.isEmpty() ? "nothing" : String.join(", ", done)) + ")"
+                + (lastAt == null ? "" : "; last journal entry at " + lastAt);
+    }
+}
