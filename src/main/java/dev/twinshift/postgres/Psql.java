@@ -56,6 +56,14 @@ public final class Psql {
                 .requireSuccess();
     }
 
+    /** Runs a psql script (SQL and backslash commands) read from stdin, failing on the first error. */
+    public CommandResult script(String db, String script, Duration timeout) throws SshException, InterruptedException {
+        RemoteCommand cmd = RemoteCommand.of(psqlPath, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-F", SEP,
+                "-h", socketDirectory, "-p", Integer.toString(port), "-d", db, "-f", "-").asUser(osUser);
+        return shell.run(cmd, ExecOptions.defaults().withTimeout(timeout)
+                .withStdin(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)), LineListener.IGNORE).requireSuccess();
+    }
+
     /** The single value of a one-row, one-column query. */
     public String value(String db, String sql) throws SshException, InterruptedException {
         return exec(db, sql, Duration.ofMinutes(5)).stdout().strip();

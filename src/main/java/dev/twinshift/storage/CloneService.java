@@ -106,14 +106,8 @@ public final class CloneService {
                 progress.step("clone " + name + " already runs on port " + c.port());
                 return c;
             }
-            int port = choosePort(catalog, c);
-            String run = catalog.cloneRunDir(name);
-            CloneRecord withPort = c.withRuntime(port, CloneServer.socketDirectoryFor(run, port));
+            CloneRecord withPort = configureHeld(catalog, c);
             CloneServer.Spec spec = spec(catalog, withPort);
-            progress.step("configure clone " + name + ": port " + port + ", socket " + spec.socketDirectory()
-                    + ", archiving and replication off");
-            server.prepare(spec);
-            catalog.writeJson(catalog.cloneSidecar(name), withPort);
             progress.step("start clone " + name + " with " + spec.binDir() + "/pg_ctl");
             server.start(spec, START_TIMEOUT);
             try {
@@ -128,6 +122,39 @@ public final class CloneService {
             }
             progress.step("clone " + name + " accepts connections: " + spec.connectionString("postgres"));
             return withPort;
+        }
+    }
+
+    /**
+     * Gives the clone a free port and writes its configuration without starting it: for a tool that
+     * starts the server itself (pg_upgrade starts both clusters it works on).
+     */
+    public CloneRecord configure(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "configure clone " + name)) {
+            return configureHeld(catalog, require(catalog, name));
+        }
+    }
+
+    private CloneRecord configureHeld(Catalog catalog, CloneRecord c) throws SshException, InterruptedException {
+        int port = choosePort(catalog, c);
+        String run = catalog.cloneRunDir(c.name());
+        CloneRecord withPort = c.withRuntime(port, CloneServer.socketDirectoryFor(run, port));
+        CloneServer.Spec spec = spec(catalog, withPort);
+        progress.step("configure clone " + c.name() + ": port " + port + ", socket " + spec.socketDirectory()
+                + ", archiving and replication off");
+        server.prepare(spec);
+        catalog.writeJson(catalog.cloneSidecar(c.name()), withPort);
+        return withPort;
+    }
+
+    /** Records a clone made by other means than a snapshot (a new-version cluster made by initdb beside one). */
+    public void register(Catalog catalog, CloneRecord record) throws LockedException, SshException, InterruptedException {
+        Names.requireValid("clone name", record.name());
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "register clone " + record.name())) {
+            if (catalog.exists(catalog.cloneSidecar(record.name()))) {
+                throw new IllegalStateException("a clone named " + record.name() + " already exists in " + catalog.clonesDir());
+            }
+            catalog.writeJson(catalog.cloneSidecar(record.name()), record);
         }
     }
 

@@ -265,6 +265,7 @@ public final class Cutover {
             } else {
                 root("mkdir", "-p", "--", plan.newDataDirectory());
             }
+            matchNoCow(shell, plan.oldDataDirectory(), plan.newDataDirectory());
             root("chown", plan.owner() + ":", plan.newDataDirectory());
             root("chmod", "0700", plan.newDataDirectory());
             List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d",
@@ -277,6 +278,18 @@ public final class Cutover {
         }
         carryConfiguration(plan, plan.newTemporaryPort());
         return out;
+    }
+
+    /**
+     * btrfs refuses to reflink between a no-copy-on-write file (chattr +C, common for databases) and an
+     * ordinary one, and pg_upgrade --clone then fails with "Invalid argument": the new data directory
+     * takes the old one's attribute before any file is made in it, so its files inherit it.
+     */
+    static void matchNoCow(RemoteShell shell, String oldDir, String newDir) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("sh", "-c", """
+                a=$(lsattr -d "$1" 2>/dev/null | cut -d' ' -f1)
+                case "$a" in *C*) chattr +C "$2" ;; esac
+                exit 0""", "sh", oldDir, newDir).asRoot()).requireSuccess();
     }
 
     /** Debian's pg_upgradecluster carries postgresql.conf (settings the new version knows), pg_hba, pg_ident, conf.d. */

@@ -108,7 +108,7 @@ public final class Upgrades {
     public List<UpgradeState> unfinished(Catalog catalog, String clusterId) throws SshException, InterruptedException {
         List<UpgradeState> out = new ArrayList<>();
         for (UpgradeState s : journaled(catalog)) {
-            if (s.unfinished() && s.plan() != null && (s.plan().oldId().equals(clusterId) || s.plan().newId().equals(clusterId))) {
+            if (s.operation().contains("-upgrade-") && s.unfinished() && s.plan() != null && (s.plan().oldId().equals(clusterId) || s.plan().newId().equals(clusterId))) {
                 out.add(s);
             }
         }

@@ -1,0 +1,571 @@
+package dev.twinshift.upgrade;
+
+import dev.twinshift.postgres.CloneServer;
+import dev.twinshift.postgres.ClusterDiscovery;
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.postgres.Psql;
+import dev.twinshift.ssh.CommandResult;
+import dev.twinshift.ssh.DetachedJob;
+import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.LineListener;
+import dev.twinshift.ssh.RemoteCommand;
+import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshException;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.Catalog;
+import dev.twinshift.storage.CloneRecord;
+import dev.twinshift.storage.CloneService;
+import dev.twinshift.storage.LockedException;
+import dev.twinshift.storage.Reason;
+import dev.twinshift.storage.RefusedException;
+import dev.twinshift.storage.SnapshotRecord;
+import dev.twinshift.storage.SnapshotService;
+import dev.twinshift.storage.StorageMethod;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tries the upgrade on a twin, never on live: snapshot the live cluster, clone it, create a
+ * new-version clone beside it, {@code pg_upgrade --check}, then (unless only a preflight was asked)
+ * {@code pg_upgrade} for real, start both clones and compare them table by table, the administrator's
+ * checks and a workload side by side. The live cluster only sees a CHECKPOINT and a snapshot.
+ */
+public final class Rehearsal {
+    public static final String SNAPSHOT = "snapshot";
+    public static final String CLONE = "clone";
+    public static final String RECOVER = "recover";
+    public static final String INSPECT = "inspect";
+    public static final String NEW_CLUSTER = "new-cluster";
+    public static final String CHECK = "check";
+    public static final String UPGRADE = "upgrade";
+    public static final String START = "start";
+    public static final String COMPARE = "compare";
+    public static final String CHECKS = "checks";
+    public static final String WORKLOAD = "workload";
+    public static final String ANALYZE = "analyze";
+    public static final String REPORT = "report";
+    public static final List<String> PREFLIGHT_STEPS = List.of(SNAPSHOT, CLONE, RECOVER, INSPECT, NEW_CLUSTER, CHECK);
+    public static final List<String> STEPS = List.of(SNAPSHOT, CLONE, RECOVER, INSPECT, NEW_CLUSTER, CHECK, UPGRADE, START,
+            COMPARE, CHECKS, WORKLOAD, ANALYZE, REPORT);
+    public static final Map<String, String> TITLES = Map.ofEntries(
+            Map.entry(SNAPSHOT, "Snapshot of the live cluster"),
+            Map.entry(CLONE, "Clone of the snapshot"),
+            Map.entry(RECOVER, "Crash recovery of the clone, clean shutdown"),
+            Map.entry(INSPECT, "Extensions, locale, data types"),
+            Map.entry(NEW_CLUSTER, "New-version cluster beside the clone, configuration carried over"),
+            Map.entry(CHECK, "pg_upgrade --check"),
+            Map.entry(UPGRADE, "pg_upgrade on the clone"),
+            Map.entry(START, "Start the old and the new clone"),
+            Map.entry(COMPARE, "Every table compared: row counts and checksums"),
+            Map.entry(CHECKS, "Your SQL checks side by side"),
+            Map.entry(WORKLOAD, "Regression diff: the same queries on old and new"),
+            Map.entry(ANALYZE, "vacuumdb --analyze-in-stages, extension updates"),
+            Map.entry(REPORT, "Report"));
+
+    /**
+     * @param checks      the administrator's SQL checks, compared old against new
+     * @param workload    queries for the regression diff (empty: pgbench's own read queries when its tables exist)
+     * @param runs        times each workload query runs per side (median reported)
+     * @param keepClones  leave the two clones (stopped) for inspection; otherwise they are destroyed
+     */
+    public record Options(List<Validation.SqlCheck> checks, List<Validation.SqlCheck> workload, int runs,
+                          boolean keepClones) {
+        public Options {
+            checks = checks == null ? List.of() : List.copyOf(checks);
+            workload = workload == null ? List.of() : List.copyOf(workload);
+        }
+
+        public static Options defaults() {
+            return new Options(List.of(), List.of(), 3, true);
+        }
+    }
+
+    /** What a rehearsal (or a preflight) found. */
+    public record Result(String operation, UpgradePlan plan, boolean preflightOnly, boolean compatible,
+                         List<PgUpgradeCheckReport.Finding> findings, Map<String, Long> stepMillis,
+                         List<Validation.TableComparison> tables, List<Validation.SideBySide> checks,
+                         List<Validation.SideBySide> workload, List<String> extensionUpdates, String snapshot,
+                         String oldClone, String newClone, String reportPath, String report) {
+
+        public List<PgUpgradeCheckReport.Finding> blockers() {
+            return findings.stream().filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).toList();
+        }
+
+        /** The rehearsal proved the upgrade: compatible, every table equal, every check equal. */
+        public boolean passed() {
+            return compatible && !preflightOnly && tables.stream().allMatch(Validation.TableComparison::equal)
+                    && checks.stream().allMatch(Validation.SideBySide::sameResult);
+        }
+    }
+
+    private final RemoteShell shell;
+    private final Actor actor;
+    private final UpgradeListener listener;
+
+    public Rehearsal(RemoteShell shell, Actor actor, UpgradeListener listener) {
+        this.shell = shell;
+        this.actor = actor;
+        this.listener = listener == null ? UpgradeListener.NONE : listener;
+    }
+
+    /** Preflight: everything up to {@code pg_upgrade --check}, on a clone; the clones are removed afterwards. */
+    public Result preflight(UpgradePlan plan) throws UpgradeException, SshException, InterruptedException {
+        return run(plan, Options.defaults(), true);
+    }
+
+    public Result rehearse(UpgradePlan plan, Options options) throws UpgradeException, SshException, InterruptedException {
+        return run(plan, options, false);
+    }
+
+    private Result run(UpgradePlan plan, Options options, boolean preflightOnly)
+            throws UpgradeException, SshException, InterruptedException {
+        Catalog catalog = Cutover.catalogOf(shell, plan);
+        String op = UpgradePlanner.STAMP.format(Instant.now()) + (preflightOnly ? "-preflight-" : "-rehearsal-")
+                + plan.oldVersion() + "-" + plan.oldName();
+        Journal journal = new Journal(shell, catalog, op);
+        String tag = op.substring(2, 15).replace("T", "");
+        String oldName = "rh" + tag + "-" + plan.oldVersion();
+        String newName = "rh" + tag + "-" + plan.newVersion();
+        State s = new State(plan, catalog, journal, op, oldName, newName, options, preflightOnly);
+        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.PLAN, null, null,
+                (preflightOnly ? "preflight of " : "rehearsal of ") + plan.summary(), Map.of("plan", planJson(plan))));
+        boolean ok = false;
+        try {
+            for (String step : preflightOnly ? PREFLIGHT_STEPS : STEPS) {
+                if (s.stop) {
+                    break;
+                }
+                step(s, step);
+            }
+            ok = true;
+        } finally {
+            try {
+                finish(s, ok);
+            } catch (SshException | RuntimeException e) {
+                listener.log("cleaning up the rehearsal failed: " + e.getMessage());
+            }
+        }
+        return s.result();
+    }
+
+    private static String planJson(UpgradePlan plan) {
+        try {
+            return dev.twinshift.storage.Json.mapper().writeValueAsString(plan).replace("\n", " ");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Everything the steps share. */
+    private final class State {
+        final UpgradePlan plan;
+        final Catalog catalog;
+        final Journal journal;
+        final String op;
+        final String oldName;
+        final String newName;
+        final Options options;
+        final boolean preflightOnly;
+        final CloneService clones;
+        final Map<String, Long> millis = new LinkedHashMap<>();
+        final List<PgUpgradeCheckReport.Finding> findings = new ArrayList<>();
+        List<Validation.TableComparison> tables = List.of();
+        final List<Validation.SideBySide> checks = new ArrayList<>();
+        final List<Validation.SideBySide> workload = new ArrayList<>();
+        final List<String> extensionUpdates = new ArrayList<>();
+        Map<String, String> beforeChecksums = Map.of();
+        boolean compatible;
+        boolean stop;
+        SnapshotRecord snapshot;
+        CloneRecord oldClone;
+        CloneRecord newClone;
+        String reportPath;
+        String report;
+
+        State(UpgradePlan plan, Catalog catalog, Journal journal, String op, String oldName, String newName,
+              Options options, boolean preflightOnly) {
+            this.plan = plan;
+            this.catalog = catalog;
+            this.journal = journal;
+            this.op = op;
+            this.oldName = oldName;
+            this.newName = newName;
+            this.options = options;
+            this.preflightOnly = preflightOnly;
+            this.clones = new CloneService(shell, actor, listener::log);
+        }
+
+        Result result() {
+            boolean kept = !preflightOnly && options.keepClones();
+            return new Result(op, plan, preflightOnly, compatible, List.copyOf(findings), Map.copyOf(millis), tables,
+                    List.copyOf(checks), List.copyOf(workload), List.copyOf(extensionUpdates),
+                    snapshot == null ? null : snapshot.id(), kept && oldClone != null ? oldName : null,
+                    kept && newClone != null ? newName : null, reportPath, report);
+        }
+
+        CloneServer.Spec spec(CloneRecord c) {
+            return clones.spec(catalog, c);
+        }
+
+        Psql psql(CloneRecord c) {
+            return new CloneServer(shell).psql(spec(c));
+        }
+    }
+
+    private void step(State s, String step) throws UpgradeException, SshException, InterruptedException {
+        s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, UpgradeState.STARTED,
+                TITLES.get(step), Map.of()));
+        listener.step(step, UpgradeState.STARTED, TITLES.get(step));
+        Instant t0 = Instant.now();
+        try {
+            String message = switch (step) {
+                case SNAPSHOT -> snapshot(s);
+                case CLONE -> cloneOld(s);
+                case RECOVER -> recover(s);
+                case INSPECT -> inspect(s);
+                case NEW_CLUSTER -> newCluster(s);
+                case CHECK -> check(s);
+                case UPGRADE -> upgrade(s);
+                case START -> start(s);
+                case COMPARE -> compare(s);
+                case CHECKS -> checks(s);
+                case WORKLOAD -> workload(s);
+                case ANALYZE -> analyze(s);
+                case REPORT -> report(s);
+                default -> throw new IllegalStateException(step);
+            };
+            long ms = Duration.between(t0, Instant.now()).toMillis();
+            s.millis.put(step, ms);
+            s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, UpgradeState.DONE, message,
+                    Map.of("millis", Long.toString(ms))));
+            listener.step(step, UpgradeState.DONE, message);
+        } catch (UpgradeException | SshException | RuntimeException | RefusedException | LockedException e) {
+            s.millis.put(step, Duration.between(t0, Instant.now()).toMillis());
+            s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, UpgradeState.FAILED,
+                    e.getMessage(), Map.of()));
+            listener.step(step, UpgradeState.FAILED, e.getMessage());
+            if (e instanceof UpgradeException ue) {
+                throw ue;
+            }
+            if (e instanceof SshException se) {
+                throw se;
+            }
+            throw new UpgradeException(TITLES.get(step) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String snapshot(State s) throws RefusedException, LockedException, SshException, InterruptedException {
+        PgCluster live = new ClusterDiscovery(shell).find(s.plan.oldId());
+        s.snapshot = new SnapshotService(shell, actor, listener::log).create(live, Reason.REHEARSAL, "rehearsal");
+        return "snapshot " + s.snapshot.id() + " at WAL " + s.snapshot.walLsn() + "; the live cluster keeps serving";
+    }
+
+    private String cloneOld(State s) throws RefusedException, LockedException, SshException, InterruptedException {
+        s.oldClone = s.clones.create(s.catalog, s.snapshot.id(), s.oldName);
+        return "clone " + s.oldName + " of " + s.snapshot.id();
+    }
+
+    /** pg_upgrade wants a cleanly shut down old cluster; a clone of a live snapshot has to recover first. */
+    private String recover(State s) throws LockedException, SshException, InterruptedException {
+        s.oldClone = s.clones.start(s.catalog, s.oldName);
+        s.clones.stop(s.catalog, s.oldName);
+        return "the clone recovered and shut down cleanly";
+    }
+
+    /** What pg_upgrade --check does not say in a DBA's words: extensions missing in the target, unlogged tables. */
+    private String inspect(State s) throws LockedException, SshException, InterruptedException {
+        s.oldClone = s.clones.start(s.catalog, s.oldName);
+        Psql psql = s.psql(s.oldClone);
+        Set<String> available = availableExtensions(s.plan.newVersion());
+        List<String> notes = new ArrayList<>();
+        for (String db : Validation.databases(psql)) {
+            for (List<String> e : psql.rows(db, "SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql'")) {
+                if (!available.contains(e.get(0))) {
+                    s.findings.add(new PgUpgradeCheckReport.Finding("Extension " + e.get(0) + " in database " + db,
+                            PgUpgradeCheckReport.Severity.FATAL, "the extension " + e.get(0) + " (" + e.get(1)
+                            + ") is installed in database " + db + " but PostgreSQL " + s.plan.newVersion()
+                            + " on this server has no " + e.get(0) + ".control",
+                            "install the extension's package for PostgreSQL " + s.plan.newVersion()
+                                    + " (for example postgresql-" + s.plan.newVersion() + "-" + e.get(0)
+                                    + "), or DROP EXTENSION " + e.get(0) + " in " + db + " if it is unused", null));
+                }
+            }
+            String unlogged = psql.value(db, "SELECT count(*) FROM pg_class WHERE relpersistence = 'u' AND relkind = 'r'");
+            if (!"0".equals(unlogged)) {
+                notes.add(db + " has " + unlogged + " unlogged table(s): carried over, but emptied if the server ever crashes");
+            }
+        }
+        notes.add("encoding " + s.plan.encoding() + ", collation " + s.plan.lcCollate() + ", ctype " + s.plan.lcCtype()
+                + (s.plan.dataChecksums() ? ", data checksums on" : ", data checksums off") + ": the new cluster is made the same");
+        for (String n : notes) {
+            s.findings.add(new PgUpgradeCheckReport.Finding(n, PgUpgradeCheckReport.Severity.OK, n, null, null));
+        }
+        if (!s.preflightOnly) {
+            s.beforeChecksums = Validation.tableChecksums(psql);
+        }
+        s.clones.stop(s.catalog, s.oldName);
+        return s.findings.stream().filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).count()
+                + " blocker(s) outside pg_upgrade's own checks";
+    }
+
+    private Set<String> availableExtensions(String version) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", "for f in \"$1\"/*.control; do [ -e \"$f\" ] &&"
+                + " basename \"$f\" .control; done; exit 0", "sh", "/usr/share/postgresql/" + version + "/extension"));
+        return Set.copyOf(List.of(r.stdout().strip().split("\n")));
+    }
+
+    /** initdb of the new version beside the clone, same locale, encoding and checksums, with the carried configuration. */
+    private String newCluster(State s) throws LockedException, SshException, InterruptedException, UpgradeException {
+        UpgradePlan p = s.plan;
+        String location = s.catalog.clonePath(s.newName);
+        if (s.oldClone.method() == StorageMethod.BTRFS_SUBVOLUME) {
+            root("btrfs", "subvolume", "create", location);
+        } else if (s.oldClone.method() == StorageMethod.ZFS_DATASET) {
+            throw new UpgradeException("rehearsals on ZFS are not supported yet");
+        } else {
+            root("mkdir", "--", location);
+        }
+        Cutover.matchNoCow(shell, s.oldClone.dataDirectory(), location);
+        root("chown", p.owner() + ":", location);
+        root("chmod", "0700", location);
+        // The configuration the live cutover will carry, so that the rehearsal proves it too. It is the
+        // clone's source configuration (kept in its run directory, removed with it).
+        String run = s.catalog.cloneRunDir(s.newName);
+        String src = run + "/source-conf";
+        root("mkdir", "-p", "--", src);
+        String oldConf = shell.run(RemoteCommand.of("cat", "--", p.oldConfigDirectory() + "/postgresql.conf").asRoot())
+                .requireSuccess().stdout();
+        Set<String> known = ConfigCarryOver.parseDescribeConfig(shell.run(RemoteCommand.of(p.newBinDir() + "/postgres",
+                "--describe-config").asUser(p.owner())).requireSuccess().stdout());
+        ConfigCarryOver.Result carried = ConfigCarryOver.carry(oldConf, known, Map.of("data_directory", location,
+                "hba_file", run + "/conf/pg_hba.conf", "ident_file", run + "/conf/pg_ident.conf"));
+        for (String n : carried.notes()) {
+            listener.log("configuration: " + n);
+        }
+        writeFile(src + "/postgresql.conf", carried.text(), p.owner());
+        shell.run(RemoteCommand.of("sh", "-c", """
+                for f in pg_hba.conf pg_ident.conf conf.d; do
+                  [ -e "$1/$f" ] && cp -a "$1/$f" "$2/"
+                done
+                chown -R "$3:" "$2"
+                exit 0""", "sh", p.oldConfigDirectory(), src, p.owner()).asRoot()).requireSuccess();
+        s.newClone = new CloneRecord(s.newName, Instant.now(), actor, s.snapshot.id(), p.oldId(), p.newVersion(), p.owner(),
+                s.oldClone.method(), location, location, src, null, null);
+        s.clones.register(s.catalog, s.newClone);
+        List<String> initdb = new ArrayList<>(List.of(p.newBinDir() + "/initdb", "-D", location, "-E", p.encoding(),
+                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.owner()));
+        if (p.dataChecksums()) {
+            initdb.add("--data-checksums");
+        }
+        logged(RemoteCommand.of(initdb).asUser(p.owner()));
+        s.newClone = s.clones.configure(s.catalog, s.newName);
+        return "PostgreSQL " + p.newVersion() + " initialised in " + location + "; " + carried.notes().size()
+                + " setting(s) not known to " + p.newVersion() + " commented out";
+    }
+
+    private String check(State s) throws UpgradeException, SshException, InterruptedException {
+        DetachedJob.Status end = pgUpgrade(s, true);
+        String out = new DetachedJob(shell, jobDir(s, "check")).log();
+        PgUpgradeCheckReport report = PgUpgradeCheckReport.parse(out);
+        for (PgUpgradeCheckReport.Finding f : report.findings()) {
+            if (f.severity() != PgUpgradeCheckReport.Severity.OK) {
+                s.findings.add(withDetail(f));
+            }
+        }
+        s.compatible = end.succeeded() && report.compatible()
+                && s.findings.stream().noneMatch(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL);
+        if (!s.compatible) {
+            s.stop = true;
+            long n = s.findings.stream().filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).count();
+            return "not compatible: " + (n == 0 ? "pg_upgrade --check exited " + end.exitCode() : n + " blocker(s) to fix first");
+        }
+        return "clusters are compatible";
+    }
+
+    /** The finding with the list of problem objects pg_upgrade wrote, read from the server. */
+    private PgUpgradeCheckReport.Finding withDetail(PgUpgradeCheckReport.Finding f) throws InterruptedException {
+        if (f.detailFile() == null) {
+            return f;
+        }
+        try {
+            CommandResult r = shell.run(RemoteCommand.of("head", "-c", "4000", "--", f.detailFile()).asRoot());
+            if (!r.ok() || r.stdout().isBlank()) {
+                return f;
+            }
+            List<String> items = PgUpgradeCheckReport.detailItems(r.stdout());
+            return new PgUpgradeCheckReport.Finding(f.check(), f.severity(), f.explanation() + " Found: "
+                    + String.join("; ", items.subList(0, Math.min(items.size(), 12))) + (items.size() > 12 ? " ..." : ""),
+                    f.fix(), f.detailFile());
+        } catch (SshException e) {
+            return f;
+        }
+    }
+
+    private String upgrade(State s) throws UpgradeException, SshException, InterruptedException {
+        DetachedJob.Status end = pgUpgrade(s, false);
+        if (!end.succeeded()) {
+            throw new UpgradeException("pg_upgrade on the clone exited with " + end.exitCode() + "; its log is "
+                    + jobDir(s, "upgrade") + "/log");
+        }
+        return "pg_upgrade " + s.plan.method().flag() + " succeeded on the clone";
+    }
+
+    private String jobDir(State s, String name) {
+        return Cutover.workDir(s.catalog, s.op) + "/" + name;
+    }
+
+    private DetachedJob.Status pgUpgrade(State s, boolean check) throws SshException, InterruptedException {
+        CloneServer.Spec oldSpec = s.spec(s.oldClone);
+        CloneServer.Spec newSpec = s.spec(s.newClone);
+        String sock = "/tmp/twinshift-rh-" + Integer.toHexString(s.op.hashCode());
+        root("mkdir", "-p", "--", sock);
+        root("chown", s.plan.owner() + ":", sock);
+        root("chmod", "0700", sock);
+        // The clone method the live cutover will use, when the clone's storage has reflinks; else copy.
+        UpgradeMethod m = s.oldClone.method().copyOnWrite() ? UpgradeMethod.CLONE : UpgradeMethod.COPY;
+        RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan, oldSpec.dataDirectory(), newSpec.dataDirectory(),
+                "config_file=" + oldSpec.confDir() + "/postgresql.conf", "config_file=" + newSpec.confDir() + "/postgresql.conf",
+                sock, m, check);
+        String dir = jobDir(s, check ? "check" : "upgrade");
+        root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
+        listener.log("$ " + String.join(" ", cmd.argv()));
+        DetachedJob job = DetachedJob.start(shell, dir, cmd);
+        return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));
+    }
+
+    private String start(State s) throws LockedException, SshException, InterruptedException {
+        s.newClone = s.clones.start(s.catalog, s.newName);
+        s.oldClone = s.clones.start(s.catalog, s.oldName);
+        return "old clone on port " + s.oldClone.port() + ", new clone (" + s.plan.newVersion() + ") on port "
+                + s.newClone.port();
+    }
+
+    private String compare(State s) throws UpgradeException, SshException, InterruptedException {
+        Map<String, String> after = Validation.tableChecksums(s.psql(s.newClone));
+        s.tables = Validation.compare(s.beforeChecksums, after);
+        long bad = s.tables.stream().filter(t -> !t.equal()).count();
+        if (bad > 0) {
+            throw new UpgradeException(bad + " of " + s.tables.size() + " tables differ after pg_upgrade: "
+                    + s.tables.stream().filter(t -> !t.equal()).map(Validation.TableComparison::table).limit(5).toList());
+        }
+        return s.tables.size() + " tables equal (row counts and checksums)";
+    }
+
+    private String checks(State s) throws InterruptedException {
+        s.checks.clear();
+        for (Validation.SqlCheck c : s.options.checks()) {
+            s.checks.add(Validation.sideBySide(c.name(), c.database(), c.sql(), s.psql(s.oldClone), s.psql(s.newClone), 1));
+        }
+        long differ = s.checks.stream().filter(c -> !c.sameResult()).count();
+        return s.checks.size() + " check(s), " + differ + " with different results";
+    }
+
+    private String workload(State s) throws SshException, InterruptedException {
+        List<Validation.SqlCheck> queries = new ArrayList<>(s.options.workload());
+        if (queries.isEmpty()) {
+            queries.addAll(defaultWorkload(s.psql(s.oldClone)));
+        }
+        for (Validation.SqlCheck q : queries) {
+            s.workload.add(Validation.sideBySide(q.name(), q.database(), q.sql(), s.psql(s.oldClone), s.psql(s.newClone),
+                    s.options.runs()));
+        }
+        long differ = s.workload.stream().filter(w -> !w.sameResult()).count();
+        long plans = s.workload.stream().filter(Validation.SideBySide::planChanged).count();
+        return s.workload.size() + " queries: " + differ + " with different results, " + plans + " with a different plan";
+    }
+
+    /** pgbench's read queries where its tables exist: a workload every lab and many test systems have. */
+    static List<Validation.SqlCheck> defaultWorkload(Psql psql) throws SshException, InterruptedException {
+        List<Validation.SqlCheck> out = new ArrayList<>();
+        for (String db : Validation.databases(psql)) {
+            if (!"1".equals(psql.value(db, "SELECT count(*) FROM pg_class WHERE relname = 'pgbench_accounts' AND relkind = 'r'"))) {
+                continue;
+            }
+            out.add(new Validation.SqlCheck("pgbench select-only", db, "SELECT abalance FROM pgbench_accounts WHERE aid = 4242"));
+            out.add(new Validation.SqlCheck("balance per branch", db,
+                    "SELECT bid, sum(abalance), count(*) FROM pgbench_accounts GROUP BY bid ORDER BY bid"));
+            out.add(new Validation.SqlCheck("top tellers", db, "SELECT t.tid, t.tbalance, b.bbalance FROM pgbench_tellers t"
+                    + " JOIN pgbench_branches b USING (bid) ORDER BY t.tbalance DESC, t.tid LIMIT 10"));
+            out.add(new Validation.SqlCheck("history per teller", db,
+                    "SELECT tid, count(*), sum(delta) FROM pgbench_history GROUP BY tid ORDER BY tid"));
+        }
+        return out;
+    }
+
+    private String analyze(State s) throws SshException, InterruptedException {
+        CloneServer.Spec spec = s.spec(s.newClone);
+        logged(RemoteCommand.of(s.plan.newBinDir() + "/vacuumdb", "--all", "--analyze-in-stages", "-h",
+                spec.socketDirectory(), "-p", Integer.toString(spec.port())).asUser(s.plan.owner()));
+        Psql psql = s.psql(s.newClone);
+        for (String db : Validation.databases(psql)) {
+            for (List<String> e : psql.rows(db, "SELECT name, installed_version, default_version FROM pg_available_extensions"
+                    + " WHERE installed_version IS NOT NULL AND installed_version <> default_version")) {
+                psql.exec(db, "ALTER EXTENSION \"" + e.get(0).replace("\"", "\"\"") + "\" UPDATE", Duration.ofMinutes(10));
+                s.extensionUpdates.add(db + ": " + e.get(0) + " " + e.get(1) + " -> " + e.get(2));
+            }
+        }
+        return "statistics gathered; " + s.extensionUpdates.size() + " extension(s) updated";
+    }
+
+    private String report(State s) throws SshException, InterruptedException {
+        s.report = RehearsalReport.markdown(s.result());
+        s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
+        writeFile(s.reportPath, s.report, "root");
+        return "report saved to " + s.reportPath;
+    }
+
+    private void finish(State s, boolean ok) throws SshException, InterruptedException {
+        boolean keep = ok && !s.preflightOnly && s.options.keepClones();
+        if (s.report == null) {
+            s.report = RehearsalReport.markdown(s.result());
+            s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
+            root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
+            writeFile(s.reportPath, s.report, "root");
+        }
+        for (String name : List.of(s.newName, s.oldName)) {
+            try {
+                if (s.catalog.clone(name).isEmpty()) {
+                    continue;
+                }
+                if (keep) {
+                    s.clones.stop(s.catalog, name);
+                } else {
+                    s.clones.destroy(s.catalog, name);
+                }
+            } catch (LockedException e) {
+                listener.log("could not " + (keep ? "stop" : "remove") + " clone " + name + ": " + e.getMessage());
+            }
+        }
+        if (!keep && s.snapshot != null) {
+            try {
+                new SnapshotService(shell, actor, listener::log).delete(s.catalog, s.snapshot.id());
+            } catch (RefusedException | LockedException | RuntimeException e) {
+                listener.log("the rehearsal's snapshot " + s.snapshot.id() + " stays: " + e.getMessage());
+            }
+        }
+        s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.OUTCOME, null,
+                ok ? UpgradeState.COMPLETED : UpgradeState.ROLLED_BACK, ok ? (s.preflightOnly ? "preflight done" : "rehearsal done")
+                : "stopped; clones removed", Map.of()));
+    }
+
+    private void logged(RemoteCommand cmd) throws SshException, InterruptedException {
+        listener.log("$ " + String.join(" ", cmd.argv()));
+        shell.run(cmd, ExecOptions.defaults().withTimeout(Duration.ofHours(6)), (st, l) -> listener.log(l)).requireSuccess();
+    }
+
+    private void writeFile(String path, String text, String owner) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("sh", "-c", "cat > \"$1.tmp\" && chown \"$2:\" \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"",
+                        "write", path, owner).asRoot(),
+                ExecOptions.defaults().withStdin(text.getBytes(StandardCharsets.UTF_8)), LineListener.IGNORE).requireSuccess();
+    }
+
+    private void root(String... argv) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
+    }
+}
