@@ -1,0 +1,32 @@
+package dev.twinshift.upgrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.twinshift.ssh.DetachedJob;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DetachedJobTest {
+    @Test
+    void statusLines() {
+        assertEquals(new DetachedJob.Status(DetachedJob.State.RUNNING, -1, 120), DetachedJob.parseHeadForTest("running 120", 0));
+        assertEquals(new DetachedJob.Status(DetachedJob.State.EXITED, 3, 500), DetachedJob.parseHeadForTest("exit 3 500", 100));
+        assertEquals(new DetachedJob.Status(DetachedJob.State.LOST, -1, 80), DetachedJob.parseHeadForTest("lost 80", 80));
+        assertEquals(DetachedJob.State.MISSING, DetachedJob.parseHeadForTest("missing 0", 0).state());
+        assertThrows(IllegalStateException.class, () -> DetachedJob.parseHeadForTest("sh: syntax error", 0));
+    }
+
+    @Test
+    void linesSplitAcrossPollsComeOutWhole() {
+        List<String> got = new ArrayList<>();
+        DetachedJob.LineAssembler a = new DetachedJob.LineAssembler((s, l) -> got.add(l));
+        a.accept("Checking cluster ver");
+        a.accept("sions    ok\nCreating dump");
+        assertEquals(List.of("Checking cluster versions    ok"), got);
+        a.accept(" of global objects  ok\n\n");
+        a.flush();
+        assertEquals(List.of("Checking cluster versions    ok", "Creating dump of global objects  ok", ""), got);
+    }
+}
