@@ -248,9 +248,13 @@ public final class PgUpgradeCheckReport {
                             + "; their data files are not interchangeable.",
                     "Use a build of the new version made with the same compile-time options as the old one "
                             + "(the distribution's packages normally agree)."),
-            byMessage("Old server running", "There seems to be a postmaster servicing the (old|new) cluster",
+            byMessage("Server running", "There seems to be a postmaster servicing the (old|new) cluster",
                     m -> "The " + m.group(1) + " cluster is running; pg_upgrade needs it stopped.",
                     "Stop the cluster (pg_ctlcluster VERSION NAME stop) and run the check again."),
+            byMessage("Live check ports", "When checking a live server, the old and new port numbers must be different",
+                    m -> "The old cluster is running, and pg_upgrade was told to start the new one on the same port.",
+                    "Give the new cluster a free port with -P (the old cluster's stays -p), or stop the old cluster "
+                            + "and check it offline."),
             byMessage("New cluster not empty", "New cluster database \"([^\"]+)\" is not empty",
                     m -> "The new cluster's database \"" + m.group(1) + "\" already contains user objects.",
                     "Re-create the new cluster empty (pg_dropcluster and pg_createcluster, or a fresh initdb)."),

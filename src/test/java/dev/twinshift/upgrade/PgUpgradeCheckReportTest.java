@@ -147,6 +147,28 @@ class PgUpgradeCheckReportTest {
     }
 
     @Test
+    void liveCheckOnARunningOldCluster() {
+        PgUpgradeCheckReport r = report("live-check.txt");
+        assertTrue(r.compatible());
+        assertEquals(15, r.findings().size());
+
+        Finding samePort = report("live-check-same-port.txt").blockers().get(0);
+        assertEquals("Live check ports", samePort.check());
+        assertTrue(samePort.fix().contains("-P"));
+    }
+
+    @Test
+    void runningNewClusterMustBeStopped() {
+        PgUpgradeCheckReport r = report("new-running.txt");
+        assertFalse(r.compatible());
+        assertEquals(1, r.findings().size());
+        Finding f = r.blockers().get(0);
+        assertEquals("Server running", f.check());
+        assertEquals("The new cluster is running; pg_upgrade needs it stopped.", f.explanation());
+        assertTrue(f.fix().startsWith("Stop the cluster"));
+    }
+
+    @Test
     void unknownFatalKeepsPgUpgradesTextAndAGenericFix() {
         String out = """
                 Performing Consistency Checks
