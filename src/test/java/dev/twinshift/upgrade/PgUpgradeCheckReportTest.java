@@ -169,6 +169,30 @@ class PgUpgradeCheckReportTest {
     }
 
     @Test
+    void oldServerThatWillNotStartPointsToItsLog() {
+        PgUpgradeCheckReport r = report("old-server-fails-to-start.txt");
+        assertFalse(r.compatible());
+        assertEquals(2, r.findings().size());
+        Finding f = r.blockers().get(0);
+        assertEquals("Server start", f.check());
+        assertEquals("pg_upgrade could not start the old server; its log says why.", f.explanation());
+        assertEquals("/tmp/tspgcheck-a31d5d/new15/pg_upgrade_output.d/20261125T142307.088/log/pg_upgrade_server.log",
+                f.detailFile());
+        assertEquals(List.of("FATAL: could not access file \"notthere\": No such file or directory"),
+                PgUpgradeCheckReport.serverLogErrors(text("old-server-fails-to-start.pg_upgrade_server.log")));
+    }
+
+    @Test
+    void checkCutOffMidwayIsNeitherOkNorCompatible() {
+        String out = text("clean.txt");
+        out = out.substring(0, out.indexOf("Checking for reg*") + "Checking for reg* data types in user tables   ".length());
+        PgUpgradeCheckReport r = PgUpgradeCheckReport.parse(out);
+        assertFalse(r.compatible());
+        assertEquals(5, r.findings().size());
+        assertTrue(r.findings().stream().noneMatch(f -> f.check().startsWith("Checking for reg*")));
+    }
+
+    @Test
     void unknownFatalKeepsPgUpgradesTextAndAGenericFix() {
         String out = """
                 Performing Consistency Checks
