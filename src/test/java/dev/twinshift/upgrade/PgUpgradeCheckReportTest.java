@@ -192,6 +192,30 @@ class PgUpgradeCheckReportTest {
         assertTrue(r.findings().stream().noneMatch(f -> f.check().startsWith("Checking for reg*")));
     }
 
+    /**
+     * Checks pg_upgrade 15 runs only for older sources (11 and before), so a 13 cluster cannot produce
+     * them; the titles are pg_upgrade 15's own strings.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Checking for tables WITH OIDS|SET WITHOUT OIDS",
+        "Checking for invalid \"sql_identifier\" user columns|TYPE text",
+        "Checking for invalid \"unknown\" user columns|TYPE text",
+        "Checking for contrib/isn with bigint-passing mismatch|isn extension",
+        "Checking for removed \"abstime\" data type in user tables|timestamptz",
+        "Checking for roles starting with \"pg_\"|RENAME TO",
+    })
+    void checksOfOlderSourcesAreMappedToo(String title, String fixWords) {
+        String out = String.format("%-60s%s%n%nYour installation contains something.%n"
+                + "A list of the problem columns is in the file:%n    /d/pg_upgrade_output.d/x/list.txt%n%n"
+                + "Failure, exiting%n", title, "fatal");
+        Finding f = PgUpgradeCheckReport.parse(out).blockers().get(0);
+        assertEquals(title, f.check());
+        assertTrue(f.fix().contains(fixWords), f.fix());
+        assertFalse(f.explanation().startsWith("Your installation"), f.explanation());
+        assertEquals("/d/pg_upgrade_output.d/x/list.txt", f.detailFile());
+    }
+
     @Test
     void unknownFatalKeepsPgUpgradesTextAndAGenericFix() {
         String out = """
