@@ -41,6 +41,9 @@ public final class PgUpgradeCheckReport {
             Pattern.compile("^(Checking .*?|[A-Z][^ ].*?(?=\\s{2}))\\s+(ok|warning|fatal)\\s*$");
     private static final Pattern TITLE_OPEN = Pattern.compile("^(Checking .*?)\\s*$");
     private static final Pattern DETAIL_PATH = Pattern.compile("^\\s+(/\\S.*?)\\s*$");
+    private static final Pattern CONSULT_LOG = Pattern.compile("Consult the last few lines of \"([^\"]+)\"");
+    private static final Pattern SERVER_LOG_ERROR =
+            Pattern.compile("^.*?\\b(FATAL|PANIC|ERROR):\\s+(.*)$");
     private static final String COMPATIBLE = "*Clusters are compatible*";
     private static final String FAILURE = "Failure, exiting";
 
@@ -135,8 +138,11 @@ public final class PgUpgradeCheckReport {
         if (title == null && message.isEmpty()) {
             return;
         }
+        if (severity == null && message.isEmpty()) {
+            return; // a title left open at the end of the output: the check never finished
+        }
         if (severity == null) {
-            severity = message.isEmpty() ? Severity.OK : Severity.FATAL;
+            severity = Severity.FATAL;
         }
         String detail = null;
         List<String> text = new ArrayList<>();
@@ -149,6 +155,12 @@ public final class PgUpgradeCheckReport {
             }
         }
         String ownText = String.join(" ", text).replaceAll("\\s+", " ").strip();
+        if (detail == null) {
+            Matcher log = CONSULT_LOG.matcher(ownText);
+            if (log.find()) {
+                detail = log.group(1);
+            }
+        }
         Finding f = describe(title, severity, ownText, detail);
         out.add(f);
         message.clear();
@@ -248,9 +260,19 @@ public final class PgUpgradeCheckReport {
                             + "; their data files are not interchangeable.",
                     "Use a build of the new version made with the same compile-time options as the old one "
                             + "(the distribution's packages normally agree)."),
-            byMessage("Old server running", "There seems to be a postmaster servicing the (old|new) cluster",
+            byMessage("Server running", "There seems to be a postmaster servicing the (old|new) cluster",
                     m -> "The " + m.group(1) + " cluster is running; pg_upgrade needs it stopped.",
                     "Stop the cluster (pg_ctlcluster VERSION NAME stop) and run the check again."),
+            byMessage("Server start", "could not connect to (source|target) postmaster started with the command",
+                    m -> "pg_upgrade could not start the " + ("source".equals(m.group(1)) ? "old" : "new")
+                            + " server; its log says why.",
+                    "Read the last lines of the server log (the detail file): usually a setting the server "
+                            + "rejects or a library in shared_preload_libraries that is not installed. Fix it, "
+                            + "then check again."),
+            byMessage("Live check ports", "When checking a live server, the old and new port numbers must be different",
+                    m -> "The old cluster is running, and pg_upgrade was told to start the new one on the same port.",
+                    "Give the new cluster a free port with -P (the old cluster's stays -p), or stop the old cluster "
+                            + "and check it offline."),
             byMessage("New cluster not empty", "New cluster database \"([^\"]+)\" is not empty",
                     m -> "The new cluster's database \"" + m.group(1) + "\" already contains user objects.",
                     "Re-create the new cluster empty (pg_dropcluster and pg_createcluster, or a fresh initdb)."),
@@ -331,6 +353,21 @@ public final class PgUpgradeCheckReport {
             byTitle("Checking for hash indexes",
                     "Hash indexes have a different on-disk format in the new version and must be rebuilt.",
                     "After the upgrade run the reindex_hash.sql script pg_upgrade writes (REINDEX each hash index)."));
+
+    /**
+     * The errors of a {@code pg_upgrade_server.log} (the file named when a server would not start),
+     * without timestamps: what to show next to a "Server start" blocker.
+     */
+    public static List<String> serverLogErrors(String serverLog) {
+        List<String> out = new ArrayList<>();
+        for (String line : serverLog.split("\r?\n")) {
+            Matcher m = SERVER_LOG_ERROR.matcher(line);
+            if (m.matches()) {
+                out.add(m.group(1) + ": " + m.group(2).strip());
+            }
+        }
+        return out;
+    }
 
     /** Reads a detail file such as {@code loadable_libraries.txt}: each problem line, without the per-database headings. */
     public static List<String> detailItems(String detailFileText) {

@@ -147,6 +147,76 @@ class PgUpgradeCheckReportTest {
     }
 
     @Test
+    void liveCheckOnARunningOldCluster() {
+        PgUpgradeCheckReport r = report("live-check.txt");
+        assertTrue(r.compatible());
+        assertEquals(15, r.findings().size());
+
+        Finding samePort = report("live-check-same-port.txt").blockers().get(0);
+        assertEquals("Live check ports", samePort.check());
+        assertTrue(samePort.fix().contains("-P"));
+    }
+
+    @Test
+    void runningNewClusterMustBeStopped() {
+        PgUpgradeCheckReport r = report("new-running.txt");
+        assertFalse(r.compatible());
+        assertEquals(1, r.findings().size());
+        Finding f = r.blockers().get(0);
+        assertEquals("Server running", f.check());
+        assertEquals("The new cluster is running; pg_upgrade needs it stopped.", f.explanation());
+        assertTrue(f.fix().startsWith("Stop the cluster"));
+    }
+
+    @Test
+    void oldServerThatWillNotStartPointsToItsLog() {
+        PgUpgradeCheckReport r = report("old-server-fails-to-start.txt");
+        assertFalse(r.compatible());
+        assertEquals(2, r.findings().size());
+        Finding f = r.blockers().get(0);
+        assertEquals("Server start", f.check());
+        assertEquals("pg_upgrade could not start the old server; its log says why.", f.explanation());
+        assertEquals("/tmp/tspgcheck-a31d5d/new15/pg_upgrade_output.d/20261125T142307.088/log/pg_upgrade_server.log",
+                f.detailFile());
+        assertEquals(List.of("FATAL: could not access file \"notthere\": No such file or directory"),
+                PgUpgradeCheckReport.serverLogErrors(text("old-server-fails-to-start.pg_upgrade_server.log")));
+    }
+
+    @Test
+    void checkCutOffMidwayIsNeitherOkNorCompatible() {
+        String out = text("clean.txt");
+        out = out.substring(0, out.indexOf("Checking for reg*") + "Checking for reg* data types in user tables   ".length());
+        PgUpgradeCheckReport r = PgUpgradeCheckReport.parse(out);
+        assertFalse(r.compatible());
+        assertEquals(5, r.findings().size());
+        assertTrue(r.findings().stream().noneMatch(f -> f.check().startsWith("Checking for reg*")));
+    }
+
+    /**
+     * Checks pg_upgrade 15 runs only for older sources (11 and before), so a 13 cluster cannot produce
+     * them; the titles are pg_upgrade 15's own strings.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Checking for tables WITH OIDS|SET WITHOUT OIDS",
+        "Checking for invalid \"sql_identifier\" user columns|TYPE text",
+        "Checking for invalid \"unknown\" user columns|TYPE text",
+        "Checking for contrib/isn with bigint-passing mismatch|isn extension",
+        "Checking for removed \"abstime\" data type in user tables|timestamptz",
+        "Checking for roles starting with \"pg_\"|RENAME TO",
+    })
+    void checksOfOlderSourcesAreMappedToo(String title, String fixWords) {
+        String out = String.format("%-60s%s%n%nYour installation contains something.%n"
+                + "A list of the problem columns is in the file:%n    /d/pg_upgrade_output.d/x/list.txt%n%n"
+                + "Failure, exiting%n", title, "fatal");
+        Finding f = PgUpgradeCheckReport.parse(out).blockers().get(0);
+        assertEquals(title, f.check());
+        assertTrue(f.fix().contains(fixWords), f.fix());
+        assertFalse(f.explanation().startsWith("Your installation"), f.explanation());
+        assertEquals("/d/pg_upgrade_output.d/x/list.txt", f.detailFile());
+    }
+
+    @Test
     void unknownFatalKeepsPgUpgradesTextAndAGenericFix() {
         String out = """
                 Performing Consistency Checks
