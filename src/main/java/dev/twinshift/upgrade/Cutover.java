@@ -296,9 +296,8 @@ public final class Cutover {
     private void carryConfiguration(UpgradePlan plan, int port) throws SshException, InterruptedException {
         String oldConf = shell.run(RemoteCommand.of("cat", "--", plan.oldConfigDirectory() + "/postgresql.conf").asRoot())
                 .requireSuccess().stdout();
-        Set<String> known = ConfigCarryOver.parseDescribeConfig(shell.run(RemoteCommand.of(plan.newBinDir() + "/postgres",
-                "--describe-config").asUser(plan.owner()), Duration.ofMinutes(1)).requireSuccess().stdout());
         String newConfDir = plan.newConfigDirectory();
+        Set<String> known = NewVersionSettings.known(shell, plan, newConfDir, oldConf);
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("data_directory", plan.newDataDirectory());
         overrides.put("hba_file", newConfDir + "/pg_hba.conf");

@@ -282,23 +282,29 @@ public final class Rehearsal {
     private String inspect(State s) throws LockedException, SshException, InterruptedException {
         s.oldClone = s.clones.start(s.catalog, s.oldName);
         Psql psql = s.psql(s.oldClone);
-        Set<String> available = availableExtensions(s.plan.newVersion());
+        // pg_upgrade --check stops at its first fatal finding; these queries list every blocker at once.
+        Map<String, List<List<String>>> reg = new LinkedHashMap<>();
+        Map<String, List<List<String>>> postfix = new LinkedHashMap<>();
+        Map<String, List<List<String>>> extensions = new LinkedHashMap<>();
+        Map<String, List<List<String>>> libraries = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         for (String db : Validation.databases(psql)) {
-            for (List<String> e : psql.rows(db, "SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql'")) {
-                if (!available.contains(e.get(0))) {
-                    s.findings.add(new PgUpgradeCheckReport.Finding("Extension " + e.get(0) + " in database " + db,
-                            PgUpgradeCheckReport.Severity.FATAL, "the extension " + e.get(0) + " (" + e.get(1)
-                            + ") is installed in database " + db + " but PostgreSQL " + s.plan.newVersion()
-                            + " on this server has no " + e.get(0) + ".control",
-                            "install the extension's package for PostgreSQL " + s.plan.newVersion()
-                                    + " (for example postgresql-" + s.plan.newVersion() + "-" + e.get(0)
-                                    + "), or DROP EXTENSION " + e.get(0) + " in " + db + " if it is unused", null));
-                }
-            }
+            reg.put(db, psql.rows(db, BlockerQueries.REG_TYPE_COLUMNS_SQL));
+            postfix.put(db, psql.rows(db, BlockerQueries.POSTFIX_OPERATORS_SQL));
+            extensions.put(db, psql.rows(db, BlockerQueries.EXTENSIONS_SQL));
+            libraries.put(db, psql.rows(db, BlockerQueries.C_LIBRARIES_SQL));
             String unlogged = psql.value(db, "SELECT count(*) FROM pg_class WHERE relpersistence = 'u' AND relkind = 'r'");
             if (!"0".equals(unlogged)) {
                 notes.add(db + " has " + unlogged + " unlogged table(s): carried over, but emptied if the server ever crashes");
+            }
+        }
+        Set<String> available = BlockerQueries.namesFromListing(listing("/usr/share/postgresql/" + s.plan.newVersion()
+                + "/extension"), ".control");
+        Set<String> libs = BlockerQueries.namesFromListing(listing(s.plan.newBinDir().replace("/bin", "/lib")), ".so");
+        for (PgUpgradeCheckReport.Finding f : List.of(BlockerQueries.regTypeColumns(reg), BlockerQueries.postfixOperators(postfix),
+                BlockerQueries.missingExtensions(extensions, available), BlockerQueries.missingLibraries(libraries, libs))) {
+            if (f.severity() != PgUpgradeCheckReport.Severity.OK) {
+                s.findings.add(f);
             }
         }
         notes.add("encoding " + s.plan.encoding() + ", collation " + s.plan.lcCollate() + ", ctype " + s.plan.lcCtype()
@@ -314,10 +320,9 @@ public final class Rehearsal {
                 + " blocker(s) outside pg_upgrade's own checks";
     }
 
-    private Set<String> availableExtensions(String version) throws SshException, InterruptedException {
-        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", "for f in \"$1\"/*.control; do [ -e \"$f\" ] &&"
-                + " basename \"$f\" .control; done; exit 0", "sh", "/usr/share/postgresql/" + version + "/extension"));
-        return Set.copyOf(List.of(r.stdout().strip().split("\n")));
+    private String listing(String dir) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("ls", "-1", "--", dir));
+        return r.ok() ? r.stdout() : "";
     }
 
     /** initdb of the new version beside the clone, same locale, encoding and checksums, with the carried configuration. */
@@ -334,15 +339,24 @@ public final class Rehearsal {
         Cutover.matchNoCow(shell, s.oldClone.dataDirectory(), location);
         root("chown", p.owner() + ":", location);
         root("chmod", "0700", location);
-        // The configuration the live cutover will carry, so that the rehearsal proves it too. It is the
-        // clone's source configuration (kept in its run directory, removed with it).
         String run = s.catalog.cloneRunDir(s.newName);
         String src = run + "/source-conf";
+        // Recorded before anything can fail, so that a failed rehearsal removes it with the rest.
+        s.newClone = new CloneRecord(s.newName, Instant.now(), actor, s.snapshot.id(), p.oldId(), p.newVersion(), p.owner(),
+                s.oldClone.method(), location, location, src, null, null);
+        s.clones.register(s.catalog, s.newClone);
+        List<String> initdb = new ArrayList<>(List.of(p.newBinDir() + "/initdb", "-D", location, "-E", p.encoding(),
+                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.owner()));
+        if (p.dataChecksums()) {
+            initdb.add("--data-checksums");
+        }
+        logged(RemoteCommand.of(initdb).asUser(p.owner()));
+        // The configuration the live cutover will carry, so that the rehearsal proves it too. It is the
+        // clone's source configuration (kept in its run directory, removed with it).
         root("mkdir", "-p", "--", src);
         String oldConf = shell.run(RemoteCommand.of("cat", "--", p.oldConfigDirectory() + "/postgresql.conf").asRoot())
                 .requireSuccess().stdout();
-        Set<String> known = ConfigCarryOver.parseDescribeConfig(shell.run(RemoteCommand.of(p.newBinDir() + "/postgres",
-                "--describe-config").asUser(p.owner())).requireSuccess().stdout());
+        Set<String> known = NewVersionSettings.known(shell, p, location, oldConf);
         ConfigCarryOver.Result carried = ConfigCarryOver.carry(oldConf, known, Map.of("data_directory", location,
                 "hba_file", run + "/conf/pg_hba.conf", "ident_file", run + "/conf/pg_ident.conf"));
         for (String n : carried.notes()) {
@@ -355,15 +369,6 @@ public final class Rehearsal {
                 done
                 chown -R "$3:" "$2"
                 exit 0""", "sh", p.oldConfigDirectory(), src, p.owner()).asRoot()).requireSuccess();
-        s.newClone = new CloneRecord(s.newName, Instant.now(), actor, s.snapshot.id(), p.oldId(), p.newVersion(), p.owner(),
-                s.oldClone.method(), location, location, src, null, null);
-        s.clones.register(s.catalog, s.newClone);
-        List<String> initdb = new ArrayList<>(List.of(p.newBinDir() + "/initdb", "-D", location, "-E", p.encoding(),
-                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.owner()));
-        if (p.dataChecksums()) {
-            initdb.add("--data-checksums");
-        }
-        logged(RemoteCommand.of(initdb).asUser(p.owner()));
         s.newClone = s.clones.configure(s.catalog, s.newName);
         return "PostgreSQL " + p.newVersion() + " initialised in " + location + "; " + carried.notes().size()
                 + " setting(s) not known to " + p.newVersion() + " commented out";
