@@ -59,8 +59,9 @@ import picocli.CommandLine.Spec;
  * </pre>
  */
 @Command(name = "twinshift", mixinStandardHelpOptions = true, version = "twinshift 0.1",
-        description = "Snapshots, clones and rollback of PostgreSQL clusters on copy-on-write storage, over SSH.",
-        subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class})
+        description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
+        subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
+                UpgradeCli.class})
 public final class Cli {
 
     /** Opens the shell to a server; the console's SSH connector by default, another one in tests. */

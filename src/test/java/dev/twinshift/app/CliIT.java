@@ -107,4 +107,28 @@ class CliIT {
         assertEquals(Cli.EXIT_REFUSED, none.code());
         assertTrue(none.err().contains("no snapshot " + id), none.err());
     }
+
+    @Test
+    void upgradePlanIsReadOnlyAndCutoverWantsConfirmation() throws Exception {
+        Run plan = cli("upgrade", "plan", "--cluster", "13/main", "--to", "15", "--json");
+        assertEquals(0, plan.code(), plan.err());
+        JsonNode p = Json.mapper().readTree(plan.out());
+        assertEquals("CLONE", p.path("method").asText(), "btrfs: pg_upgrade --clone");
+        assertEquals("15", p.path("newVersion").asText());
+        assertEquals(5433, p.path("oldPort").asInt());
+        // Debian's postgresql-15 package makes a 15/main of its own: then the new cluster needs another name.
+        boolean has15main = cli("clusters").out().lines().anyMatch(l -> l.startsWith("15/main "));
+        assertEquals(has15main ? "main_15" : "main", p.path("newName").asText());
+
+        Run refused = cli("upgrade", "plan", "--cluster", "13/main", "--to", "17");
+        assertEquals(3, refused.code());
+        assertTrue(refused.err().contains("install postgresql-17 first"), refused.err());
+
+        Run noYes = cli("upgrade", "cutover", "--cluster", "13/main");
+        assertEquals(3, noYes.code());
+        assertTrue(noYes.err().contains("Nothing was changed. Add --yes"), noYes.err());
+        Run status = cli("upgrade", "status", "--cluster", "13/main");
+        assertEquals(0, status.code(), status.err());
+        assertTrue(cli("clusters").out().contains("13/main"), "13/main is still there");
+    }
 }
