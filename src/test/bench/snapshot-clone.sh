@@ -36,8 +36,8 @@ find_java() {
   echo "no Java 21 or later found" >&2; exit 1
 }
 JAVA_BIN=$(find_java)
-(cd "$HERE" && mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
-  -Dmdep.includeScope=test >/dev/null 2>&1)
+(cd "$HERE" && mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
+  -Dmdep.includeScope=test >/dev/null 2>&1) || { echo "the build failed: run mvn test-compile to see why" >&2; exit 1; }
 CP="$HERE/target/classes:$HERE/target/test-classes:$(cat "$HERE/target/bench-cp.txt")"
 
 now_ms() { date +%s%3N; }

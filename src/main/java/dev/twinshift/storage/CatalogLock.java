@@ -3,6 +3,7 @@ package dev.twinshift.storage;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.SshException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,13 +34,40 @@ public final class CatalogLock implements AutoCloseable {
         this.nested = nested;
     }
 
-    private static String key(Catalog catalog) {
-        return catalog.shell().serverName() + "|" + catalog.root();
+    private static String key(Catalog catalog, Actor who) {
+        return catalog.shell().serverName() + "|" + catalog.root() + "|" + who;
     }
+
+    /**
+     * How long an operation waits for another one to finish before it is refused: most operations
+     * (a snapshot, starting a clone) hold the lock for seconds, and a second console should simply
+     * queue behind them; an upgrade holds it for minutes, and the caller is then told who holds it.
+     */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(20);
 
     public static CatalogLock acquire(Catalog catalog, Actor who, String operation)
             throws LockedException, SshException, InterruptedException {
-        CatalogLock outer = HELD.get().get(key(catalog));
+        return acquire(catalog, who, operation, DEFAULT_WAIT);
+    }
+
+    public static CatalogLock acquire(Catalog catalog, Actor who, String operation, Duration wait)
+            throws LockedException, SshException, InterruptedException {
+        Instant until = Instant.now().plus(wait);
+        while (true) {
+            try {
+                return tryAcquire(catalog, who, operation);
+            } catch (LockedException e) {
+                if (Instant.now().isAfter(until)) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static CatalogLock tryAcquire(Catalog catalog, Actor who, String operation)
+            throws LockedException, SshException, InterruptedException {
+        CatalogLock outer = HELD.get().get(key(catalog, who));
         if (outer != null && !outer.released) {
             return new CatalogLock(catalog, outer.owner, true);
         }
@@ -63,7 +91,7 @@ public final class CatalogLock implements AutoCloseable {
             throw e;
         }
         CatalogLock lock = new CatalogLock(catalog, me, false);
-        HELD.get().put(key(catalog), lock);
+        HELD.get().put(key(catalog, who), lock);
         return lock;
     }
 
@@ -78,7 +106,7 @@ public final class CatalogLock implements AutoCloseable {
         if (holder.isPresent() && operation.equals(holder.get().operation())) {
             breakLock(catalog);
         }
-        return acquire(catalog, who, operation);
+        return acquire(catalog, who, operation, Duration.ZERO);
     }
 
     public static Optional<LockOwner> holder(Catalog catalog) throws SshException, InterruptedException {
@@ -110,7 +138,7 @@ public final class CatalogLock implements AutoCloseable {
         if (nested) {
             return;
         }
-        HELD.get().remove(key(catalog), this);
+        HELD.get().remove(key(catalog, owner.who()), this);
         Optional<LockOwner> now = holder(catalog);
         if (now.isPresent() && now.get().token().equals(owner.token())) {
             catalog.shell().run(RemoteCommand.of("rm", "-rf", "--", catalog.lockDir()).asRoot()).requireSuccess();

@@ -37,7 +37,8 @@ class CatalogLockIT {
         Actor alice = new Actor("tsadmin", "alice", "laptop");
         Actor bob = new Actor("tsadmin", "bob", "desk");
         try (CatalogLock held = CatalogLock.acquire(cat, alice, "rollback of 13/main")) {
-            LockedException e = assertThrows(LockedException.class, () -> CatalogLock.acquire(cat, bob, "snapshot"));
+            LockedException e = assertThrows(LockedException.class,
+                    () -> CatalogLock.acquire(cat, bob, "snapshot", java.time.Duration.ZERO));
             assertTrue(e.getMessage().contains("locked by tsadmin (alice@laptop) since "), e.getMessage());
             assertTrue(e.getMessage().contains("for rollback of 13/main"), e.getMessage());
             assertEquals("alice", e.owner().orElseThrow().who().workstationUser());
@@ -68,9 +69,27 @@ class CatalogLockIT {
         cat.ensureLayout();
         shell.check(RemoteCommand.of("mkdir", cat.lockDir()).asRoot());
         LockedException e = assertThrows(LockedException.class,
-                () -> CatalogLock.acquire(cat, new Actor("a", "b", "c"), "x"));
+                () -> CatalogLock.acquire(cat, new Actor("a", "b", "c"), "x", java.time.Duration.ofSeconds(1)));
         assertTrue(e.getMessage().contains("break the lock"), e.getMessage());
         CatalogLock.breakLock(cat);
         CatalogLock.acquire(cat, new Actor("a", "b", "c"), "x").close();
+    }
+
+    @Test
+    void aShortOperationIsWaitedForInsteadOfRefused() throws Exception {
+        Catalog cat = new Catalog(shell, DIR + "/d");
+        CatalogLock first = CatalogLock.acquire(cat, new Actor("tsadmin", "alice", "laptop"), "snapshot");
+        java.util.concurrent.CompletableFuture<Void> release = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(1500);
+                first.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (CatalogLock second = CatalogLock.acquire(cat, new Actor("tsadmin", "bob", "desk"), "start clone")) {
+            assertEquals("bob", CatalogLock.holder(cat).orElseThrow().who().workstationUser());
+        }
+        release.get();
     }
 }

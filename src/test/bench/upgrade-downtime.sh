@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Downtime of a major upgrade (PostgreSQL 13 -> 15) of a live cluster: Twinshift's cutover against
+# the two usual ways, pg_dumpall | psql and pg_upgrade --copy; and the time of Twinshift's rollback.
+#
+#   sudo bash src/test/bench/upgrade-downtime.sh [SCALE...]      (default scale: 100)
+#
+# Needs the lab (src/test/lab/lab.sh up). For each scale it makes a throw-away 13 cluster on its own
+# btrfs subvolume, fills it with pgbench -i, and then, on the same data:
+#   twinshift   cutover through SSH with pgbench writing until the stop (grace 0); downtime as the
+#               journal measures it: fast shutdown -> the new cluster answers SELECT 1 on the old port.
+#               Then the rollback: until 13 answers again on its port with the pre-upgrade data.
+#   pg_upgrade  the textbook way with --copy: the new cluster made beforehand; downtime = stop 13,
+#               pg_upgrade --copy, move the port, start 15, until it answers.
+#   dump        pg_dumpall | psql into a 15 cluster made beforehand; downtime = writes must stop when
+#               the dump starts, until 15 answers on the old port.
+# It prints one table and removes everything it made.
+set -euo pipefail
+
+SCALES=("$@")
+[ ${#SCALES[@]} -gt 0 ] || SCALES=(100)
+OLD=${OLD:-13}
+NEW=${NEW:-15}
+BTRFS=${BTRFS:-/srv/twinshift-lab/btrfs}
+HERE=$(cd "$(dirname "$0")/../../.." && pwd)
+
+[ "$(id -u)" = 0 ] || { echo "run as root (it creates clusters and subvolumes)" >&2; exit 1; }
+test -f /var/lib/twinshift-lab/console.json || { echo "the lab is not up" >&2; exit 1; }
+
+find_java() {
+  for j in ${JAVA:-} /usr/lib/jvm/*/bin/java; do
+    [ -x "$j" ] || continue
+    v=$("$j" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
+    [ -n "$v" ] && [ "$v" -ge 21 ] && { echo "$j"; return; }
+  done
+  echo "no Java 21 or later found" >&2; exit 1
+}
+JAVA_BIN=$(find_java)
+(cd "$HERE" && mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
+  -Dmdep.includeScope=test >/dev/null 2>&1) || { echo "the build failed: run mvn test-compile to see why" >&2; exit 1; }
+CP="$HERE/target/classes:$HERE/target/test-classes:$(cat "$HERE/target/bench-cp.txt")"
+
+now_ms() { date +%s%3N; }
+free_port() {
+  local p
+  for p in $(seq 54200 54299); do
+    ss -ltnH | awk '{print $4}' | grep -q ":$p\$" && continue
+    pg_lsclusters -h | awk '{print $3}' | grep -qx "$p" && continue
+    [ "$p" = "${1:-}" ] && continue
+    echo "$p"; return
+  done
+}
+answers() { # PORT: wait until a server answers SELECT 1 on PORT
+  until runuser -u postgres -- psql -X -q -At -h /var/run/postgresql -p "$1" -d postgres -c 'SELECT 1' >/dev/null 2>&1; do
+    sleep 0.05
+  done
+}
+set_port() { sed -i -E "s/^[[:space:]]*port[[:space:]]*=.*/port = $2/" "/etc/postgresql/$1/postgresql.conf"; }
+
+NAME=""; PGBENCH_PID=""
+cleanup() {
+  set +e
+  [ -n "$PGBENCH_PID" ] && kill "$PGBENCH_PID" 2>/dev/null && wait "$PGBENCH_PID" 2>/dev/null
+  if [ -n "$NAME" ]; then
+    for c in "$NEW $NAME" "$NEW ${NAME}_copy" "$NEW ${NAME}_dump" "$OLD $NAME"; do
+      pg_dropcluster --stop $c 2>/dev/null
+    done
+    for s in "$BTRFS/.twinshift/snapshots/$NAME"/* "$BTRFS/$NAME" "$BTRFS/$NAME-pg$NEW" "$BTRFS/$NAME-copy" "$BTRFS/$NAME-dump"; do
+      [ -e "$s" ] || continue
+      if [ "$(stat -c %i "$s")" = 256 ]; then btrfs subvolume delete "$s" >/dev/null; else rm -rf "$s"; fi
+    done
+    rmdir "$BTRFS/.twinshift/snapshots/$NAME" 2>/dev/null
+    rm -rf "$BTRFS"/.twinshift/upgrades/*-upgrade-"$OLD"-"$NAME" "$BTRFS"/.twinshift/journal/*-upgrade-"$OLD"-"$NAME".jsonl
+  fi
+  NAME=""; PGBENCH_PID=""
+}
+trap cleanup EXIT
+
+declare -a ROWS
+for scale in "${SCALES[@]}"; do
+  NAME="up${scale}x$RANDOM"
+  port=$(free_port)
+  echo "== scale $scale: cluster $OLD/$NAME on port $port" >&2
+  btrfs subvolume create "$BTRFS/$NAME" >/dev/null
+  chown postgres:postgres "$BTRFS/$NAME"; chmod 0700 "$BTRFS/$NAME"
+  pg_createcluster --start-conf=manual -d "$BTRFS/$NAME" -p "$port" --start "$OLD" "$NAME" >/dev/null
+  echo "   pgbench -i -s $scale" >&2
+  runuser -u postgres -- "/usr/lib/postgresql/$OLD/bin/pgbench" -i -q -s "$scale" -h /var/run/postgresql -p "$port" postgres >/dev/null 2>&1
+  size=$(du -sb "$BTRFS/$NAME" | cut -f1)
+
+  echo "   twinshift cutover (pgbench writing until the stop), then rollback" >&2
+  runuser -u postgres -- "/usr/lib/postgresql/$OLD/bin/pgbench" -n -c 4 -j 2 -T 3600 -h /var/run/postgresql -p "$port" postgres \
+    >/dev/null 2>&1 &
+  PGBENCH_PID=$!
+  sleep 5
+  out=$("$JAVA_BIN" -cp "$CP" dev.twinshift.lab.UpgradeBench "$OLD/$NAME" "$NEW")
+  kill "$PGBENCH_PID" 2>/dev/null; wait "$PGBENCH_PID" 2>/dev/null || true; PGBENCH_PID=""
+  ts_down=$(sed -n 's/^downtime_ms=//p' <<<"$out")
+  ts_total=$(sed -n 's/^cutover_total_ms=//p' <<<"$out")
+  ts_rollback=$(sed -n 's/^rollback_ms=//p' <<<"$out")
+  grep -q "^new_version=$NEW" <<<"$out" || { echo "the cutover did not serve $NEW: $out" >&2; exit 1; }
+  answers "$port"
+
+  echo "   pg_upgrade --copy" >&2
+  tmp=$(free_port "$port")
+  install -d -o postgres -g postgres -m 0700 "$BTRFS/$NAME-copy"
+  pg_createcluster --start-conf=manual -d "$BTRFS/$NAME-copy" -p "$tmp" "$NEW" "${NAME}_copy" >/dev/null
+  work=$(mktemp -d); chown postgres "$work"
+  t0=$(now_ms)
+  pg_ctlcluster "$OLD" "$NAME" stop -m fast
+  (cd "$work" && runuser -u postgres -- "/usr/lib/postgresql/$NEW/bin/pg_upgrade" --copy \
+     -b "/usr/lib/postgresql/$OLD/bin" -B "/usr/lib/postgresql/$NEW/bin" -d "$BTRFS/$NAME" -D "$BTRFS/$NAME-copy" \
+     -o "-c config_file=/etc/postgresql/$OLD/$NAME/postgresql.conf" \
+     -O "-c config_file=/etc/postgresql/$NEW/${NAME}_copy/postgresql.conf" -s "$work" >/dev/null)
+  set_port "$NEW/${NAME}_copy" "$port"
+  pg_ctlcluster "$NEW" "${NAME}_copy" start
+  answers "$port"
+  t1=$(now_ms)
+  copy_down=$((t1 - t0))
+  pg_dropcluster --stop "$NEW" "${NAME}_copy"; rm -rf "$work" "$BTRFS/$NAME-copy"
+  pg_ctlcluster "$OLD" "$NAME" start; answers "$port"
+
+  echo "   pg_dumpall | psql" >&2
+  tmp=$(free_port "$port")
+  install -d -o postgres -g postgres -m 0700 "$BTRFS/$NAME-dump"
+  pg_createcluster --start-conf=manual -d "$BTRFS/$NAME-dump" -p "$tmp" --start "$NEW" "${NAME}_dump" >/dev/null
+  t0=$(now_ms)
+  runuser -u postgres -- sh -c '"$1/pg_dumpall" -h /var/run/postgresql -p "$2" | "$1/psql" -X -q -h /var/run/postgresql -p "$3" -d postgres >/dev/null 2>&1' \
+    sh "/usr/lib/postgresql/$NEW/bin" "$port" "$tmp"
+  pg_ctlcluster "$OLD" "$NAME" stop -m fast
+  pg_ctlcluster "$NEW" "${NAME}_dump" stop -m fast
+  set_port "$NEW/${NAME}_dump" "$port"
+  pg_ctlcluster "$NEW" "${NAME}_dump" start
+  answers "$port"
+  t1=$(now_ms)
+  dump_down=$((t1 - t0))
+  accounts=$(runuser -u postgres -- psql -X -At -h /var/run/postgresql -p "$port" -d postgres -c 'SELECT count(*) FROM pgbench_accounts')
+  [ "$accounts" = "$((scale * 100000))" ] || { echo "the restore has $accounts accounts" >&2; exit 1; }
+
+  ROWS+=("$scale|$size|$ts_down|$ts_total|$ts_rollback|$copy_down|$dump_down")
+  cleanup
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 1; printf "%.0fx", a / b }'; }
+echo
+echo "PostgreSQL $OLD -> $NEW on btrfs ($BTRFS); downtime = the cluster does not answer on its port; ms"
+printf '%-6s %9s %12s %14s %12s %14s %14s %12s %12s\n' scale PGDATA twinshift "cutover-total" rollback \
+  "pg_upgrade-copy" "dump|restore" "copy/ts" "dump/ts"
+for r in "${ROWS[@]}"; do
+  IFS='|' read -r scale size down total rb copy dump <<<"$r"
+  printf '%-6s %8sM %12s %14s %12s %14s %14s %12s %12s\n' "$scale" "$((size / 1048576))" "$down" "$total" "$rb" \
+    "$copy" "$dump" "$(ratio "$copy" "$down")" "$(ratio "$dump" "$down")"
+done
+cat <<'NOTE'
+
+twinshift      = cutover downtime: fast shutdown, pinned pre-upgrade snapshot, pg_upgrade --clone, port
+                 hand-over, start, until SELECT 1 answers on the old port (the new cluster and its
+                 configuration are made before the stop; vacuumdb --analyze-in-stages runs after)
+cutover-total  = the whole cutover through SSH, preparation included
+rollback       = Twinshift's rollback: new cluster dropped, pre-upgrade snapshot restored, 13 answering
+pg_upgrade-copy= stop, pg_upgrade --copy, port moved, start, until it answers (new cluster made before)
+dump|restore   = pg_dumpall | psql into a 15 cluster made before, stop 13, port moved, until 15 answers
+NOTE
