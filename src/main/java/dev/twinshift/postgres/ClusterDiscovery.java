@@ -54,31 +54,49 @@ public final class ClusterDiscovery {
         return withDetails(c.get());
     }
 
-    /** The clusters without the slower per-cluster details. */
+    /**
+     * The clusters without the slower per-cluster details. Where Debian's postgresql-common is
+     * installed its pg_lsclusters is the truth, and a failure of it is an error, never a reason to
+     * guess from running processes (it fails for a moment while a cluster is being created or dropped,
+     * so it is asked again first). Running postmasters are read only where it is absent.
+     */
     public List<PgCluster> listClusters() throws SshException, InterruptedException {
-        CommandResult json = shell.run(RemoteCommand.of("pg_lsclusters", "--json").asRoot());
-        if (!json.ok() && json.stderr().contains("sudo: a password is required")) {
-            // pg_lsclusters works for any user; root only makes its status checks more thorough.
-            json = shell.run(RemoteCommand.of("pg_lsclusters", "--json"));
+        if (!shell.run(RemoteCommand.of("sh", "-c", "command -v pg_lsclusters")).ok()) {
+            return fromPostmasters();
         }
-        if (json.ok() && json.stdout().strip().startsWith("[")) {
-            List<PgLsClusters.Entry> entries = PgLsClusters.parseJson(json.stdout());
-            Map<String, String> names = userNames(entries.stream().map(PgLsClusters.Entry::ownerUid).toList());
-            List<PgCluster> out = new ArrayList<>();
-            for (PgLsClusters.Entry e : entries) {
-                String owner = e.ownerUid() == null ? null : names.getOrDefault(e.ownerUid(), e.ownerUid());
-                out.add(e.cluster().withOwner(owner));
+        CommandResult last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(500L * attempt);
             }
-            return out;
+            CommandResult json = shell.run(RemoteCommand.of("pg_lsclusters", "--json").asRoot());
+            if (!json.ok() && json.stderr().contains("sudo: a password is required")) {
+                // pg_lsclusters works for any user; root only makes its status checks more thorough.
+                json = shell.run(RemoteCommand.of("pg_lsclusters", "--json"));
+            }
+            if (json.ok() && json.stdout().strip().startsWith("[")) {
+                List<PgLsClusters.Entry> entries = PgLsClusters.parseJson(json.stdout());
+                Map<String, String> names = userNames(entries.stream().map(PgLsClusters.Entry::ownerUid).toList());
+                List<PgCluster> out = new ArrayList<>();
+                for (PgLsClusters.Entry e : entries) {
+                    String owner = e.ownerUid() == null ? null : names.getOrDefault(e.ownerUid(), e.ownerUid());
+                    out.add(e.cluster().withOwner(owner));
+                }
+                return out;
+            }
+            // postgresql-common before 226 has no --json: its table then.
+            CommandResult text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header").asRoot());
+            if (!text.ok() && text.stderr().contains("sudo: a password is required")) {
+                text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header"));
+            }
+            if (text.ok()) {
+                return PgLsClusters.parseText(text.stdout());
+            }
+            last = text;
         }
-        CommandResult text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header").asRoot());
-        if (!text.ok() && text.stderr().contains("sudo: a password is required")) {
-            text = shell.run(RemoteCommand.of("pg_lsclusters", "--no-header"));
-        }
-        if (text.ok()) {
-            return PgLsClusters.parseText(text.stdout());
-        }
-        return fromPostmasters();
+        throw new SshException(SshException.Kind.COMMAND_FAILED, "pg_lsclusters failed on " + shell.serverName()
+                + " (exit " + last.exitCode() + "): " + last.stderr().strip()
+                + "; check the clusters' configuration under /etc/postgresql");
     }
 
     private Map<String, String> userNames(List<String> uids) throws SshException, InterruptedException {
