@@ -93,21 +93,21 @@ for scale in "${SCALES[@]}"; do
   PGBENCH_PID=$!
   sleep 5
   out=$("$JAVA_BIN" -cp "$CP" dev.twinshift.lab.UpgradeBench "$OLD/$NAME" "$NEW")
-  kill "$PGBENCH_PID" 2>/dev/null; wait "$PGBENCH_PID" 2>/dev/null || true; PGBENCH_PID=""
+  kill "$PGBENCH_PID" 2>/dev/null || true; wait "$PGBENCH_PID" 2>/dev/null || true; PGBENCH_PID=""
   ts_down=$(sed -n 's/^downtime_ms=//p' <<<"$out")
   ts_total=$(sed -n 's/^cutover_total_ms=//p' <<<"$out")
   ts_rollback=$(sed -n 's/^rollback_ms=//p' <<<"$out")
   grep -q "^new_version=$NEW" <<<"$out" || { echo "the cutover did not serve $NEW: $out" >&2; exit 1; }
   answers "$port"
 
-  echo "   pg_upgrade --copy" >&2
+  echo "   pg_upgrade (copy mode, its default)" >&2
   tmp=$(free_port "$port")
   install -d -o postgres -g postgres -m 0700 "$BTRFS/$NAME-copy"
   pg_createcluster --start-conf=manual -d "$BTRFS/$NAME-copy" -p "$tmp" "$NEW" "${NAME}_copy" >/dev/null
   work=$(mktemp -d); chown postgres "$work"
   t0=$(now_ms)
   pg_ctlcluster "$OLD" "$NAME" stop -m fast
-  (cd "$work" && runuser -u postgres -- "/usr/lib/postgresql/$NEW/bin/pg_upgrade" --copy \
+  (cd "$work" && runuser -u postgres -- "/usr/lib/postgresql/$NEW/bin/pg_upgrade" \
      -b "/usr/lib/postgresql/$OLD/bin" -B "/usr/lib/postgresql/$NEW/bin" -d "$BTRFS/$NAME" -D "$BTRFS/$NAME-copy" \
      -o "-c config_file=/etc/postgresql/$OLD/$NAME/postgresql.conf" \
      -O "-c config_file=/etc/postgresql/$NEW/${NAME}_copy/postgresql.conf" -s "$work" >/dev/null)

@@ -401,7 +401,8 @@ public final class Cutover {
                 "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner()));
         if (check) {
             argv.add("--check");
-        } else {
+        } else if (method != UpgradeMethod.COPY || UpgradePlanner.major(plan.newVersion()) >= 16) {
+            // Copying is pg_upgrade's default; it only got a flag of its own in 16.
             argv.add(method.flag());
         }
         return RemoteCommand.of(argv).asUser(plan.owner());

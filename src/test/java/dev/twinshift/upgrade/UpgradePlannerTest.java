@@ -98,4 +98,21 @@ class UpgradePlannerTest {
         assertEquals("/var/lib/postgresql/15/main", UpgradePlanner.newDataDirectory("/var/lib/postgresql/13/main", "13",
                 "15", "main", "main"));
     }
+
+    @Test
+    void pgUpgradeCommandQuotesServerOptionsAndKnowsWhichFlagsExist() {
+        PgCluster c = cluster("/srv/data/pg13-main", PgCluster.Manager.POSTGRESQL_COMMON, GIB);
+        UpgradePlan p = UpgradePlanner.plan(facts(c, StorageMethod.PLAIN_COPY, 50 * GIB, Set.of("13/main")), null, null, NOW)
+                .plan();
+        var copy = Cutover.pgUpgradeCommand(p, "/old data", "/new", "config_file=/etc/it's.conf", "config_file=/n.conf",
+                "/tmp/s", UpgradeMethod.COPY, false);
+        assertFalse(copy.argv().contains("--copy"), "pg_upgrade 15 copies by default and has no --copy flag");
+        assertEquals("-c 'config_file=/etc/it'\"'\"'s.conf'", copy.argv().get(copy.argv().indexOf("-o") + 1),
+                "pg_ctl hands -o to a shell: the option is quoted for it");
+        assertEquals("postgres", copy.runAs());
+        var clone = Cutover.pgUpgradeCommand(p, "/o", "/n", "a=b", "c=d", "/tmp/s", UpgradeMethod.CLONE, false);
+        assertTrue(clone.argv().contains("--clone"));
+        var check = Cutover.pgUpgradeCommand(p, "/o", "/n", "a=b", "c=d", "/tmp/s", UpgradeMethod.CLONE, true);
+        assertTrue(check.argv().contains("--check") && !check.argv().contains("--clone"));
+    }
 }
