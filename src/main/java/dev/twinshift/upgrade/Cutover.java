@@ -326,6 +326,9 @@ public final class Cutover {
         Map<String, String> out = new HashMap<>();
         if (control.isRunning(old)) {
             waitForClientsToLeave(old);
+            // The shutdown checkpoint then has little left to write: this one runs while clients are served.
+            listener.log("CHECKPOINT before the stop");
+            Psql.forCluster(shell, old).exec("postgres", "CHECKPOINT", Duration.ofMinutes(30));
             out.put("downtimeStartedAt", Instant.now().toString());
             listener.log("stopping " + plan.oldId() + " (fast shutdown)");
             control.stop(old);
@@ -398,7 +401,8 @@ public final class Cutover {
                                           String newOption, String socketDir, UpgradeMethod method, boolean check) {
         List<String> argv = new ArrayList<>(List.of(plan.newBinDir() + "/pg_upgrade", "-b", plan.oldBinDir(), "-B",
                 plan.newBinDir(), "-d", oldData, "-D", newData, "-o", "-c " + dev.twinshift.ssh.ShellQuote.quote(oldOption),
-                "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner()));
+                "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner(),
+                "--jobs", Integer.toString(Math.max(1, plan.serverCpus()))));
         if (check) {
             argv.add("--check");
         } else if (method != UpgradeMethod.COPY || UpgradePlanner.major(plan.newVersion()) >= 16) {

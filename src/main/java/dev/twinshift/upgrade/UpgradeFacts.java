@@ -19,5 +19,5 @@ import java.util.Set;
 public record UpgradeFacts(PgCluster cluster, List<String> installedVersions, Set<String> existingClusters,
                            Set<Integer> takenPorts, StorageMethod storage, boolean dataDirIsSubvolume,
                            String filesystem, long freeBytes, String encoding, String lcCollate, String lcCtype,
-                           boolean dataChecksums, Set<String> pathsTaken) {
+                           boolean dataChecksums, Set<String> pathsTaken, int cpus) {
 }

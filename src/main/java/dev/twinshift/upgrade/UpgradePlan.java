@@ -12,13 +12,14 @@ import java.util.List;
  * @param newIsSubvolume     the new PGDATA is made a btrfs subvolume, so it can be snapshotted like the old
  * @param catalogFilesystem  the filesystem whose catalog holds the journal and the snapshots
  * @param headroomBytes      free space the upgrade needs on that filesystem
+ * @param serverCpus         pg_upgrade's --jobs: it restores and links databases in parallel
  */
 public record UpgradePlan(String operation, String oldVersion, String oldName, int oldPort, String oldDataDirectory,
                           String oldConfigDirectory, String owner, String newVersion, String newName,
                           String newDataDirectory, int newTemporaryPort, UpgradeMethod method, StorageMethod storage,
                           boolean newIsSubvolume, String encoding, String lcCollate, String lcCtype,
                           boolean dataChecksums, long oldSizeBytes, long headroomBytes, long freeBytes,
-                          String catalogFilesystem, List<String> notes) {
+                          String catalogFilesystem, int serverCpus, List<String> notes) {
 
     public UpgradePlan {
         notes = notes == null ? List.of() : List.copyOf(notes);

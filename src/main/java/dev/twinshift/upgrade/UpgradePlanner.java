@@ -125,7 +125,7 @@ public final class UpgradePlanner {
         UpgradePlan plan = new UpgradePlan(op, c.version(), c.name(), c.port(), c.dataDirectory(),
                 Optional.ofNullable(c.configDirectory()).orElse("/etc/postgresql/" + c.version() + "/" + c.name()),
                 c.owner(), target, name, dataDir, port, method, f.storage(), f.dataDirIsSubvolume(), f.encoding(),
-                f.lcCollate(), f.lcCtype(), f.dataChecksums(), size, headroom, f.freeBytes(), f.filesystem(), notes);
+                f.lcCollate(), f.lcCtype(), f.dataChecksums(), size, headroom, f.freeBytes(), f.filesystem(), f.cpus(), notes);
         return new Result(plan, List.of());
     }
 

@@ -86,8 +86,13 @@ public final class Upgrades {
                 }
             }
         }
+        int cpus = 1;
+        CommandResult nproc = shell.run(RemoteCommand.of("nproc"));
+        if (nproc.ok() && nproc.stdout().strip().matches("[0-9]+")) {
+            cpus = Integer.parseInt(nproc.stdout().strip());
+        }
         return new UpgradeFacts(c, versions, ids, ports, a.method(), a.method() == StorageMethod.BTRFS_SUBVOLUME,
-                a.mountTarget(), free, enc, collate, ctype, checksums, taken);
+                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus);
     }
 
     public UpgradePlanner.Result plan(PgCluster cluster, String targetVersion, String newName)

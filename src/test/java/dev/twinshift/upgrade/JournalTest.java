@@ -21,7 +21,7 @@ class JournalTest {
         return new UpgradePlan("20261125T143000Z-upgrade-13-main", "13", "main", 5433, "/srv/pg13-main",
                 "/etc/postgresql/13/main", "postgres", "15", "main", "/srv/pg15-main", 54330, UpgradeMethod.CLONE,
                 StorageMethod.BTRFS_SUBVOLUME, true, "UTF8", "C.UTF-8", "C.UTF-8", false, 1L << 30, 256L << 20, 10L << 30,
-                "/srv", List.of());
+                "/srv", 2, List.of());
     }
 
     static String lines(JournalEntry... entries) {

@@ -22,7 +22,7 @@ class UpgradePlannerTest {
 
     static UpgradeFacts facts(PgCluster c, StorageMethod storage, long free, Set<String> clusters) {
         return new UpgradeFacts(c, List.of("13", "15"), clusters, Set.of(5432, 5433, 54330), storage,
-                storage == StorageMethod.BTRFS_SUBVOLUME, "/srv/data", free, "UTF8", "C.UTF-8", "C.UTF-8", false, Set.of());
+                storage == StorageMethod.BTRFS_SUBVOLUME, "/srv/data", free, "UTF8", "C.UTF-8", "C.UTF-8", false, Set.of(), 2);
     }
 
     @Test
@@ -69,7 +69,7 @@ class UpgradePlannerTest {
     void refusalsSayWhatToChange() {
         PgCluster bare = cluster("/srv/data/pg13-main", PgCluster.Manager.POSTMASTER, GIB);
         UpgradeFacts f = new UpgradeFacts(bare, List.of("13"), Set.of(), Set.of(), StorageMethod.ZFS_DATASET, false,
-                "/srv", 100 * GIB, null, null, null, false, Set.of());
+                "/srv", 100 * GIB, null, null, null, false, Set.of(), 2);
         List<String> no = UpgradePlanner.plan(f, null, null, NOW).refusals();
         assertTrue(no.stream().anyMatch(s -> s.contains("not managed by Debian's postgresql-common")), no.toString());
         assertTrue(no.stream().anyMatch(s -> s.contains("apt-get install postgresql-15")), no.toString());
@@ -86,7 +86,7 @@ class UpgradePlannerTest {
         assertTrue(UpgradePlanner.plan(f, "15", "x; rm -rf /", NOW).refusals().get(0).contains("not a valid new cluster name"));
         assertTrue(UpgradePlanner.plan(f, "15", "other", NOW).refusals().get(0).contains("15/other already exists"));
         UpgradeFacts taken = new UpgradeFacts(c, List.of("13", "15"), Set.of("13/main"), Set.of(), StorageMethod.BTRFS_SUBVOLUME,
-                true, "/srv/data", 50 * GIB, "UTF8", "C", "C", false, Set.of("/srv/data/pg15-main"));
+                true, "/srv/data", 50 * GIB, "UTF8", "C", "C", false, Set.of("/srv/data/pg15-main"), 2);
         assertTrue(UpgradePlanner.plan(taken, "15", null, NOW).refusals().get(0).contains("/srv/data/pg15-main already exists"));
     }
 
