@@ -39,6 +39,15 @@ public final class RollbackService {
 
     public RollbackResult rollback(PgCluster c, String snapshotIdOrName)
             throws RefusedException, LockedException, SshException, InterruptedException {
+        return rollback(c, snapshotIdOrName, false);
+    }
+
+    /**
+     * @param leaveRunning start the cluster after the rollback even if it was stopped before (the
+     *                     upgrade's rollback brings the old version back into service)
+     */
+    public RollbackResult rollback(PgCluster c, String snapshotIdOrName, boolean leaveRunning)
+            throws RefusedException, LockedException, SshException, InterruptedException {
         if (c.manager() != PgCluster.Manager.POSTGRESQL_COMMON) {
             throw new RefusedException("rollback needs a cluster managed by postgresql-common (pg_ctlcluster), so that it"
                     + " is restarted exactly as configured; " + c.id() + " is a bare postmaster");
@@ -49,11 +58,11 @@ public final class RollbackService {
                     + "); snapshots and clones of it work");
         }
         try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "rollback of " + c.id())) {
-            return rollbackHeld(v, snapshotIdOrName);
+            return rollbackHeld(v, snapshotIdOrName, leaveRunning);
         }
     }
 
-    private RollbackResult rollbackHeld(ClusterVolume v, String snapshotIdOrName)
+    private RollbackResult rollbackHeld(ClusterVolume v, String snapshotIdOrName, boolean leaveRunning)
             throws RefusedException, SshException, InterruptedException {
         PgCluster c = v.cluster();
         Catalog cat = v.catalog();
@@ -118,7 +127,7 @@ public final class RollbackService {
             if (!Psql.forCluster(shell, c).answers("postgres")) {
                 throw new IllegalStateException(c.id() + " started but does not answer SELECT 1 on port " + c.port());
             }
-            if (!wasRunning) {
+            if (!wasRunning && !leaveRunning) {
                 control.stop(c);
             }
         } catch (SshException | RuntimeException e) {

@@ -552,7 +552,7 @@ public final class Cutover {
             String snapshot = st.data().get("snapshot");
             if (snapshot != null) {
                 listener.log("restoring the pre-upgrade snapshot " + snapshot);
-                new RollbackService(shell, actor, listener::log).rollback(old, snapshot);
+                new RollbackService(shell, actor, listener::log).rollback(old, snapshot, true);
             }
             old = oldCluster(plan);
             if (!control.isRunning(old)) {
