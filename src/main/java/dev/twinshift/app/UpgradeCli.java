@@ -202,7 +202,9 @@ final class UpgradeCli {
     static final class Status extends OnCluster {
         @Override
         public Integer call() throws Exception {
-            List<UpgradeState> all = new Upgrades(cli().shell()).journaled(catalog());
+            List<UpgradeState> all = new Upgrades(cli().shell()).journaled(catalog()).stream()
+                    .filter(s -> s.plan() != null && (s.plan().oldId().equals(cluster) || s.plan().newId().equals(cluster)))
+                    .toList();
             if (cli().json) {
                 cli().printJson(all.stream().map(s -> java.util.Map.of("operation", s.operation(),
                         "outcome", String.valueOf(s.outcome()), "description", s.describe())).toList());

@@ -555,7 +555,7 @@ public final class Rehearsal {
             }
         }
         s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.OUTCOME, null,
-                ok ? UpgradeState.COMPLETED : UpgradeState.ROLLED_BACK, ok ? (s.preflightOnly ? "preflight done" : "rehearsal done")
+                ok ? UpgradeState.COMPLETED : UpgradeState.ABANDONED, ok ? (s.preflightOnly ? "preflight done" : "rehearsal done")
                 : "stopped; clones removed", Map.of()));
     }
 

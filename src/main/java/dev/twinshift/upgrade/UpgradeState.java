@@ -23,6 +23,8 @@ public record UpgradeState(String operation, UpgradePlan plan, Map<String, Strin
     public static final String COMPLETED = "COMPLETED";
     public static final String ROLLED_BACK = "ROLLED_BACK";
     public static final String ROLLBACK_FAILED = "ROLLBACK_FAILED";
+    /** A preflight or rehearsal that stopped on an error: its clones were removed, live was never touched. */
+    public static final String ABANDONED = "ABANDONED";
 
     public static UpgradeState of(String operation, List<JournalEntry> entries) {
         UpgradePlan plan = null;
@@ -95,6 +97,10 @@ public record UpgradeState(String operation, UpgradePlan plan, Map<String, Strin
         }
         if (ROLLED_BACK.equals(outcome)) {
             return operation + " was rolled back";
+        }
+        if (ABANDONED.equals(outcome)) {
+            return operation + " stopped on an error" + (lastMessage == null ? "" : " (" + lastMessage + ")")
+                    + "; the live cluster was not touched";
         }
         List<String> done = new ArrayList<>();
         steps.forEach((k, v) -> {
