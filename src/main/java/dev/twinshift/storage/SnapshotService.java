@@ -181,9 +181,10 @@ public final class SnapshotService {
                         + "); destroy them first");
             }
             StorageDriver d = StorageDrivers.forMethod(s.method(), shell);
-            progress.step("delete snapshot " + s.location());
-            if (d.exists(s.location())) {
-                d.delete(s.location());
+            String location = d.currentLocation(s);
+            progress.step("delete snapshot " + location);
+            if (d.exists(location)) {
+                d.delete(location);
             }
             catalog.remove(catalog.snapshotSidecar(s.volume(), s.name()));
             shell.run(dev.twinshift.ssh.RemoteCommand.of("rmdir", "--ignore-fail-on-non-empty", "--",
