@@ -161,12 +161,17 @@ public final class ScratchCluster implements AutoCloseable {
     /** Drops the cluster and removes its subvolume and whatever the catalog made of it. */
     @Override
     public void close() throws Exception {
-        shell.run(RemoteCommand.of("pg_dropcluster", "--stop", version, name).asRoot(),
-                ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
         if (dataset != null) {
+            // pg_dropcluster cannot remove a mount point: stop, destroy the datasets, then drop.
+            shell.run(RemoteCommand.of("pg_ctlcluster", version, name, "stop", "-m", "fast").asRoot(),
+                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
             closeZfs();
+            shell.run(RemoteCommand.of("pg_dropcluster", version, name).asRoot(),
+                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
             return;
         }
+        shell.run(RemoteCommand.of("pg_dropcluster", "--stop", version, name).asRoot(),
+                ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
         String script = """
                 for s in "$1" "$2"/snapshots/"$3"/* "$2"/replaced/"$3"-*; do
                   [ -e "$s" ] || continue
