@@ -178,6 +178,9 @@ class ZfsRollbackIT {
             assertClonesTo(cat, early, atEarly, sc.name() + "-e2");
             sc.sql("postgres", "INSERT INTO events(what) VALUES ('after undo')");
 
+            assertEquals(2, log.stream().filter(l -> l.startsWith("promote ")).count() - 1,
+                    "the undo promotes twice (over the set-aside dataset, then over the live one): " + log);
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("removed " + aside)), log.toString());
             // The rollback in between can itself be brought back from its safety snapshot.
             List<String> beforeRedo = ScratchCluster.checksums(sc.psql(), "postgres");
             RollbackResult redo = rb.rollback(sc.cluster(), undo.safety().id());
