@@ -101,6 +101,25 @@ public final class ZfsDriver implements StorageDriver {
         return locate(s.sourcePath(), s.volume(), s.name(), snapshotNames(pool(s.location()))).orElse(s.location());
     }
 
+    /** The datasets cloned from {@code snapshot} (zfs-fuse has no {@code clones} property to ask). */
+    List<String> dependents(String snapshot) throws SshException, InterruptedException {
+        String out = shell.run(RemoteCommand.of("zfs", "list", "-H", "-o", "name,origin", "-t", "filesystem", "-r",
+                pool(snapshot)).asRoot()).requireSuccess().stdout();
+        List<String> deps = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length == 2 && f[1].strip().equals(snapshot)) {
+                deps.add(f[0].strip());
+            }
+        }
+        return deps;
+    }
+
+    /** Whether {@code dataset} is one a rollback set aside. */
+    static boolean isAside(String dataset) {
+        return !dataset.contains("@") && dataset.startsWith(replacedParent(dataset) + "/");
+    }
+
     /** A property's value and where it comes from ("local", "default", "inherited from POOL"). */
     String[] property(String dataset, String property) throws SshException, InterruptedException {
         String out = shell.run(RemoteCommand.of("zfs", "get", "-H", "-o", "value,source", property, dataset).asRoot())

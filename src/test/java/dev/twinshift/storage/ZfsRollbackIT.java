@@ -188,9 +188,24 @@ class ZfsRollbackIT {
             assertNotEquals(beforeRedo, ScratchCluster.checksums(sc.psql(), "postgres"));
             assertSnapshotsResolve(sc, List.of(early, good, afterGood, r.safety(), undo.safety(), redo.safety()));
 
-            // A snapshot that moved is deleted where it is now.
+            // The target is where the set-aside dataset starts from: it goes only after what is kept there.
+            String lastAside = asides(sc).get(0);
+            RefusedException held = assertThrows(RefusedException.class, () -> snaps.delete(cat, good.id()));
+            assertTrue(held.getMessage().contains(lastAside) && held.getMessage().contains(afterGood.id())
+                    && held.getMessage().contains(r.safety().id()) && held.getMessage().contains(redo.safety().id()),
+                    held.getMessage());
+            // A snapshot that moved is deleted where it is now; with the last one the set-aside dataset goes.
             snaps.delete(cat, afterGood.id());
             assertTrue(zfsSnapshots().stream().noneMatch(s -> s.endsWith("@" + afterGood.name())));
+            snaps.delete(cat, r.safety().id());
+            assertEquals(List.of(lastAside), asides(sc));
+            snaps.delete(cat, redo.safety().id());
+            assertEquals(List.of(), asides(sc), "the emptied set-aside dataset is removed");
+            snaps.delete(cat, good.id());
+            assertEquals(List.of(early.id(), undo.safety().id()), snaps.list(sc.cluster()).stream().map(SnapshotRecord::id)
+                    .toList());
+            assertEquals("1", sc.psql().value("postgres", "SELECT count(*) FROM events WHERE what = 'after rollback'"),
+                    "the cluster is untouched by the deletes");
         }
     }
 
