@@ -13,6 +13,9 @@ import java.time.Instant;
  * Puts a cluster back to a snapshot: stop, snapshot the current state (so the rollback can be
  * undone), set the live volume aside, put a writable copy of the snapshot in its place, start, check
  * that it answers. Any failure puts back what was there and starts it again.
+ *
+ * <p>On ZFS the live dataset keeps its name and mount point; the previous one is kept aside because it
+ * holds the safety snapshot (see {@link ZfsSwap}), and goes once its snapshots are deleted.
  */
 public final class RollbackService {
     private final RemoteShell shell;

@@ -228,6 +228,22 @@ class ZfsRollbackIT {
 
             List<String> log = new ArrayList<>();
             RollbackService rb = new RollbackService(shell, ME, log::add);
+
+            // A dataset inside PGDATA's is not in its snapshots: refused before anything is touched.
+            String inner = sc.dataset() + "/inner";
+            shell.check(RemoteCommand.of("zfs", "create", inner).asRoot());
+            try {
+                RefusedException nested = assertThrows(RefusedException.class, () -> rb.rollback(sc.cluster(), early.id()));
+                assertTrue(nested.getMessage().contains(inner) && nested.getMessage().contains("was not touched"),
+                        nested.getMessage());
+                assertEquals(startedAt, sc.psql().value("postgres", "SELECT pg_postmaster_start_time()"),
+                        "the cluster was not even restarted");
+            } finally {
+                // zfs-fuse calls a dataset busy for a moment after it was mounted.
+                shell.check(RemoteCommand.of("sh", "-c", "for i in $(seq 30); do zfs destroy \"$1\" 2>/dev/null && exit 0;"
+                        + " sleep 1; done; zfs destroy \"$1\"", "sh", inner).asRoot());
+            }
+
             Exception e = assertThrows(Exception.class, () -> rb.rollback(sc.cluster(), broken.id()));
             assertTrue(log.stream().anyMatch(l -> l.startsWith("rollback failed")), log.toString());
             assertEquals(0, e.getSuppressed().length, "putting back worked: " + List.of(e.getSuppressed()));
