@@ -111,6 +111,9 @@ class ZfsRollbackIT {
     void rollbackThenUndoKeepsEverySnapshot() throws Exception {
         try (ScratchCluster sc = ScratchCluster.createZfs(shell, "15", "zrb", true)) {
             SnapshotService snaps = new SnapshotService(shell, ME, Progress.NONE);
+            // Properties set on the dataset itself stay with it, though a clone would inherit them from its parent.
+            shell.check(RemoteCommand.of("zfs", "set", "compression=on", sc.dataset()).asRoot());
+            shell.check(RemoteCommand.of("zfs", "set", "dev.twinshift:note=scratch", sc.dataset()).asRoot());
             fill(sc);
             List<String> atEarly = ScratchCluster.checksums(sc.psql(), "postgres");
             SnapshotRecord early = snaps.create(sc.cluster(), Reason.MANUAL, "early");
@@ -137,6 +140,8 @@ class ZfsRollbackIT {
                     .asRoot()).stdout().strip(), "ownership and mode of PGDATA are kept");
             assertEquals(sc.path() + "\tlocal", zfsGet("mountpoint", sc.dataset()),
                     "the dataset keeps its name and its own mount point");
+            assertEquals("on\tlocal", zfsGet("compression", sc.dataset()));
+            assertEquals("scratch\tlocal", zfsGet("dev.twinshift:note", sc.dataset()));
             assertEquals(1, asides(sc).size(), "the previous dataset is kept aside: " + asides(sc));
             String aside = asides(sc).get(0);
             assertEquals("none\tlocal", zfsGet("mountpoint", aside), "the set-aside dataset is not mounted");
