@@ -38,16 +38,17 @@ public final class CloneService {
             SnapshotRecord snap = catalog.snapshot(snapshotIdOrName).orElseThrow(() -> new IllegalArgumentException(
                     "no snapshot " + snapshotIdOrName + " in " + catalog.root()));
             StorageDriver d = StorageDrivers.forMethod(snap.method(), shell);
-            String location = d.cloneLocation(catalog, snap.location(), name);
+            String from = d.currentLocation(snap);
+            String location = d.cloneLocation(catalog, from, name);
             if (d.exists(location) || catalog.exists(catalog.cloneSidecar(name))) {
                 throw new RefusedException("a clone named " + name + " already exists in " + catalog.clonesDir());
             }
             String owner;
             String configDir;
             if (snap.parent() != null && snap.parent().startsWith("clone:")) {
-                CloneRecord from = catalog.clone(snap.parent().substring("clone:".length())).orElse(null);
-                owner = from == null ? "postgres" : from.owner();
-                configDir = from == null ? null : from.sourceConfigDirectory();
+                CloneRecord parent = catalog.clone(snap.parent().substring("clone:".length())).orElse(null);
+                owner = parent == null ? "postgres" : parent.owner();
+                configDir = parent == null ? null : parent.sourceConfigDirectory();
             } else {
                 Optional<PgCluster> src = new ClusterDiscovery(shell).listClusters().stream()
                         .filter(c -> c.id().equals(snap.cluster())).findFirst();
@@ -57,8 +58,8 @@ public final class CloneService {
             if (configDir != null && !catalog.exists(configDir + "/postgresql.conf")) {
                 configDir = null;
             }
-            progress.step("clone " + snap.location() + " -> " + location + " (" + d.method().label() + ")");
-            d.cloneOf(snap.location(), location);
+            progress.step("clone " + from + " -> " + location + " (" + d.method().label() + ")");
+            d.cloneOf(from, location);
             CloneRecord rec = new CloneRecord(name, Instant.now(), actor, snap.id(), snap.cluster(), snap.pgVersion(),
                     owner, d.method(), location, d.mountPathOf(location), configDir, null, null);
             try {

@@ -13,6 +13,9 @@ import java.time.Instant;
  * Puts a cluster back to a snapshot: stop, snapshot the current state (so the rollback can be
  * undone), set the live volume aside, put a writable copy of the snapshot in its place, start, check
  * that it answers. Any failure puts back what was there and starts it again.
+ *
+ * <p>On ZFS the live dataset keeps its name and mount point; the previous one is kept aside because it
+ * holds the safety snapshot (see {@link ZfsSwap}), and goes once its snapshots are deleted.
  */
 public final class RollbackService {
     private final RemoteShell shell;
@@ -53,10 +56,6 @@ public final class RollbackService {
                     + " is restarted exactly as configured; " + c.id() + " is a bare postmaster");
         }
         ClusterVolume v = ClusterVolume.resolve(shell, c);
-        if (v.storage().method() == StorageMethod.ZFS_DATASET) {
-            throw new RefusedException("rollback of a ZFS dataset is not implemented yet (" + v.volumePath()
-                    + "); snapshots and clones of it work");
-        }
         try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "rollback of " + c.id())) {
             return rollbackHeld(v, snapshotIdOrName, leaveRunning);
         }
@@ -74,15 +73,17 @@ public final class RollbackService {
                     + c.id() + " (" + v.volumeKey() + "); " + c.id() + " was not touched");
         }
         StorageDriver driver = v.driver();
-        if (!driver.exists(target.location())) {
+        String targetLocation = driver.currentLocation(target);
+        if (!driver.exists(targetLocation)) {
             throw new RefusedException("snapshot " + target.id() + " has a sidecar but its data at " + target.location()
                     + " is gone; " + c.id() + " was not touched");
         }
         if (!c.walInsideDataDirectory() || !c.tablespaces().isEmpty()) {
             throw new RefusedException(String.join("; ", v.snapshotProblems()) + "; " + c.id() + " was not touched");
         }
+        ZfsSwap zfsSwap = driver instanceof ZfsDriver z ? ZfsSwap.plan(shell, z, progress, v) : null;
         String live = v.volumePath();
-        String ownerMode = stat(live);
+        String ownerMode = stat(c.dataDirectory());
 
         boolean wasRunning = control.isRunning(c);
         Instant down = Instant.now();
@@ -100,6 +101,9 @@ public final class RollbackService {
             restart(c, wasRunning, e);
             throw e;
         }
+        if (zfsSwap != null) {
+            return rollbackZfs(v, target, targetLocation, safety, zfsSwap, ownerMode, wasRunning || leaveRunning, down);
+        }
 
         String aside = cat.replacedDir() + "/" + v.volumeKey() + "-" + Catalog.STAMP.format(Instant.now());
         progress.step("set the live volume aside: " + live + " -> " + aside);
@@ -113,23 +117,8 @@ public final class RollbackService {
 
         try {
             progress.step("writable copy of " + target.id() + " -> " + live);
-            driver.cloneOf(target.location(), live);
-            String now = stat(live);
-            if (!now.equals(ownerMode)) {
-                String[] om = ownerMode.split(" ");
-                root("chown", om[0], live);
-                root("chmod", om[1], live);
-            }
-            // The snapshot may have been taken while the cluster ran: its pid file is stale.
-            root("rm", "-f", "--", live + "/postmaster.pid");
-            progress.step("start " + c.id());
-            control.start(c);
-            if (!Psql.forCluster(shell, c).answers("postgres")) {
-                throw new IllegalStateException(c.id() + " started but does not answer SELECT 1 on port " + c.port());
-            }
-            if (!wasRunning && !leaveRunning) {
-                control.stop(c);
-            }
+            driver.cloneOf(targetLocation, live);
+            startFromRestored(c, live, ownerMode, wasRunning || leaveRunning);
         } catch (SshException | RuntimeException e) {
             progress.step("rollback failed (" + e.getMessage() + "): putting the previous state back");
             putBack(c, driver, live, aside, wasRunning, e);
@@ -144,6 +133,90 @@ public final class RollbackService {
         }
         progress.step(c.id() + " now runs from " + target.id() + "; undo with a rollback to " + safety.id());
         return new RollbackResult(target, safety, downtime);
+    }
+
+    /**
+     * The ZFS swap: the live dataset keeps its name and mount point but gets the snapshot's content; the
+     * previous one is kept, with the safety snapshot, as a set-aside dataset. Sidecars follow the
+     * snapshots the promotions moved.
+     */
+    private RollbackResult rollbackZfs(ClusterVolume v, SnapshotRecord target, String targetLocation,
+                                       SnapshotRecord safety, ZfsSwap swap, String ownerMode, boolean wasRunning,
+                                       Instant down) throws SshException, InterruptedException {
+        PgCluster c = v.cluster();
+        try {
+            swap.prepare(targetLocation, Catalog.STAMP.format(Instant.now()));
+            swap.swap();
+            startFromRestored(c, c.dataDirectory(), ownerMode, wasRunning);
+        } catch (SshException | RuntimeException e) {
+            progress.step("rollback failed (" + e.getMessage() + "): putting the previous state back");
+            try {
+                control.stop(c);
+            } catch (SshException | RuntimeException ignored) {
+                // not running, which is the usual case here
+            }
+            swap.undo(e);
+            restart(c, wasRunning, e);
+            relocateSnapshots(v, e);
+            throw e;
+        }
+        Duration downtime = Duration.between(down, Instant.now());
+        Exception notes = new Exception();
+        relocateSnapshots(v, notes);
+        try {
+            swap.removeEmptyAsides();
+        } catch (SshException | RuntimeException e) {
+            notes.addSuppressed(e);
+        }
+        for (Throwable t : notes.getSuppressed()) {
+            progress.step("after the rollback: " + t.getMessage());
+        }
+        SnapshotRecord safetyNow = v.catalog().snapshot(safety.id()).orElse(safety);
+        progress.step(c.id() + " now runs from " + target.id() + "; the previous dataset is kept as " + swap.aside()
+                + "; undo with a rollback to " + safetyNow.id());
+        return new RollbackResult(v.catalog().snapshot(target.id()).orElse(target), safetyNow, downtime);
+    }
+
+    /** Rewrites the sidecars of the volume's snapshots that promotions moved to another dataset. */
+    private void relocateSnapshots(ClusterVolume v, Exception notes) throws InterruptedException {
+        try {
+            for (SnapshotRecord s : v.catalog().snapshots()) {
+                if (!s.volume().equals(v.volumeKey()) || s.method() != StorageMethod.ZFS_DATASET) {
+                    continue;
+                }
+                String now = v.driver().currentLocation(s);
+                if (!now.equals(s.location())) {
+                    v.catalog().writeJson(v.catalog().snapshotSidecar(s.volume(), s.name()), new SnapshotRecord(s.id(),
+                            s.name(), s.volume(), s.createdAt(), s.createdBy(), s.reason(), s.label(), s.cluster(),
+                            s.pgVersion(), s.walLsn(), s.timeline(), s.sourcePath(), s.parent(), s.pinned(), s.method(),
+                            now, s.online()));
+                }
+            }
+        } catch (SshException | RuntimeException e) {
+            notes.addSuppressed(new IllegalStateException("could not update where the snapshots of " + v.volumeKey()
+                    + " are (" + e.getMessage() + "); they are still found by name", e));
+        }
+    }
+
+    /** Owner and mode as before, no stale pid file, then start and check that it answers. */
+    private void startFromRestored(PgCluster c, String dataDir, String ownerMode, boolean wasRunning)
+            throws SshException, InterruptedException {
+        String now = stat(dataDir);
+        if (!now.equals(ownerMode)) {
+            String[] om = ownerMode.split(" ");
+            root("chown", om[0], dataDir);
+            root("chmod", om[1], dataDir);
+        }
+        // The snapshot may have been taken while the cluster ran: its pid file is stale.
+        root("rm", "-f", "--", dataDir + "/postmaster.pid");
+        progress.step("start " + c.id());
+        control.start(c);
+        if (!Psql.forCluster(shell, c).answers("postgres")) {
+            throw new IllegalStateException(c.id() + " started but does not answer SELECT 1 on port " + c.port());
+        }
+        if (!wasRunning) {
+            control.stop(c);
+        }
     }
 
     private void putBack(PgCluster c, StorageDriver driver, String live, String aside, boolean wasRunning,

@@ -165,6 +165,38 @@ public final class SnapshotService {
         }
     }
 
+    /*
+     * A dataset cloned from the snapshot keeps zfs from destroying it. Most often that is the dataset a
+     * rollback set aside, which only goes once the snapshots kept on it (its safety snapshot) are gone.
+     */
+    private static void refuseIfCloned(Catalog catalog, ZfsDriver z, SnapshotRecord s, String location)
+            throws RefusedException, SshException, InterruptedException {
+        List<String> deps = z.dependents(location);
+        if (deps.isEmpty()) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (SnapshotRecord o : catalog.snapshots()) {
+            if (o.location() != null && deps.stream().anyMatch(dep -> o.location().startsWith(dep + "@"))) {
+                kept.add(o.id());
+            }
+        }
+        boolean asides = deps.stream().allMatch(ZfsDriver::isAside);
+        throw new RefusedException("snapshot " + s.id() + " is the origin of " + String.join(", ", deps)
+                + (asides ? ", which a rollback set aside with the state before it" : "")
+                + (kept.isEmpty() ? "" : "; delete the snapshots kept there first (" + String.join(", ", kept) + ")")
+                + (asides ? ": the set-aside dataset then goes with the last of them" : ""));
+    }
+
+    /* A set-aside dataset is only kept for its snapshots: once the last is gone, so is it. */
+    private void removeIfEmptyAside(ZfsDriver z, String dataset) throws SshException, InterruptedException {
+        if (!ZfsDriver.isAside(dataset) || !z.list(dataset).isEmpty() || !z.exists(dataset)) {
+            return;
+        }
+        progress.step("remove " + dataset + " (set aside by a rollback, no snapshot left on it)");
+        z.delete(dataset);
+    }
+
     /** Deletes a snapshot unless it is pinned or a clone was made from it. */
     public void delete(Catalog catalog, String idOrName)
             throws RefusedException, LockedException, SshException, InterruptedException {
@@ -181,9 +213,22 @@ public final class SnapshotService {
                         + "); destroy them first");
             }
             StorageDriver d = StorageDrivers.forMethod(s.method(), shell);
-            progress.step("delete snapshot " + s.location());
-            if (d.exists(s.location())) {
-                d.delete(s.location());
+            String location = d.currentLocation(s);
+            boolean there = d.exists(location);
+            if (there && d instanceof ZfsDriver z) {
+                refuseIfCloned(catalog, z, s, location);
+            }
+            progress.step("delete snapshot " + location);
+            if (there) {
+                d.delete(location);
+            }
+            if (there && d instanceof ZfsDriver z) {
+                String dataset = location.substring(0, location.indexOf('@'));
+                try {
+                    removeIfEmptyAside(z, dataset);
+                } catch (SshException | RuntimeException e) {
+                    progress.step("could not remove " + dataset + ": " + e.getMessage() + " (remove it by hand)");
+                }
             }
             catalog.remove(catalog.snapshotSidecar(s.volume(), s.name()));
             shell.run(dev.twinshift.ssh.RemoteCommand.of("rmdir", "--ignore-fail-on-non-empty", "--",

@@ -37,6 +37,11 @@ public interface StorageDriver {
         return location;
     }
 
+    /** Where the snapshot is now (ZFS rollbacks can move snapshots to another dataset). */
+    default String currentLocation(SnapshotRecord s) throws SshException, InterruptedException {
+        return s.location();
+    }
+
     /** Where a snapshot called {@code name} of the volume at {@code volume} goes. */
     default String snapshotLocation(Catalog catalog, String volumeKey, String volume, String name) {
         return catalog.snapshotPath(volumeKey, name);

@@ -11,15 +11,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * ZFS datasets: native atomic snapshots ({@code DATASET@NAME}) and clones, which live as datasets
  * under {@code POOL/twinshift/clones/NAME}. Locations are dataset and snapshot names; the sidecars
  * stay in the catalog directory at the pool's mount point. Works with zfs-fuse's older command set
  * (no {@code zfs list -p}).
+ *
+ * <p>A rollback sets the live dataset aside as {@code POOL/twinshift/replaced/KEY-STAMP} and promotes
+ * a clone of the snapshot into its place, which moves snapshots between those datasets: a snapshot of
+ * a volume is found by its name among the live dataset and its set-aside predecessors (its lineage).
  */
 public final class ZfsDriver implements StorageDriver {
     static final String CLONES = "twinshift/clones/";
+    static final String REPLACED = "twinshift/replaced";
+    private static final Pattern ASIDE_SUFFIX = Pattern.compile("\\d{8}T\\d{6}Z(-new)?");
+    /* zfs-fuse can call a dataset busy for some seconds after its server stopped or it was unmounted. */
+    private static final int BUSY_SECONDS = 30;
 
     private final RemoteShell shell;
 
@@ -37,6 +46,112 @@ public final class ZfsDriver implements StorageDriver {
                 : datasetOrSnapshot;
         int slash = ds.indexOf('/');
         return slash < 0 ? ds : ds.substring(0, slash);
+    }
+
+    /** Where rollbacks set live datasets of this pool aside. */
+    static String replacedParent(String datasetOrSnapshot) {
+        return pool(datasetOrSnapshot) + "/" + REPLACED;
+    }
+
+    /** A set-aside dataset's name, or with {@code -new} the replacement being made. */
+    static String asideName(String live, String key, String stamp) {
+        return replacedParent(live) + "/" + key + "-" + stamp;
+    }
+
+    /**
+     * Whether {@code dataset} holds snapshots of the volume {@code key} whose live dataset is {@code live}:
+     * the live one, a predecessor a rollback set aside, or a replacement a rollback left half-made.
+     */
+    static boolean inLineage(String live, String key, String dataset) {
+        if (dataset.equals(live)) {
+            return true;
+        }
+        String prefix = replacedParent(live) + "/" + key + "-";
+        return dataset.startsWith(prefix) && ASIDE_SUFFIX.matcher(dataset.substring(prefix.length())).matches();
+    }
+
+    /**
+     * Where the snapshot called {@code name} of volume {@code key} is among {@code snapshots} (output of
+     * {@code zfs list -H -t snapshot -o name}); empty when nowhere or, ambiguously, in several datasets.
+     */
+    static Optional<String> locate(String live, String key, String name, String snapshots) {
+        List<String> found = new ArrayList<>();
+        for (String line : snapshots.split("\n")) {
+            String s = line.strip();
+            int at = s.indexOf('@');
+            if (at > 0 && s.substring(at + 1).equals(name) && inLineage(live, key, s.substring(0, at))) {
+                found.add(s);
+            }
+        }
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+    }
+
+    /** Every snapshot in the pool, one name a line. */
+    String snapshotNames(String pool) throws SshException, InterruptedException {
+        return shell.run(RemoteCommand.of("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", pool).asRoot())
+                .requireSuccess().stdout();
+    }
+
+    /** The snapshot where it is now: a rollback may have moved it to another dataset of its lineage. */
+    @Override
+    public String currentLocation(SnapshotRecord s) throws SshException, InterruptedException {
+        if (s.location() == null || !s.location().contains("@") || s.sourcePath() == null || exists(s.location())) {
+            return s.location();
+        }
+        return locate(s.sourcePath(), s.volume(), s.name(), snapshotNames(pool(s.location()))).orElse(s.location());
+    }
+
+    /** The datasets cloned from {@code snapshot} (zfs-fuse has no {@code clones} property to ask). */
+    List<String> dependents(String snapshot) throws SshException, InterruptedException {
+        String out = shell.run(RemoteCommand.of("zfs", "list", "-H", "-o", "name,origin", "-t", "filesystem", "-r",
+                pool(snapshot)).asRoot()).requireSuccess().stdout();
+        List<String> deps = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length == 2 && f[1].strip().equals(snapshot)) {
+                deps.add(f[0].strip());
+            }
+        }
+        return deps;
+    }
+
+    /** Whether {@code dataset} is one a rollback set aside. */
+    static boolean isAside(String dataset) {
+        return !dataset.contains("@") && dataset.startsWith(replacedParent(dataset) + "/");
+    }
+
+    /** A property's value and where it comes from ("local", "default", "inherited from POOL"). */
+    String[] property(String dataset, String property) throws SshException, InterruptedException {
+        String out = shell.run(RemoteCommand.of("zfs", "get", "-H", "-o", "value,source", property, dataset).asRoot())
+                .requireSuccess().stdout().strip();
+        String[] f = out.split("\t", 2);
+        return new String[] {f[0].strip(), f.length > 1 ? f[1].strip() : ""};
+    }
+
+    /**
+     * Runs a zfs command that unmounts or destroys {@code dataset}, retrying while zfs-fuse calls it
+     * busy; fails with the reason once it stays busy.
+     */
+    void retryingBusy(String dataset, String mountpoint, String... args) throws SshException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("zfs"));
+        argv.addAll(List.of(args));
+        for (int attempt = 1; ; attempt++) {
+            CommandResult r = shell.run(RemoteCommand.of(argv).asRoot(),
+                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(30)), LineListener.IGNORE);
+            if (r.ok()) {
+                return;
+            }
+            if (!r.stderr().contains("busy")) {
+                r.requireSuccess();
+            }
+            if (attempt >= BUSY_SECONDS) {
+                throw new IllegalStateException("ZFS dataset " + dataset + " is still busy after " + BUSY_SECONDS
+                        + " s (`" + String.join(" ", argv) + "`: " + r.stderr().strip() + ")"
+                        + (mountpoint == null ? "" : "; a process may hold files open under " + mountpoint
+                        + " (see `fuser -vm " + mountpoint + "`)"));
+            }
+            Thread.sleep(1000);
+        }
     }
 
     @Override
@@ -84,27 +199,18 @@ public final class ZfsDriver implements StorageDriver {
     }
 
     /**
-     * Destroys a snapshot, or a clone dataset made by the catalog. Never recursive: a dataset with
-     * snapshots, or a snapshot with clones, is refused by zfs itself with its own message.
+     * Destroys a snapshot, a clone dataset made by the catalog, or a dataset a rollback set aside.
+     * Never recursive: a dataset with snapshots, or a snapshot with clones, is refused by zfs itself
+     * with its own message.
      */
     @Override
     public void delete(String location) throws SshException, InterruptedException {
         boolean snapshot = location.contains("@");
-        if (!snapshot && !location.startsWith(pool(location) + "/" + CLONES)) {
+        if (!snapshot && !location.startsWith(pool(location) + "/" + CLONES)
+                && !location.startsWith(replacedParent(location) + "/")) {
             throw new IllegalArgumentException("refusing to destroy " + location + ": it is not a clone Twinshift made");
         }
-        // Right after its server stops, zfs-fuse may still call a dataset busy for some seconds.
-        for (int attempt = 1; ; attempt++) {
-            CommandResult r = shell.run(RemoteCommand.of("zfs", "destroy", location).asRoot(),
-                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(30)), LineListener.IGNORE);
-            if (r.ok()) {
-                return;
-            }
-            if (attempt >= 30 || !r.stderr().contains("busy")) {
-                r.requireSuccess();
-            }
-            Thread.sleep(1000);
-        }
+        retryingBusy(location, null, "destroy", location);
     }
 
     @Override

@@ -18,24 +18,29 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A throw-away cluster for destructive tests: its own btrfs subvolume in the lab, created with
- * Debian's pg_createcluster and dropped again (with everything the catalog holds for it) on close.
+ * A throw-away cluster for destructive tests: its own btrfs subvolume (or ZFS dataset) in the lab,
+ * created with Debian's pg_createcluster and dropped again (with everything the catalog holds for it)
+ * on close.
  */
 public final class ScratchCluster implements AutoCloseable {
     public static final String BTRFS = "/srv/twinshift-lab/btrfs";
+    public static final String ZFS_POOL = "twinshift-lab";
+    public static final String ZFS_MOUNT = "/srv/twinshift-lab/zfs";
 
     private final RemoteShell shell;
     private final String version;
     private final String name;
     private final String path;
     private final String base;
+    private final String dataset;
 
-    private ScratchCluster(RemoteShell shell, String version, String name, String base) {
+    private ScratchCluster(RemoteShell shell, String version, String name, String base, String dataset) {
         this.shell = shell;
         this.version = version;
         this.name = name;
         this.base = base;
         this.path = base + "/" + name;
+        this.dataset = dataset;
     }
 
     /** Creates and starts {@code VERSION/PREFIX<random>} on a new btrfs subvolume. */
@@ -50,7 +55,7 @@ public final class ScratchCluster implements AutoCloseable {
     public static ScratchCluster create(RemoteShell shell, String version, String prefix, String base, boolean subvolume)
             throws Exception {
         String name = prefix + UUID.randomUUID().toString().substring(0, 6);
-        ScratchCluster sc = new ScratchCluster(shell, version, name, base);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, base, null);
         String path = sc.path;
         try {
             if (subvolume) {
@@ -58,24 +63,7 @@ public final class ScratchCluster implements AutoCloseable {
             } else {
                 shell.check(RemoteCommand.of("mkdir", path).asRoot());
             }
-            shell.check(RemoteCommand.of("chown", "postgres:postgres", path).asRoot());
-            shell.check(RemoteCommand.of("chmod", "0700", path).asRoot());
-            Set<Integer> reserved = new HashSet<>();
-            for (PgCluster c : new ClusterDiscovery(shell).listClusters()) {
-                reserved.add(c.port());
-            }
-            // Below the clone range, so clones started by the tests never compete for it.
-            int port = 0;
-            Set<Integer> listening = ListeningPorts.listening(shell);
-            for (int p = 54100; p < 54300; p++) {
-                if (!reserved.contains(p) && !listening.contains(p)) {
-                    port = p;
-                    break;
-                }
-            }
-            shell.run(RemoteCommand.of("pg_createcluster", "--start-conf=manual", "-d", path, "-p",
-                    Integer.toString(port), "--start", version, name).asRoot(),
-                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
+            sc.createCluster();
             return sc;
         } catch (Exception e) {
             try {
@@ -85,6 +73,54 @@ public final class ScratchCluster implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} on a new dataset {@code twinshift-lab/NAME}
+     * mounted at {@code /srv/twinshift-lab/zfs/NAME}: with that mount point set on the dataset itself
+     * (as the lab's 15/zfs has it), or inherited from the pool.
+     */
+    public static ScratchCluster createZfs(RemoteShell shell, String version, String prefix, boolean localMountpoint)
+            throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, ZFS_MOUNT, ZFS_POOL + "/" + name);
+        try {
+            if (localMountpoint) {
+                shell.check(RemoteCommand.of("zfs", "create", "-o", "mountpoint=" + sc.path, sc.dataset).asRoot());
+            } else {
+                shell.check(RemoteCommand.of("zfs", "create", sc.dataset).asRoot());
+            }
+            sc.createCluster();
+            return sc;
+        } catch (Exception e) {
+            try {
+                sc.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void createCluster() throws Exception {
+        shell.check(RemoteCommand.of("chown", "postgres:postgres", path).asRoot());
+        shell.check(RemoteCommand.of("chmod", "0700", path).asRoot());
+        Set<Integer> reserved = new HashSet<>();
+        for (PgCluster c : new ClusterDiscovery(shell).listClusters()) {
+            reserved.add(c.port());
+        }
+        // Below the clone range, so clones started by the tests never compete for it.
+        int port = 0;
+        Set<Integer> listening = ListeningPorts.listening(shell);
+        for (int p = 54100; p < 54300; p++) {
+            if (!reserved.contains(p) && !listening.contains(p)) {
+                port = p;
+                break;
+            }
+        }
+        shell.run(RemoteCommand.of("pg_createcluster", "--start-conf=manual", "-d", path, "-p",
+                Integer.toString(port), "--start", version, name).asRoot(),
+                ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
     }
 
     public String id() {
@@ -97,6 +133,11 @@ public final class ScratchCluster implements AutoCloseable {
 
     public String path() {
         return path;
+    }
+
+    /** The ZFS dataset of a {@link #createZfs} cluster, else null. */
+    public String dataset() {
+        return dataset;
     }
 
     /** The cluster as discovery sees it now (running state included). */
@@ -120,6 +161,15 @@ public final class ScratchCluster implements AutoCloseable {
     /** Drops the cluster and removes its subvolume and whatever the catalog made of it. */
     @Override
     public void close() throws Exception {
+        if (dataset != null) {
+            // pg_dropcluster cannot remove a mount point: stop, destroy the datasets, then drop.
+            shell.run(RemoteCommand.of("pg_ctlcluster", version, name, "stop", "-m", "fast").asRoot(),
+                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
+            closeZfs();
+            shell.run(RemoteCommand.of("pg_dropcluster", version, name).asRoot(),
+                    ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
+            return;
+        }
         shell.run(RemoteCommand.of("pg_dropcluster", "--stop", version, name).asRoot(),
                 ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
         String script = """
@@ -132,6 +182,32 @@ public final class ScratchCluster implements AutoCloseable {
                 """;
         CommandResult r = shell.run(RemoteCommand.of("sh", "-c", script, "sh", path, base + "/.twinshift", name).asRoot());
         r.requireSuccess();
+    }
+
+    /*
+     * The dataset, the datasets rollbacks set aside for it (which may be clones of it or it of them, so
+     * several passes) and its sidecars. zfs-fuse may call a dataset busy right after its server stopped.
+     */
+    private void closeZfs() throws Exception {
+        String script = """
+                live="$1"; replaced="$2"; key="$3"; catalog="$4"; mnt="$5"
+                i=0
+                while [ $i -lt 30 ]; do
+                  left=""
+                  for d in $( { zfs list -H -o name -t filesystem "$live"; zfs list -H -o name -t filesystem -r "$replaced"; } 2>/dev/null \
+                              | grep -E "^($live|$replaced/$key-[0-9]{8}T[0-9]{6}Z(-new)?)$"); do
+                    zfs destroy -R "$d" >/dev/null 2>&1 || left="$left $d"
+                  done
+                  [ -z "$left" ] && break
+                  i=$((i + 1)); sleep 1
+                done
+                rm -rf -- "$catalog/snapshots/$key"
+                rmdir -- "$mnt" 2>/dev/null
+                [ -z "$left" ] || { echo "could not destroy:$left" >&2; exit 1; }
+                """;
+        shell.run(RemoteCommand.of("sh", "-c", script, "sh", dataset, ZFS_POOL + "/twinshift/replaced", name,
+                ZFS_MOUNT + "/.twinshift", path).asRoot(), ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)),
+                LineListener.IGNORE).requireSuccess();
     }
 
     /** md5 of every row of every user table, per table: what a rollback must bring back exactly. */

@@ -1,8 +1,12 @@
 package dev.twinshift.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.twinshift.lab.Resources;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ZfsDriverTest {
@@ -28,5 +32,43 @@ class ZfsDriverTest {
     @Test
     void snapshotMustBeOfTheSource() {
         assertThrows(IllegalArgumentException.class, () -> new ZfsDriver(null).snapshot("tank/a", "tank/b@x"));
+    }
+
+    @Test
+    void setAsideDatasetsBelongToTheirVolumeOnly() {
+        String live = "tank/pg15";
+        assertEquals("tank/twinshift/replaced/pg15-20250101T000000Z", ZfsDriver.asideName(live, "pg15", "20250101T000000Z"));
+        assertTrue(ZfsDriver.inLineage(live, "pg15", "tank/pg15"));
+        assertTrue(ZfsDriver.inLineage(live, "pg15", "tank/twinshift/replaced/pg15-20250101T000000Z"));
+        assertTrue(ZfsDriver.inLineage(live, "pg15", "tank/twinshift/replaced/pg15-20250101T000000Z-new"));
+        // Another volume whose key starts the same, a clone, another pool: never.
+        assertFalse(ZfsDriver.inLineage(live, "pg15", "tank/twinshift/replaced/pg15-old-20250101T000000Z"));
+        assertFalse(ZfsDriver.inLineage(live, "pg15", "tank/twinshift/clones/pg15-20250101T000000Z"));
+        assertFalse(ZfsDriver.inLineage(live, "pg15", "other/twinshift/replaced/pg15-20250101T000000Z"));
+        assertFalse(ZfsDriver.inLineage(live, "pg15", "tank/pg15x"));
+    }
+
+    /** `zfs list -t snapshot` captured in the lab right after a rollback of zrb0007e1 to its "good" snapshot. */
+    @Test
+    void snapshotsAreFoundWhereARollbackMovedThem() {
+        String out = Resources.text(ZfsDriverTest.class, "zfs-list-snapshots-after-rollback.txt");
+        String live = "twinshift-lab/zrb0007e1";
+        String key = "zrb0007e1";
+        assertEquals(Optional.of("twinshift-lab/zrb0007e1@20261125T142148Z-early"),
+                ZfsDriver.locate(live, key, "20261125T142148Z-early", out), "taken before the target: still live");
+        assertEquals(Optional.of("twinshift-lab/twinshift/replaced/zrb0007e1-20261125T142159Z@20261125T142158Z-pre-rollback"),
+                ZfsDriver.locate(live, key, "20261125T142158Z-pre-rollback", out), "the safety snapshot: set aside");
+        assertEquals(Optional.of("twinshift-lab/twinshift/replaced/zrb0007e1-20261125T142159Z@20261125T142155Z-after-good"),
+                ZfsDriver.locate(live, key, "20261125T142155Z-after-good", out));
+        assertEquals(Optional.empty(), ZfsDriver.locate(live, key, "20261125T142148Z", out), "names match whole");
+        assertEquals(Optional.empty(), ZfsDriver.locate("twinshift-lab/pg15", "pg15", "20261125T142148Z-early", out),
+                "another volume's snapshots are not its own");
+    }
+
+    @Test
+    void setAsideDatasetsMayBeDestroyedButNotLiveOnes() {
+        ZfsDriver d = new ZfsDriver(null);
+        assertThrows(IllegalArgumentException.class, () -> d.delete("tank/twinshift/replacedx"));
+        assertThrows(IllegalArgumentException.class, () -> d.delete("tank/twinshift"));
     }
 }
