@@ -221,10 +221,11 @@ class ZfsRollbackIT {
             fill(sc);
             SnapshotService snaps = new SnapshotService(shell, ME, Progress.NONE);
             SnapshotRecord early = snaps.create(sc.cluster(), Reason.MANUAL, "early");
-            // A snapshot no server starts from: its postgresql.auto.conf does not parse.
+            // A snapshot no server starts from: it preloads a library that does not exist. (A file that
+            // does not parse would do too, but pg_lsclusters then fails for every cluster on the server.)
             String auto = sc.path() + "/postgresql.auto.conf";
             shell.check(RemoteCommand.of("cp", "-p", auto, auto + ".good").asRoot());
-            shell.check(RemoteCommand.of("sh", "-c", "echo 'this is = not a setting' >> \"$1\"", "sh", auto).asRoot());
+            shell.check(RemoteCommand.of("sh", "-c", "echo \"shared_preload_libraries = 'twinshift_absent'\" >> \"$1\"", "sh", auto).asRoot());
             SnapshotRecord broken = snaps.create(sc.cluster(), Reason.MANUAL, "broken");
             shell.check(RemoteCommand.of("mv", auto + ".good", auto).asRoot());
             changeMore(sc);
