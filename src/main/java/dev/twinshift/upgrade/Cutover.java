@@ -217,7 +217,7 @@ public final class Cutover {
     private Map<String, String> runStep(String step, UpgradePlan plan, UpgradeState st, Journal journal)
             throws UpgradeException, RefusedException, LockedException, SshException, InterruptedException {
         return switch (step) {
-            case PREPARE -> prepare(plan);
+            case PREPARE -> prepare(plan, journal);
             case STOP_OLD -> stopOld(plan);
             case SNAPSHOT -> snapshot(plan);
             case PG_UPGRADE -> pgUpgrade(plan, journal);
@@ -243,7 +243,8 @@ public final class Cutover {
     }
 
     /** Creates the new cluster with the old one's locale, encoding and checksums, and carries its configuration. */
-    private Map<String, String> prepare(UpgradePlan plan) throws UpgradeException, SshException, InterruptedException {
+    private Map<String, String> prepare(UpgradePlan plan, Journal journal)
+            throws UpgradeException, SshException, InterruptedException {
         PgCluster old = oldCluster(plan);
         Map<String, String> out = new LinkedHashMap<>();
         // What the validation compares with after the upgrade, read while the old cluster still serves.
@@ -260,10 +261,14 @@ public final class Cutover {
                 if (!empty.stdout().isBlank()) {
                     throw new UpgradeException(plan.newDataDirectory() + " exists and is not empty: move it away first");
                 }
-            } else if (plan.newIsSubvolume()) {
-                root("btrfs", "subvolume", "create", plan.newDataDirectory());
             } else {
-                root("mkdir", "-p", "--", plan.newDataDirectory());
+                // Journaled the moment it exists: a rollback removes only what this upgrade made.
+                if (plan.newIsSubvolume()) {
+                    root("btrfs", "subvolume", "create", plan.newDataDirectory());
+                } else {
+                    root("mkdir", "-p", "--", plan.newDataDirectory());
+                }
+                made(journal, MADE_DATA_DIRECTORY, plan.newDataDirectory());
             }
             matchNoCow(shell, plan.oldDataDirectory(), plan.newDataDirectory());
             root("chown", plan.owner() + ":", plan.newDataDirectory());
@@ -274,6 +279,7 @@ public final class Cutover {
             if (plan.dataChecksums()) {
                 argv.addAll(List.of("--", "--data-checksums"));
             }
+            made(journal, MADE_CLUSTER, plan.newId());
             logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
         }
         carryConfiguration(plan, plan.newTemporaryPort());
@@ -319,6 +325,14 @@ public final class Cutover {
             root("mkdir", "-p", "--", newConfDir + "/conf.d");
             root("cp", "-a", "--", plan.oldConfigDirectory() + "/conf.d/.", newConfDir + "/conf.d/");
         }
+    }
+
+    static final String MADE_DATA_DIRECTORY = "madeNewDataDirectory";
+    static final String MADE_CLUSTER = "madeNewCluster";
+
+    private void made(Journal journal, String what, String value) throws SshException, InterruptedException {
+        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.NOTE, null, null, "made " + value,
+                Map.of(what, value)));
     }
 
     private Map<String, String> stopOld(UpgradePlan plan) throws SshException, InterruptedException {
@@ -388,6 +402,10 @@ public final class Cutover {
             listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
         }
         DetachedJob.Status end = job.follow(0, (stream, line) -> listener.log(line), Duration.ofMillis(300));
+        if (end.succeeded()) {
+            listener.log("sync -f " + plan.newDataDirectory() + " (the new cluster's files on disk before it starts)");
+            shell.run(RemoteCommand.of("sync", "-f", plan.newDataDirectory()).asRoot(), Duration.ofMinutes(30)).requireSuccess();
+        }
         if (!end.succeeded()) {
             throw new UpgradeException("pg_upgrade " + (end.state() == DetachedJob.State.LOST
                     ? "ended without an exit status (the server restarted or it was killed)"
@@ -403,6 +421,11 @@ public final class Cutover {
                 plan.newBinDir(), "-d", oldData, "-D", newData, "-o", "-c " + dev.twinshift.ssh.ShellQuote.quote(oldOption),
                 "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner(),
                 "--jobs", Integer.toString(Math.max(1, plan.serverCpus()))));
+        if (!check) {
+            // pg_upgrade's own sync fsyncs every file one by one; one syncfs of the filesystem
+            // afterwards (see the pg_upgrade step) makes the same data durable in a fraction of the time.
+            argv.add("--no-sync");
+        }
         if (check) {
             argv.add("--check");
         } else if (method != UpgradeMethod.COPY || UpgradePlanner.major(plan.newVersion()) >= 16) {
@@ -528,7 +551,7 @@ public final class Cutover {
                 listener.log("stopping the running pg_upgrade");
                 job.cancel();
             }
-            if (newExists(plan)) {
+            if (st.data().containsKey(MADE_CLUSTER) && newExists(plan)) {
                 PgCluster n = newCluster(plan);
                 if (control.isRunning(n)) {
                     listener.log("stopping " + plan.newId());
@@ -538,7 +561,7 @@ public final class Cutover {
                 listener.log("dropping " + plan.newId());
                 logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
             }
-            if (exists(plan.newDataDirectory())) {
+            if (st.data().containsKey(MADE_DATA_DIRECTORY) && exists(plan.newDataDirectory())) {
                 if (plan.newIsSubvolume()) {
                     root("btrfs", "subvolume", "delete", plan.newDataDirectory());
                 } else {

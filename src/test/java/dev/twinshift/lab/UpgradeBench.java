@@ -31,10 +31,17 @@ public final class UpgradeBench {
             throw new IllegalStateException(String.join("; ", r.refusals()));
         }
         UpgradePlan plan = r.plan();
+        java.util.Map<String, Long> started = new java.util.HashMap<>();
         UpgradeListener quiet = new UpgradeListener() {
             @Override
             public void step(String step, String state, String message) {
-                System.err.println("   [" + step + "] " + state);
+                long now = System.nanoTime();
+                if (UpgradeState.STARTED.equals(state)) {
+                    started.put(step, now);
+                    return;
+                }
+                Long t = started.get(step);
+                System.err.printf("   [%s] %s%s%n", step, state, t == null ? "" : String.format(" %.1f s", (now - t) / 1e9));
             }
 
             @Override

@@ -114,5 +114,6 @@ class UpgradePlannerTest {
         assertTrue(clone.argv().contains("--clone"));
         var check = Cutover.pgUpgradeCommand(p, "/o", "/n", "a=b", "c=d", "/tmp/s", UpgradeMethod.CLONE, true);
         assertTrue(check.argv().contains("--check") && !check.argv().contains("--clone"));
+        assertTrue(clone.argv().contains("--no-sync"), "one syncfs afterwards instead of an fsync per file");
     }
 }
