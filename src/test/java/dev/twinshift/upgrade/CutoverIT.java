@@ -74,6 +74,12 @@ class CutoverIT {
 
     /** Removes what an upgrade of the scratch cluster made besides the cluster itself. */
     static void cleanUp(UpgradePlan p) throws Exception {
+        // A test that failed half-way may leave its upgrade's lock behind; no other upgrade may stay blocked by it.
+        Catalog cat = Cutover.catalogOf(shell, p);
+        if (dev.twinshift.storage.CatalogLock.holder(cat).map(o -> o.operation().equals(Cutover.lockName(p.operation())))
+                .orElse(false)) {
+            dev.twinshift.storage.CatalogLock.breakLock(cat);
+        }
         shell.run(RemoteCommand.of("pg_dropcluster", "--stop", p.newVersion(), p.newName()).asRoot(), Duration.ofMinutes(2));
         shell.run(RemoteCommand.of("sh", "-c", """
                 [ -e "$1" ] && { btrfs subvolume delete "$1" >/dev/null 2>&1 || rm -rf "$1"; }
@@ -262,7 +268,9 @@ class CutoverIT {
                 SshException lost = assertThrows(SshException.class,
                         () -> new Cutover(first, ME, cutWhenPgUpgradeWrites, new Cutover.Options(Duration.ZERO, false)).run(p));
                 assertTrue(cut.get());
-                assertEquals(SshException.Kind.CONNECTION_LOST, lost.kind(), lost.getMessage());
+                // Cut from this side, the command in flight reports the connection closed under it.
+                assertTrue(lost.kind() == SshException.Kind.CONNECTION_LOST || lost.kind() == SshException.Kind.CANCELLED,
+                        lost.kind() + ": " + lost.getMessage());
 
                 // Another console, another connection: it finds the journal and where it stopped.
                 List<UpgradeState> pending = new Upgrades(shell).unfinished(cat, p.oldId());
