@@ -73,6 +73,10 @@ public final class CatalogLock implements AutoCloseable {
         }
         catalog.ensureLayout();
         CommandResult mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
+        for (int i = 0; i < 5 && !mk.ok() && !catalog.exists(catalog.lockDir()); i++) {
+            // Released between our mkdir and our look: try again rather than fail.
+            mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
+        }
         if (!mk.ok()) {
             if (catalog.exists(catalog.lockDir())) {
                 Optional<LockOwner> holder = holder(catalog);
