@@ -242,6 +242,12 @@ public final class Cutover {
         return new ClusterDiscovery(shell).find(plan.newId());
     }
 
+    /** The cluster as pg_lsclusters lists it, without the slower details: for the steps inside the downtime. */
+    private PgCluster listed(String id) throws UpgradeException, SshException, InterruptedException {
+        return new ClusterDiscovery(shell).listClusters().stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow(() -> new UpgradeException("no cluster " + id + " on " + shell.serverName()));
+    }
+
     /** Creates the new cluster with the old one's locale, encoding and checksums, and carries its configuration. */
     private Map<String, String> prepare(UpgradePlan plan, Journal journal)
             throws UpgradeException, SshException, InterruptedException {
@@ -448,7 +454,7 @@ public final class Cutover {
     }
 
     private Map<String, String> startNew(UpgradePlan plan, UpgradeState st) throws UpgradeException, SshException, InterruptedException {
-        PgCluster n = newCluster(plan);
+        PgCluster n = listed(plan.newId());
         if (!control.isRunning(n)) {
             listener.log("starting " + plan.newId() + " on port " + plan.oldPort());
             try {
@@ -457,7 +463,7 @@ public final class Cutover {
                 throw new UpgradeException(plan.newId() + " did not start: " + e.getMessage() + lastLog(n), e);
             }
         }
-        Psql psql = Psql.forCluster(shell, newCluster(plan));
+        Psql psql = Psql.forCluster(shell, n);
         Instant deadline = Instant.now().plusSeconds(60);
         while (!psql.answers("postgres")) {
             if (Instant.now().isAfter(deadline)) {
