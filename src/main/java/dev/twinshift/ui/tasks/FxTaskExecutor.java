@@ -106,6 +106,11 @@ public final class FxTaskExecutor implements TaskExecutor {
     }
 
     @Override
+    public void deliver(Runnable r) {
+        runOnFx(r);
+    }
+
+    @Override
     public void shutdown() {
         pool.shutdownNow();
     }
