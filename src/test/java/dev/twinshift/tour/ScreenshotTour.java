@@ -112,7 +112,108 @@ public final class ScreenshotTour {
         waitFor(10, () -> robot.lookup("Delete").tryQuery().isPresent());
         robot.clickOn("Delete");
         waitFor(60, () -> snaps.getItems().stream().noneMatch(x -> "before-upgrade".equals(x.label())));
+
+        // 4. The upgrade wizard on a scratch 13 cluster (never on 13/main): a blocker found by the
+        // preflight, fixed, then the rehearsal, its report, the cutover and its result; rolled back after.
+        dev.twinshift.upgrade.CutoverIT.shell = dev.twinshift.lab.LabShell.admin(dev.twinshift.lab.Lab.require());
+        try (dev.twinshift.lab.ScratchCluster sc = dev.twinshift.upgrade.CutoverIT.scratch("shop")) {
+            try {
+                wizardTour(sc, clusters);
+            } finally {
+                cleanUpUpgrades(sc);
+            }
+        }
         FxToolkit.cleanupApplication(current);
+    }
+
+    private void wizardTour(dev.twinshift.lab.ScratchCluster sc,
+                            javafx.scene.control.TableView<dev.twinshift.ui.dashboard.ClusterRow> clusters) throws Exception {
+        // A column of a type pg_upgrade refuses: what a preflight is for.
+        sc.sql("app", "CREATE TABLE callbacks(id int, handler regproc)");
+        robot.interact(() -> robot.lookup("#disconnect-button").queryButton().fire());
+        waitFor(30, () -> robot.lookup("#connect-button").queryButton().isVisible());
+        robot.interact(() -> robot.lookup("#connect-button").queryButton().fire());
+        waitFor(60, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals(sc.id())));
+        robot.interact(() -> clusters.getSelectionModel().select(
+                clusters.getItems().stream().filter(r -> r.id().equals(sc.id())).findFirst().orElseThrow()));
+        waitFor(30, () -> !robot.lookup("#upgrade-cluster").queryButton().isDisabled());
+        javafx.application.Platform.runLater(() -> robot.lookup("#upgrade-cluster").queryButton().fire());
+        waitFor(10, () -> robot.lookup("#upgrade-wizard").tryQuery().isPresent());
+        Stage wizard = (Stage) robot.lookup("#upgrade-wizard").query().getScene().getWindow();
+        robot.interact(() -> {
+            wizard.setX(0);
+            wizard.setY(0);
+        });
+        Label plan = robot.lookup("#plan-text").queryAs(Label.class);
+        waitFor(60, () -> !plan.getText().isEmpty());
+        Thread.sleep(300);
+        shoot("wizard-plan.png", wizard);
+
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        Label verdict = robot.lookup("#preflight-verdict").queryAs(Label.class);
+        waitFor(180, () -> !verdict.getText().isEmpty());
+        Thread.sleep(300);
+        shoot("wizard-preflight-blocked.png", wizard);
+
+        sc.sql("app", "DROP TABLE callbacks");
+        robot.interact(() -> robot.lookup("#run-preflight").queryButton().fire());
+        waitFor(180, () -> verdict.getText().startsWith("No blocker"));
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        robot.interact(() -> robot.lookup("#sql-checks").queryTextInputControl().setText(
+                "app: SELECT count(*), sum(total) FROM orders\npostgres: SELECT count(*) FROM notes WHERE tags @> ARRAY['a']"));
+        robot.interact(() -> robot.lookup("#start-rehearsal").queryButton().fire());
+        Label rehearsal = robot.lookup("#rehearsal-verdict").queryAs(Label.class);
+        // Mid-way, with the step list and the live log moving.
+        waitFor(300, () -> robot.lookup("#rehearsal-log").queryAs(javafx.scene.control.ListView.class).getItems().stream()
+                .anyMatch(l -> String.valueOf(l).contains("Upgrade Complete")) || !rehearsal.getText().isEmpty());
+        shoot("wizard-rehearsal.png", wizard);
+        waitFor(600, () -> !rehearsal.getText().isEmpty());
+        Thread.sleep(300);
+        shoot("wizard-rehearsal-done.png", wizard);
+
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        Thread.sleep(300);
+        shoot("wizard-report.png", wizard);
+
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        robot.interact(() -> robot.lookup("#cutover-confirmation").queryTextInputControl().setText(sc.id()));
+        Thread.sleep(300);
+        shoot("wizard-cutover.png", wizard);
+        robot.interact(() -> robot.lookup("#cut-over").queryButton().fire());
+        waitFor(600, () -> robot.lookup("#page-result").query().isVisible());
+        Thread.sleep(300);
+        shoot("wizard-result.png", wizard);
+
+        javafx.application.Platform.runLater(() -> robot.lookup("#roll-back").queryButton().fire());
+        waitFor(10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        robot.clickOn("Roll back");
+        Label outcome = robot.lookup("#outcome-text").queryAs(Label.class);
+        waitFor(300, () -> outcome.getText().startsWith("Rolled back"));
+        robot.interact(wizard::close);
+    }
+
+    /** What the wizard left for the scratch cluster: clones, the new cluster, journals. */
+    private static void cleanUpUpgrades(dev.twinshift.lab.ScratchCluster sc) throws Exception {
+        var shell = dev.twinshift.upgrade.CutoverIT.shell;
+        var cat = new dev.twinshift.storage.Catalog(shell, dev.twinshift.lab.ScratchCluster.BTRFS);
+        var clones = new dev.twinshift.storage.CloneService(shell, new dev.twinshift.storage.Actor("tsadmin", "tour", "tour"),
+                dev.twinshift.storage.Progress.NONE);
+        for (var c : clones.list(cat)) {
+            if (sc.id().equals(c.cluster())) {
+                clones.destroy(cat, c.name());
+            }
+        }
+        for (var s : new dev.twinshift.upgrade.Upgrades(shell).journaled(cat)) {
+            if (s.plan() == null || !s.plan().oldId().equals(sc.id())) {
+                continue;
+            }
+            if (s.operation().contains("-upgrade-")) {
+                dev.twinshift.upgrade.CutoverIT.cleanUp(s.plan());
+            } else {
+                shell.run(dev.twinshift.ssh.RemoteCommand.of("sh", "-c", "rm -rf \"$1/upgrades/$2\" \"$1/journal/$2.jsonl\"",
+                        "sh", cat.root(), s.operation()).asRoot());
+            }
+        }
     }
 
     private TwinshiftApp current;
@@ -130,9 +231,18 @@ public final class ScreenshotTour {
     }
 
     private void shoot(String name) throws Exception {
+        shoot(name, "1200x760+0+0");
+    }
+
+    /** A window of its own, placed at the top left corner of the screen. */
+    private void shoot(String name, Stage window) throws Exception {
+        shoot(name, (int) window.getWidth() + "x" + (int) window.getHeight() + "+0+0");
+    }
+
+    private void shoot(String name, String geometry) throws Exception {
         WaitForAsyncUtils.waitForFxEvents();
         Path file = out.resolve(name);
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", "1200x760+0+0", file.toString())
+        Process p = new ProcessBuilder("import", "-window", "root", "-crop", geometry, file.toString())
                 .inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("import failed for " + file);

@@ -171,13 +171,13 @@ public final class ClusterViewModel {
     }
 
     /**
-     * The upgrade wizard of the shown cluster: the one still at work when its window was closed (its
-     * steps went on), else a new one.
+     * The upgrade wizard of the shown cluster: the one open or still at work after its window was
+     * closed (its steps went on), else a new one.
      */
     public UpgradeWizardViewModel upgradeWizard() {
         String key = shell.serverName() + "|" + cluster.id();
         UpgradeWizardViewModel w = wizards.get(key);
-        if (w == null || !w.busyProperty().get()) {
+        if (w == null || !w.inUse()) {
             // The wizard's own log: bounded, so a long pg_upgrade output cannot grow without end.
             w = new UpgradeWizardViewModel(tasks, shell, sshUser, cluster, new LogBuffer(3000));
             wizards.put(key, w);

@@ -90,7 +90,7 @@ public final class UpgradeWizardViewModel {
     private final String sshUser;
     private final PgCluster cluster;
     private final LogBuffer log;
-    private volatile boolean attached = true;
+    private volatile boolean attached;
 
     private final ReadOnlyObjectWrapper<Page> page = new ReadOnlyObjectWrapper<>(Page.TARGET);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
@@ -223,6 +223,10 @@ public final class UpgradeWizardViewModel {
 
     public ReadOnlyStringProperty planTextProperty() {
         return planText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Rehearsal.Result> preflightProperty() {
+        return preflight.getReadOnlyProperty();
     }
 
     public ObservableList<PgUpgradeCheckReport.Finding> findings() {
@@ -585,7 +589,7 @@ public final class UpgradeWizardViewModel {
         cutoverStarted = true;
         rows(cutoverSteps, Cutover.STEPS, Cutover.TITLES);
         Cutover.Options options = new Cutover.Options(Duration.ofSeconds(Math.max(0, graceSeconds.get())), true);
-        engine("Cutover of " + p.oldId() + " -> " + p.newId(), p.operation(),
+        engine("Cutover of " + p.oldId() + " -> " + p.newId(), p.operation(), Page.CUTOVER,
                 l -> new Cutover(shell, actor(), l, options).run(p));
     }
 
@@ -603,7 +607,8 @@ public final class UpgradeWizardViewModel {
             }
         }
         page.set(Page.CUTOVER);
-        engine("Resume " + st.operation(), st.operation(), l -> new Cutover(shell, actor(), l, null).resume(catalog(st), st.operation()));
+        engine("Resume " + st.operation(), st.operation(), Page.UNFINISHED,
+                l -> new Cutover(shell, actor(), l, null).resume(catalog(st), st.operation()));
     }
 
     /** Puts the old cluster back as the pre-upgrade snapshot holds it. */
@@ -614,7 +619,7 @@ public final class UpgradeWizardViewModel {
         }
         cutoverSteps.removeIf(r -> r.step().equals("rollback"));
         cutoverSteps.add(new StepRow("rollback", "Roll back to " + st.plan().oldId(), StepState.PENDING, -1, ""));
-        engine("Roll back " + st.operation(), st.operation(), l -> new Cutover(shell, actor(), l, null).rollback(catalog(st),
+        engine("Roll back " + st.operation(), st.operation(), page.get(), l -> new Cutover(shell, actor(), l, null).rollback(catalog(st),
                 st.operation()));
     }
 
@@ -622,16 +627,20 @@ public final class UpgradeWizardViewModel {
         UpgradeState call(UpgradeListener l) throws Exception;
     }
 
-    private record Ending(UpgradeState state, String error) { }
+    private record Ending(UpgradeState state, String error, boolean refusedAtStart) { }
 
     /** A cutover, resume or rollback: whatever happens, the journal says where the upgrade stands. */
-    private void engine(String title, String operation, EngineCall call) {
+    private void engine(String title, String operation, Page origin, EngineCall call) {
         RUNNING_HERE.put(operation, true);
         run(title, t -> {
             try {
-                return new Ending(call.call(listener(cutoverSteps, Cutover.TITLES, t)), null);
-            } catch (UpgradeException | LockedException e) {
-                return new Ending(journaled(operation).orElse(null), e.getMessage());
+                return new Ending(call.call(listener(cutoverSteps, Cutover.TITLES, t)), null, false);
+            } catch (LockedException e) {
+                // Another operation holds the server: nothing was done, so it can be tried again.
+                return new Ending(journaled(operation).orElse(null), e.getMessage() + ". Nothing was changed: try again once"
+                        + " it has finished.", true);
+            } catch (UpgradeException e) {
+                return new Ending(journaled(operation).orElse(null), e.getMessage(), false);
             } catch (SshException e) {
                 Optional<UpgradeState> st = Optional.empty();
                 try {
@@ -640,16 +649,26 @@ public final class UpgradeWizardViewModel {
                     // unreachable: the message says how to come back to it
                 }
                 return new Ending(st.orElse(null), e.explain() + "; the upgrade's journal on the server says where it"
-                        + " stopped: open the wizard again once the server answers, to resume or roll back");
+                        + " stopped: open the wizard again once the server answers, to resume or roll back", false);
             } finally {
                 RUNNING_HERE.remove(operation);
             }
         }, e -> {
+            message.set(e.error() == null ? "" : e.error());
+            if (e.refusedAtStart()) {
+                // Back where the administrator pressed the button, to try again.
+                if (origin == Page.CUTOVER) {
+                    cutoverStarted = false;
+                    rows(cutoverSteps, Cutover.STEPS, Cutover.TITLES);
+                }
+                page.set(origin);
+                update();
+                return;
+            }
             if (e.state() != null) {
                 state.set(e.state());
                 showState(e.state());
             }
-            message.set(e.error() == null ? "" : e.error());
             page.set(Page.RESULT);
             update();
         });
@@ -695,6 +714,11 @@ public final class UpgradeWizardViewModel {
 
     public void attach() {
         attached = true;
+    }
+
+    /** Shown in a window now, or still at work after its window was closed. */
+    public boolean inUse() {
+        return attached || busy.get();
     }
 
     // ---- the SQL checks ------------------------------------------------------------------------------
