@@ -33,11 +33,22 @@ public final class ScreenshotTour {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "assets");
         Files.createDirectories(out);
+        int status = 0;
+        ScreenshotTour tour = new ScreenshotTour(out);
         try {
-            new ScreenshotTour(out).run();
+            tour.run();
+        } catch (Throwable t) {
+            // System.exit below would swallow it: a tour that stopped half-way must say so, and show where.
+            t.printStackTrace();
+            status = 1;
+            try {
+                tour.shoot("tour-failed.png", "1280x800+0+0");
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
         } finally {
             FxToolkit.cleanupStages();
-            System.exit(0);
+            System.exit(status);
         }
     }
 
@@ -149,22 +160,20 @@ public final class ScreenshotTour {
         Thread.sleep(300);
         shoot("wizard-plan.png", wizard);
 
-        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
         Label verdict = robot.lookup("#preflight-verdict").queryAs(Label.class);
-        waitFor(180, () -> !verdict.getText().isEmpty());
+        fireUntil("#wizard-next", "#run-preflight", 180, () -> !verdict.getText().isEmpty());
         Thread.sleep(300);
         shoot("wizard-preflight-blocked.png", wizard);
 
         sc.sql("app", "DROP TABLE callbacks");
-        robot.interact(() -> robot.lookup("#run-preflight").queryButton().fire());
-        waitFor(180, () -> verdict.getText().startsWith("No blocker"));
+        fireUntil("#run-preflight", "#run-preflight", 180, () -> verdict.getText().startsWith("No blocker"));
         robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
         robot.interact(() -> robot.lookup("#sql-checks").queryTextInputControl().setText(
                 "app: SELECT count(*), sum(total) FROM orders\npostgres: SELECT count(*) FROM notes WHERE tags @> ARRAY['a']"));
-        robot.interact(() -> robot.lookup("#start-rehearsal").queryButton().fire());
         Label rehearsal = robot.lookup("#rehearsal-verdict").queryAs(Label.class);
         // Mid-way, with the step list and the live log moving.
-        waitFor(300, () -> robot.lookup("#rehearsal-log").queryAs(javafx.scene.control.ListView.class).getItems().stream()
+        fireUntil("#start-rehearsal", "#start-rehearsal", 300, () -> robot.lookup("#rehearsal-log")
+                .queryAs(javafx.scene.control.ListView.class).getItems().stream()
                 .anyMatch(l -> String.valueOf(l).contains("Upgrade Complete")) || !rehearsal.getText().isEmpty());
         shoot("wizard-rehearsal.png", wizard);
         waitFor(600, () -> !rehearsal.getText().isEmpty());
@@ -179,8 +188,7 @@ public final class ScreenshotTour {
         robot.interact(() -> robot.lookup("#cutover-confirmation").queryTextInputControl().setText(sc.id()));
         Thread.sleep(300);
         shoot("wizard-cutover.png", wizard);
-        robot.interact(() -> robot.lookup("#cut-over").queryButton().fire());
-        waitFor(600, () -> robot.lookup("#page-result").query().isVisible());
+        fireUntil("#cut-over", "#cut-over", 600, () -> robot.lookup("#page-result").query().isVisible());
         Thread.sleep(300);
         shoot("wizard-result.png", wizard);
 
@@ -190,6 +198,27 @@ public final class ScreenshotTour {
         Label outcome = robot.lookup("#outcome-text").queryAs(Label.class);
         waitFor(300, () -> outcome.getText().startsWith("Rolled back"));
         robot.interact(wizard::close);
+    }
+
+    /** Fires a button, and again while another operation on the lab holds the server's lock. */
+    private void fireUntil(String first, String retry, int seconds, BooleanSupplier done) throws Exception {
+        robot.interact(() -> robot.lookup(first).queryButton().fire());
+        for (int attempt = 0; ; attempt++) {
+            waitFor(seconds, () -> done.getAsBoolean() || !message().isEmpty());
+            if (done.getAsBoolean()) {
+                return;
+            }
+            if (!message().contains(" is locked by ") || attempt > 60) {
+                throw new IllegalStateException(message());
+            }
+            Thread.sleep(5000);
+            waitFor(30, () -> !robot.lookup(retry).queryButton().isDisabled());
+            robot.interact(() -> robot.lookup(retry).queryButton().fire());
+        }
+    }
+
+    private String message() {
+        return robot.lookup("#wizard-message").queryAs(Label.class).getText();
     }
 
     /** What the wizard left for the scratch cluster: clones, the new cluster, journals. */

@@ -156,6 +156,11 @@ public final class UpgradeWizardView {
         messageLabel.textProperty().bind(model.messageProperty());
         messageLabel.visibleProperty().bind(model.messageProperty().isNotEmpty());
         messageLabel.managedProperty().bind(messageLabel.visibleProperty());
+        javafx.scene.control.Tooltip full = new javafx.scene.control.Tooltip();
+        full.textProperty().bind(model.messageProperty());
+        full.setWrapText(true);
+        full.setMaxWidth(720);
+        messageLabel.setTooltip(full);
         backButton.disableProperty().bind(model.canBackProperty().not());
         nextButton.disableProperty().bind(model.canNextProperty().not());
         var lastPages = model.pageProperty().isEqualTo(Page.RESULT).or(model.pageProperty().isEqualTo(Page.UNFINISHED));
@@ -177,7 +182,7 @@ public final class UpgradeWizardView {
         planLabel.visibleProperty().bind(model.planProperty().isNotNull());
         planLabel.managedProperty().bind(planLabel.visibleProperty());
         refusalList.setItems(model.refusals());
-        refusalList.setCellFactory(l -> wrappedCell(l, s -> s, null));
+        refusalList.setCellFactory(UpgradeWizardView::wrappedCell);
         refusalBox.visibleProperty().bind(Bindings.isNotEmpty(model.refusals()));
         refusalBox.managedProperty().bind(refusalBox.visibleProperty());
 
@@ -186,7 +191,7 @@ public final class UpgradeWizardView {
         model.blockedProperty().addListener((o, a, b) -> pseudo(preflightVerdict, b));
         findingList.setItems(model.findings());
         findingList.setPlaceholder(new Label("Findings appear here once pg_upgrade --check has run."));
-        findingList.setCellFactory(l -> wrappedCell(l, UpgradeWizardView::findingText, UpgradeWizardView::severityIcon));
+        findingList.setCellFactory(l -> findingCell(l));
         steps(preflightSteps, model.preflightSteps(), pfStateCol, pfTitleCol, pfTimeCol, pfMessageCol);
 
         keepClonesBox.selectedProperty().bindBidirectional(model.keepClonesProperty());
@@ -259,15 +264,42 @@ public final class UpgradeWizardView {
         }
     }
 
-    private static String findingText(PgUpgradeCheckReport.Finding f) {
-        StringBuilder b = new StringBuilder(f.check());
-        if (f.explanation() != null && !f.explanation().equals(f.check())) {
-            b.append("\n").append(f.explanation());
-        }
-        if (f.fix() != null) {
-            b.append("\nFix: ").append(f.fix());
-        }
-        return b.toString();
+    /** A finding: its icon, the check in bold, what it means, and what to do. */
+    private static ListCell<PgUpgradeCheckReport.Finding> findingCell(ListView<PgUpgradeCheckReport.Finding> list) {
+        return new ListCell<>() {
+            private final Label check = wrapped(list, "finding-check");
+            private final Label explanation = wrapped(list, "finding-explanation");
+            private final Label fix = wrapped(list, "finding-fix");
+            private final VBox text = new VBox(2, check, explanation, fix);
+
+            @Override
+            protected void updateItem(PgUpgradeCheckReport.Finding f, boolean empty) {
+                super.updateItem(f, empty);
+                setText(null);
+                if (empty || f == null) {
+                    setGraphic(null);
+                    return;
+                }
+                check.setText(f.check());
+                boolean explained = f.explanation() != null && !f.explanation().equals(f.check());
+                explanation.setText(explained ? f.explanation() : "");
+                explanation.setVisible(explained);
+                explanation.setManaged(explained);
+                fix.setText(f.fix() == null ? "" : "Fix: " + f.fix());
+                fix.setVisible(f.fix() != null);
+                fix.setManaged(f.fix() != null);
+                setGraphic(new HBox(8, severityIcon(f), text));
+            }
+        };
+    }
+
+    private static Label wrapped(ListView<?> list, String style) {
+        Label l = new Label();
+        l.getStyleClass().add(style);
+        l.setWrapText(true);
+        l.maxWidthProperty().bind(list.widthProperty().subtract(64));
+        l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
     }
 
     private static Node severityIcon(PgUpgradeCheckReport.Finding f) {
@@ -280,30 +312,17 @@ public final class UpgradeWizardView {
         return i;
     }
 
-    private static <T> ListCell<T> wrappedCell(ListView<T> list, Function<T, String> text, Function<T, Node> icon) {
+    /** A sentence per line, wrapped to the list's width. */
+    private static ListCell<String> wrappedCell(ListView<String> list) {
         return new ListCell<>() {
-            private final Label label = new Label();
-            private final HBox box = new HBox(8, label);
-
-            {
-                label.setWrapText(true);
-                label.maxWidthProperty().bind(list.widthProperty().subtract(icon == null ? 40 : 64));
-                label.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-            }
+            private final Label label = wrapped(list, "refusal");
 
             @Override
-            protected void updateItem(T item, boolean empty) {
+            protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(null);
-                if (empty || item == null) {
-                    setGraphic(null);
-                    return;
-                }
-                label.setText(text.apply(item));
-                if (icon != null) {
-                    box.getChildren().setAll(icon.apply(item), label);
-                }
-                setGraphic(box);
+                label.setText(item);
+                setGraphic(empty || item == null ? null : label);
             }
         };
     }

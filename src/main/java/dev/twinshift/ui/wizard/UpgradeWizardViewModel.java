@@ -441,14 +441,15 @@ public final class UpgradeWizardViewModel {
 
     static String describe(UpgradePlan p) {
         StringBuilder b = new StringBuilder();
-        b.append(p.summary()).append(".\n\n");
+        b.append(p.oldId()).append(" (port ").append(p.oldPort()).append(") -> ").append(p.newId()).append(", which takes port ")
+                .append(p.oldPort()).append("; ").append(p.oldId()).append(" is kept, stopped, with start set to manual.\n");
         b.append("Method: ").append(p.method().label()).append(".\n");
         b.append("New data directory: ").append(p.newDataDirectory()).append(" (port ").append(p.newTemporaryPort())
                 .append(" until the cutover).\n");
         b.append("Space: about ").append(human(p.headroomBytes())).append(" needed on ").append(p.catalogFilesystem())
                 .append(", ").append(p.freeBytes() < 0 ? "free space unknown" : human(p.freeBytes()) + " free").append(".\n");
-        b.append("Encoding ").append(p.encoding()).append(", locale ").append(p.lcCollate())
-                .append(p.dataChecksums() ? ", data checksums on" : "").append(".");
+        b.append("Carried over: encoding ").append(p.encoding()).append(", locale ").append(p.lcCollate())
+                .append(p.dataChecksums() ? ", data checksums" : "").append(", postgresql.conf, pg_hba.conf, pg_ident.conf.");
         for (String n : p.notes()) {
             b.append("\nNote: ").append(sentence(n));
         }
@@ -511,8 +512,8 @@ public final class UpgradeWizardViewModel {
             preflightVerdict.set("No blocker: pg_upgrade --check passed on a clone of " + r.plan().oldId()
                     + ". Rehearse the upgrade next.");
         } else if (blockers > 0) {
-            preflightVerdict.set(blockers + " blocker(s) stop the upgrade: fix " + (blockers == 1 ? "it" : "them")
-                    + " on " + r.plan().oldId() + " and run the preflight again.");
+            preflightVerdict.set((blockers == 1 ? "1 blocker stops" : blockers + " blockers stop") + " the upgrade: fix "
+                    + (blockers == 1 ? "it" : "them") + " on " + r.plan().oldId() + " and run the preflight again.");
         } else {
             preflightVerdict.set("pg_upgrade --check did not say the clusters are compatible: read the log, fix and run"
                     + " the preflight again.");
@@ -560,7 +561,8 @@ public final class UpgradeWizardViewModel {
 
     static String verdict(Rehearsal.Result r) {
         if (!r.compatible()) {
-            return "Not ready: " + r.blockers().size() + " blocker(s); fix them and run the preflight again.";
+            return "Not ready: " + (r.blockers().size() == 1 ? "1 blocker" : r.blockers().size() + " blockers")
+                    + "; fix and run the preflight again.";
         }
         if (r.passed()) {
             return "The upgrade works on the twin: every table equal, every check the same. Ready for the cutover.";
