@@ -94,13 +94,14 @@ public final class ScreenshotTour {
                 robot.lookup("#snapshot-table").queryAs(javafx.scene.control.TableView.class);
         waitFor(30, () -> !robot.lookup("#snapshot-now").queryButton().isDisabled());
         robot.interact(() -> robot.lookup("#snapshot-label").queryTextInputControl().setText("before-upgrade"));
+        awaitLabUnlocked();
         robot.interact(() -> robot.lookup("#snapshot-now").queryButton().fire());
         waitFor(60, () -> snaps.getItems().stream().anyMatch(x -> "before-upgrade".equals(x.label())));
         var snap = snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow();
         robot.interact(() -> snaps.getSelectionModel().select(snap));
         javafx.application.Platform.runLater(() -> robot.lookup("#clone-snapshot").queryButton().fire());
         waitFor(10, () -> robot.lookup("#clone-name").tryQuery().isPresent());
-        robot.clickOn("Clone");
+        clickWhenShown("Clone");
         @SuppressWarnings("unchecked")
         javafx.scene.control.TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones =
                 robot.lookup("#clone-table").queryAs(javafx.scene.control.TableView.class);
@@ -115,13 +116,13 @@ public final class ScreenshotTour {
         robot.interact(() -> clones.getSelectionModel().select(clone));
         javafx.application.Platform.runLater(() -> robot.lookup("#destroy-clone").queryButton().fire());
         waitFor(10, () -> robot.lookup("Destroy").tryQuery().isPresent());
-        robot.clickOn("Destroy");
+        clickWhenShown("Destroy");
         waitFor(120, () -> clones.getItems().isEmpty());
         robot.interact(() -> snaps.getSelectionModel().select(
                 snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow()));
         javafx.application.Platform.runLater(() -> robot.lookup("#delete-snapshot").queryButton().fire());
         waitFor(10, () -> robot.lookup("Delete").tryQuery().isPresent());
-        robot.clickOn("Delete");
+        clickWhenShown("Delete");
         waitFor(60, () -> snaps.getItems().stream().noneMatch(x -> "before-upgrade".equals(x.label())));
 
         // 4. The upgrade wizard on a scratch 13 cluster (never on 13/main): a blocker found by the
@@ -194,14 +195,36 @@ public final class ScreenshotTour {
 
         javafx.application.Platform.runLater(() -> robot.lookup("#roll-back").queryButton().fire());
         waitFor(10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
-        robot.clickOn("Roll back");
+        clickWhenShown("Roll back");
         Label outcome = robot.lookup("#outcome-text").queryAs(Label.class);
         waitFor(300, () -> outcome.getText().startsWith("Rolled back"));
         robot.interact(wizard::close);
     }
 
+    /**
+     * Others run tests on the same lab, and their operations hold the btrfs catalog's lock for a
+     * minute or so: the tour's own steps wait for it rather than fail half-way.
+     */
+    private static void awaitLabUnlocked() throws Exception {
+        var shell = dev.twinshift.lab.LabShell.admin(dev.twinshift.lab.Lab.require());
+        var cat = new dev.twinshift.storage.Catalog(shell, dev.twinshift.lab.ScratchCluster.BTRFS);
+        for (int i = 0; i < 300 && dev.twinshift.storage.CatalogLock.holder(cat).isPresent(); i++) {
+            Thread.sleep(2000);
+        }
+    }
+
+    /** Clicks a dialog's button once its window is on screen (the node exists a little before). */
+    private void clickWhenShown(String text) throws Exception {
+        waitFor(10, () -> robot.lookup(text).queryAll().stream().anyMatch(n -> n.isVisible() && n.getScene() != null
+                && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing()));
+        Thread.sleep(300);
+        awaitLabUnlocked();
+        robot.clickOn(text);
+    }
+
     /** Fires a button, and again while another operation on the lab holds the server's lock. */
     private void fireUntil(String first, String retry, int seconds, BooleanSupplier done) throws Exception {
+        awaitLabUnlocked();
         robot.interact(() -> robot.lookup(first).queryButton().fire());
         for (int attempt = 0; ; attempt++) {
             waitFor(seconds, () -> done.getAsBoolean() || !message().isEmpty());
@@ -211,7 +234,7 @@ public final class ScreenshotTour {
             if (!message().contains(" is locked by ") || attempt > 60) {
                 throw new IllegalStateException(message());
             }
-            Thread.sleep(5000);
+            awaitLabUnlocked();
             waitFor(30, () -> !robot.lookup(retry).queryButton().isDisabled());
             robot.interact(() -> robot.lookup(retry).queryButton().fire());
         }
