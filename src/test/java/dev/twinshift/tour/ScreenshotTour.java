@@ -131,9 +131,15 @@ public final class ScreenshotTour {
         try (dev.twinshift.lab.ScratchCluster sc = dev.twinshift.upgrade.CutoverIT.scratch("shop")) {
             try {
                 wizardTour(sc, clusters);
-            } finally {
-                cleanUpUpgrades(sc);
+            } catch (Throwable t) {
+                try {
+                    cleanUpUpgrades(sc);
+                } catch (Exception e) {
+                    t.addSuppressed(e);
+                }
+                throw t;
             }
+            cleanUpUpgrades(sc);
         }
         FxToolkit.cleanupApplication(current);
     }
@@ -246,6 +252,20 @@ public final class ScreenshotTour {
 
     /** What the wizard left for the scratch cluster: clones, the new cluster, journals. */
     private static void cleanUpUpgrades(dev.twinshift.lab.ScratchCluster sc) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            awaitLabUnlocked();
+            try {
+                cleanUpUpgradesOnce(sc);
+                return;
+            } catch (dev.twinshift.storage.LockedException e) {
+                if (attempt > 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void cleanUpUpgradesOnce(dev.twinshift.lab.ScratchCluster sc) throws Exception {
         var shell = dev.twinshift.upgrade.CutoverIT.shell;
         var cat = new dev.twinshift.storage.Catalog(shell, dev.twinshift.lab.ScratchCluster.BTRFS);
         var clones = new dev.twinshift.storage.CloneService(shell, new dev.twinshift.storage.Actor("tsadmin", "tour", "tour"),
