@@ -128,7 +128,7 @@ class WizardLabIT {
                 press(robot, "#wizard-next");
                 assertTrue(robot.lookup("#page-report").query().isVisible());
                 String summary = robot.lookup("#tables-summary").queryAs(Label.class).getText();
-                assertTrue(summary.startsWith("tables equal"), summary);
+                assertTrue(summary.startsWith("Tables equal"), summary);
                 String report = robot.lookup("#report-text").queryAs(TextArea.class).getText();
                 assertTrue(report.startsWith("# Rehearsal of " + sc.id() + " -> 15"), report);
                 assertTrue(report.contains("the upgrade works on the twin"), report);

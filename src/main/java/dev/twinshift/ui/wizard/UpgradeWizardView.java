@@ -200,6 +200,10 @@ public final class UpgradeWizardView {
         checksProblem.textProperty().bind(model.checksProblemProperty());
         rehearseButton.disableProperty().bind(model.canRehearseProperty().not());
         rehearsalVerdict.textProperty().bind(model.rehearsalVerdictProperty());
+        for (Label l : new Label[] {checksProblem, rehearsalVerdict}) {
+            l.visibleProperty().bind(l.textProperty().isNotEmpty());
+            l.managedProperty().bind(l.visibleProperty());
+        }
         steps(rehearsalSteps, model.rehearsalSteps(), rhStateCol, rhTitleCol, rhTimeCol, rhMessageCol);
         follow(rehearsalLog, model.log().lines());
 

@@ -546,7 +546,7 @@ public final class UpgradeWizardViewModel {
         tables.setAll(r.tables());
         long equal = r.tables().stream().filter(Validation.TableComparison::equal).count();
         tablesSummary.set(r.tables().isEmpty() ? "no table compared" : equal == r.tables().size()
-                ? "tables equal: all " + equal + " tables have the same rows on old and new"
+                ? "Tables equal: all " + equal + " tables have the same rows on old and new"
                 : (r.tables().size() - equal) + " of " + r.tables().size() + " tables differ");
         List<Validation.SideBySide> all = new ArrayList<>(r.checks());
         all.addAll(r.workload());

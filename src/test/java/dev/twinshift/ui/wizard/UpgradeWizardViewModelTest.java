@@ -123,7 +123,7 @@ class UpgradeWizardViewModelTest {
     @Test
     void theReportShowsTablesEqualAndTheQueriesSideBySide() {
         UpgradeWizardViewModel w = atCutover();
-        assertTrue(w.tablesSummaryProperty().get().startsWith("tables equal"), w.tablesSummaryProperty().get());
+        assertTrue(w.tablesSummaryProperty().get().startsWith("Tables equal"), w.tablesSummaryProperty().get());
         assertEquals(2, w.comparisons().size(), "the check and the workload query");
         assertTrue(w.reportTextProperty().get().startsWith("# Rehearsal of 13/main -> 15"), w.reportTextProperty().get());
         assertTrue(w.rehearsalVerdictProperty().get().contains("1 query gives a different result"),
