@@ -199,11 +199,16 @@ public final class ScreenshotTour {
         Thread.sleep(300);
         shoot("wizard-result.png", wizard);
 
-        javafx.application.Platform.runLater(() -> robot.lookup("#roll-back").queryButton().fire());
-        waitFor(10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
-        clickWhenShown("Roll back");
         Label outcome = robot.lookup("#outcome-text").queryAs(Label.class);
-        waitFor(300, () -> outcome.getText().startsWith("Rolled back"));
+        for (int attempt = 0; !outcome.getText().startsWith("Rolled back"); attempt++) {
+            waitFor(30, () -> !robot.lookup("#roll-back").queryButton().isDisabled());
+            javafx.application.Platform.runLater(() -> robot.lookup("#roll-back").queryButton().fire());
+            clickWhenShown("Roll back");
+            waitFor(300, () -> outcome.getText().startsWith("Rolled back") || !message().isEmpty());
+            if (!outcome.getText().startsWith("Rolled back") && (!message().contains(" is locked by ") || attempt > 60)) {
+                throw new IllegalStateException(message());
+            }
+        }
         robot.interact(wizard::close);
     }
 
