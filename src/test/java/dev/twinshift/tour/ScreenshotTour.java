@@ -33,11 +33,22 @@ public final class ScreenshotTour {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "assets");
         Files.createDirectories(out);
+        int status = 0;
+        ScreenshotTour tour = new ScreenshotTour(out);
         try {
-            new ScreenshotTour(out).run();
+            tour.run();
+        } catch (Throwable t) {
+            // System.exit below would swallow it: a tour that stopped half-way must say so, and show where.
+            t.printStackTrace();
+            status = 1;
+            try {
+                tour.shoot("tour-failed.png", "1280x800+0+0");
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
         } finally {
             FxToolkit.cleanupStages();
-            System.exit(0);
+            System.exit(status);
         }
     }
 
@@ -83,13 +94,14 @@ public final class ScreenshotTour {
                 robot.lookup("#snapshot-table").queryAs(javafx.scene.control.TableView.class);
         waitFor(30, () -> !robot.lookup("#snapshot-now").queryButton().isDisabled());
         robot.interact(() -> robot.lookup("#snapshot-label").queryTextInputControl().setText("before-upgrade"));
+        awaitLabUnlocked();
         robot.interact(() -> robot.lookup("#snapshot-now").queryButton().fire());
         waitFor(60, () -> snaps.getItems().stream().anyMatch(x -> "before-upgrade".equals(x.label())));
         var snap = snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow();
         robot.interact(() -> snaps.getSelectionModel().select(snap));
         javafx.application.Platform.runLater(() -> robot.lookup("#clone-snapshot").queryButton().fire());
         waitFor(10, () -> robot.lookup("#clone-name").tryQuery().isPresent());
-        robot.clickOn("Clone");
+        clickWhenShown("Clone");
         @SuppressWarnings("unchecked")
         javafx.scene.control.TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones =
                 robot.lookup("#clone-table").queryAs(javafx.scene.control.TableView.class);
@@ -104,15 +116,181 @@ public final class ScreenshotTour {
         robot.interact(() -> clones.getSelectionModel().select(clone));
         javafx.application.Platform.runLater(() -> robot.lookup("#destroy-clone").queryButton().fire());
         waitFor(10, () -> robot.lookup("Destroy").tryQuery().isPresent());
-        robot.clickOn("Destroy");
+        clickWhenShown("Destroy");
         waitFor(120, () -> clones.getItems().isEmpty());
         robot.interact(() -> snaps.getSelectionModel().select(
                 snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow()));
         javafx.application.Platform.runLater(() -> robot.lookup("#delete-snapshot").queryButton().fire());
         waitFor(10, () -> robot.lookup("Delete").tryQuery().isPresent());
-        robot.clickOn("Delete");
+        clickWhenShown("Delete");
         waitFor(60, () -> snaps.getItems().stream().noneMatch(x -> "before-upgrade".equals(x.label())));
+
+        // 4. The upgrade wizard on a scratch 13 cluster (never on 13/main): a blocker found by the
+        // preflight, fixed, then the rehearsal, its report, the cutover and its result; rolled back after.
+        dev.twinshift.upgrade.CutoverIT.shell = dev.twinshift.lab.LabShell.admin(dev.twinshift.lab.Lab.require());
+        try (dev.twinshift.lab.ScratchCluster sc = dev.twinshift.upgrade.CutoverIT.scratch("shop")) {
+            try {
+                wizardTour(sc, clusters);
+            } catch (Throwable t) {
+                try {
+                    cleanUpUpgrades(sc);
+                } catch (Exception e) {
+                    t.addSuppressed(e);
+                }
+                throw t;
+            }
+            cleanUpUpgrades(sc);
+        }
         FxToolkit.cleanupApplication(current);
+    }
+
+    private void wizardTour(dev.twinshift.lab.ScratchCluster sc,
+                            javafx.scene.control.TableView<dev.twinshift.ui.dashboard.ClusterRow> clusters) throws Exception {
+        // A column of a type pg_upgrade refuses: what a preflight is for.
+        sc.sql("app", "CREATE TABLE callbacks(id int, handler regproc)");
+        robot.interact(() -> robot.lookup("#disconnect-button").queryButton().fire());
+        waitFor(30, () -> robot.lookup("#connect-button").queryButton().isVisible());
+        robot.interact(() -> robot.lookup("#connect-button").queryButton().fire());
+        waitFor(60, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals(sc.id())));
+        robot.interact(() -> clusters.getSelectionModel().select(
+                clusters.getItems().stream().filter(r -> r.id().equals(sc.id())).findFirst().orElseThrow()));
+        waitFor(30, () -> !robot.lookup("#upgrade-cluster").queryButton().isDisabled());
+        javafx.application.Platform.runLater(() -> robot.lookup("#upgrade-cluster").queryButton().fire());
+        waitFor(10, () -> robot.lookup("#upgrade-wizard").tryQuery().isPresent());
+        Stage wizard = (Stage) robot.lookup("#upgrade-wizard").query().getScene().getWindow();
+        robot.interact(() -> {
+            wizard.setX(0);
+            wizard.setY(0);
+        });
+        Label plan = robot.lookup("#plan-text").queryAs(Label.class);
+        waitFor(60, () -> !plan.getText().isEmpty());
+        Thread.sleep(300);
+        shoot("wizard-plan.png", wizard);
+
+        Label verdict = robot.lookup("#preflight-verdict").queryAs(Label.class);
+        fireUntil("#wizard-next", "#run-preflight", 180, () -> !verdict.getText().isEmpty());
+        Thread.sleep(300);
+        shoot("wizard-preflight-blocked.png", wizard);
+
+        sc.sql("app", "DROP TABLE callbacks");
+        fireUntil("#run-preflight", "#run-preflight", 180, () -> verdict.getText().startsWith("No blocker"));
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        robot.interact(() -> robot.lookup("#sql-checks").queryTextInputControl().setText(
+                "app: SELECT count(*), sum(total) FROM orders\npostgres: SELECT count(*) FROM notes WHERE tags @> ARRAY['a']"));
+        Label rehearsal = robot.lookup("#rehearsal-verdict").queryAs(Label.class);
+        // Mid-way, with the step list and the live log moving.
+        fireUntil("#start-rehearsal", "#start-rehearsal", 300, () -> robot.lookup("#rehearsal-log")
+                .queryAs(javafx.scene.control.ListView.class).getItems().stream()
+                .anyMatch(l -> String.valueOf(l).contains("Upgrade Complete")) || !rehearsal.getText().isEmpty());
+        shoot("wizard-rehearsal.png", wizard);
+        waitFor(600, () -> !rehearsal.getText().isEmpty());
+        Thread.sleep(300);
+        shoot("wizard-rehearsal-done.png", wizard);
+
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        Thread.sleep(300);
+        shoot("wizard-report.png", wizard);
+
+        robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
+        robot.interact(() -> robot.lookup("#cutover-confirmation").queryTextInputControl().setText(sc.id()));
+        Thread.sleep(300);
+        shoot("wizard-cutover.png", wizard);
+        fireUntil("#cut-over", "#cut-over", 600, () -> robot.lookup("#page-result").query().isVisible());
+        Thread.sleep(300);
+        shoot("wizard-result.png", wizard);
+
+        Label outcome = robot.lookup("#outcome-text").queryAs(Label.class);
+        for (int attempt = 0; !outcome.getText().startsWith("Rolled back"); attempt++) {
+            waitFor(30, () -> !robot.lookup("#roll-back").queryButton().isDisabled());
+            javafx.application.Platform.runLater(() -> robot.lookup("#roll-back").queryButton().fire());
+            clickWhenShown("Roll back");
+            waitFor(300, () -> outcome.getText().startsWith("Rolled back") || !message().isEmpty());
+            if (!outcome.getText().startsWith("Rolled back") && (!message().contains(" is locked by ") || attempt > 60)) {
+                throw new IllegalStateException(message());
+            }
+        }
+        robot.interact(wizard::close);
+    }
+
+    /**
+     * Others run tests on the same lab, and their operations hold the btrfs catalog's lock for a
+     * minute or so: the tour's own steps wait for it rather than fail half-way.
+     */
+    private static void awaitLabUnlocked() throws Exception {
+        var shell = dev.twinshift.lab.LabShell.admin(dev.twinshift.lab.Lab.require());
+        var cat = new dev.twinshift.storage.Catalog(shell, dev.twinshift.lab.ScratchCluster.BTRFS);
+        for (int i = 0; i < 300 && dev.twinshift.storage.CatalogLock.holder(cat).isPresent(); i++) {
+            Thread.sleep(2000);
+        }
+    }
+
+    /** Clicks a dialog's button once its window is on screen (the node exists a little before). */
+    private void clickWhenShown(String text) throws Exception {
+        waitFor(10, () -> robot.lookup(text).queryAll().stream().anyMatch(n -> n.isVisible() && n.getScene() != null
+                && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing()));
+        Thread.sleep(300);
+        awaitLabUnlocked();
+        robot.clickOn(text);
+    }
+
+    /** Fires a button, and again while another operation on the lab holds the server's lock. */
+    private void fireUntil(String first, String retry, int seconds, BooleanSupplier done) throws Exception {
+        awaitLabUnlocked();
+        robot.interact(() -> robot.lookup(first).queryButton().fire());
+        for (int attempt = 0; ; attempt++) {
+            waitFor(seconds, () -> done.getAsBoolean() || !message().isEmpty());
+            if (done.getAsBoolean()) {
+                return;
+            }
+            if (!message().contains(" is locked by ") || attempt > 60) {
+                throw new IllegalStateException(message());
+            }
+            awaitLabUnlocked();
+            waitFor(30, () -> !robot.lookup(retry).queryButton().isDisabled());
+            robot.interact(() -> robot.lookup(retry).queryButton().fire());
+        }
+    }
+
+    private String message() {
+        return robot.lookup("#wizard-message").queryAs(Label.class).getText();
+    }
+
+    /** What the wizard left for the scratch cluster: clones, the new cluster, journals. */
+    private static void cleanUpUpgrades(dev.twinshift.lab.ScratchCluster sc) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            awaitLabUnlocked();
+            try {
+                cleanUpUpgradesOnce(sc);
+                return;
+            } catch (dev.twinshift.storage.LockedException e) {
+                if (attempt > 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void cleanUpUpgradesOnce(dev.twinshift.lab.ScratchCluster sc) throws Exception {
+        var shell = dev.twinshift.upgrade.CutoverIT.shell;
+        var cat = new dev.twinshift.storage.Catalog(shell, dev.twinshift.lab.ScratchCluster.BTRFS);
+        var clones = new dev.twinshift.storage.CloneService(shell, new dev.twinshift.storage.Actor("tsadmin", "tour", "tour"),
+                dev.twinshift.storage.Progress.NONE);
+        for (var c : clones.list(cat)) {
+            if (sc.id().equals(c.cluster())) {
+                clones.destroy(cat, c.name());
+            }
+        }
+        for (var s : new dev.twinshift.upgrade.Upgrades(shell).journaled(cat)) {
+            if (s.plan() == null || !s.plan().oldId().equals(sc.id())) {
+                continue;
+            }
+            if (s.operation().contains("-upgrade-")) {
+                dev.twinshift.upgrade.CutoverIT.cleanUp(s.plan());
+            } else {
+                shell.run(dev.twinshift.ssh.RemoteCommand.of("sh", "-c", "rm -rf \"$1/upgrades/$2\" \"$1/journal/$2.jsonl\"",
+                        "sh", cat.root(), s.operation()).asRoot());
+            }
+        }
     }
 
     private TwinshiftApp current;
@@ -130,9 +308,18 @@ public final class ScreenshotTour {
     }
 
     private void shoot(String name) throws Exception {
+        shoot(name, "1200x760+0+0");
+    }
+
+    /** A window of its own, placed at the top left corner of the screen. */
+    private void shoot(String name, Stage window) throws Exception {
+        shoot(name, (int) window.getWidth() + "x" + (int) window.getHeight() + "+0+0");
+    }
+
+    private void shoot(String name, String geometry) throws Exception {
         WaitForAsyncUtils.waitForFxEvents();
         Path file = out.resolve(name);
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", "1200x760+0+0", file.toString())
+        Process p = new ProcessBuilder("import", "-window", "root", "-crop", geometry, file.toString())
                 .inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("import failed for " + file);

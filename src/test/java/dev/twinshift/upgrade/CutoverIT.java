@@ -35,8 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Real PostgreSQL 13 -> 15 cutovers of scratch clusters on btrfs: success, injected failure, lost connection. */
-class CutoverIT {
-    static RemoteShell shell;
+public class CutoverIT {
+    /** The lab's shell; other lab tests that reuse {@link #scratch} and {@link #cleanUp} set it. */
+    public static RemoteShell shell;
     static final Actor ME = new Actor("tsadmin", "it", "cutover-it");
 
     @BeforeAll
@@ -45,7 +46,7 @@ class CutoverIT {
     }
 
     /** A scratch 13 cluster with pgbench tables and a table of every-day types. */
-    static ScratchCluster scratch(String prefix) throws Exception {
+    public static ScratchCluster scratch(String prefix) throws Exception {
         ScratchCluster sc = ScratchCluster.create(shell, "13", prefix);
         PgCluster c = sc.cluster();
         shell.run(RemoteCommand.of("/usr/lib/postgresql/13/bin/pgbench", "-i", "-q", "-s", "2", "-h", c.socketDirectory(),
@@ -73,7 +74,7 @@ class CutoverIT {
     }
 
     /** Removes what an upgrade of the scratch cluster made besides the cluster itself. */
-    static void cleanUp(UpgradePlan p) throws Exception {
+    public static void cleanUp(UpgradePlan p) throws Exception {
         // A test that failed half-way may leave its upgrade's lock behind; no other upgrade may stay blocked by it.
         Catalog cat = Cutover.catalogOf(shell, p);
         if (dev.twinshift.storage.CatalogLock.holder(cat).map(o -> o.operation().equals(Cutover.lockName(p.operation())))

@@ -56,6 +56,7 @@ public final class ClusterView {
     @FXML private Button stopButton;
     @FXML private Button copyButton;
     @FXML private Button destroyButton;
+    @FXML private Button upgradeButton;
 
     private final ClusterViewModel model;
     private final Parent root;
@@ -91,6 +92,7 @@ public final class ClusterView {
         pinButton.textProperty().bind(Bindings.createStringBinding(
                 () -> snap.get() != null && snap.get().pinned() ? "Unpin" : "Pin", snap));
         snapshotButton.disableProperty().bind(model.busyProperty());
+        upgradeButton.disableProperty().bind(model.busyProperty());
 
         cloneTable.setItems(model.clones());
         col(colCloneName, CloneItem::name);
@@ -126,6 +128,13 @@ public final class ClusterView {
     @FXML
     private void refresh() {
         model.refresh();
+    }
+
+    @FXML
+    private void upgrade() {
+        javafx.stage.Stage s = dev.twinshift.ui.wizard.UpgradeWizardWindow.open(root.getScene().getWindow(), model.upgradeWizard());
+        // What the wizard did (a pre-upgrade snapshot, a new cluster) shows here once it is closed.
+        s.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> model.refresh());
     }
 
     @FXML

@@ -14,10 +14,14 @@ import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import dev.twinshift.ui.tasks.BackgroundTask;
+import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.tasks.TaskExecutor;
+import dev.twinshift.ui.wizard.UpgradeWizardViewModel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -46,6 +50,8 @@ public final class ClusterViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ObservableList<SnapshotRecord> snapshots = FXCollections.observableArrayList();
     private final ObservableList<CloneItem> clones = FXCollections.observableArrayList();
+
+    private final Map<String, UpgradeWizardViewModel> wizards = new HashMap<>();
 
     private RemoteShell shell;
     private PgCluster cluster;
@@ -162,6 +168,21 @@ public final class ClusterViewModel {
             snapshots(p).delete(catalog(), s.id());
             return "Snapshot " + s.id() + " deleted.";
         }, null);
+    }
+
+    /**
+     * The upgrade wizard of the shown cluster: the one open or still at work after its window was
+     * closed (its steps went on), else a new one.
+     */
+    public UpgradeWizardViewModel upgradeWizard() {
+        String key = shell.serverName() + "|" + cluster.id();
+        UpgradeWizardViewModel w = wizards.get(key);
+        if (w == null || !w.inUse()) {
+            // The wizard's own log: bounded, so a long pg_upgrade output cannot grow without end.
+            w = new UpgradeWizardViewModel(tasks, shell, sshUser, cluster, new LogBuffer(3000));
+            wizards.put(key, w);
+        }
+        return w;
     }
 
     /** What a rollback to the snapshot discards, for the confirmation dialog. */

@@ -39,5 +39,10 @@ public final class CurrentThreadTaskExecutor implements TaskExecutor {
     }
 
     @Override
+    public void deliver(Runnable r) {
+        r.run();
+    }
+
+    @Override
     public void shutdown() { }
 }

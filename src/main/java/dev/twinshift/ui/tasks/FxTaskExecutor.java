@@ -82,6 +82,18 @@ public final class FxTaskExecutor implements TaskExecutor {
             log.append(bt.title(), "cancelled");
             bt.cancelledHandler().run();
         });
+        if (pool.isShutdown()) {
+            // The console is closing (a window's last refresh): nothing would show the result.
+            return new TaskHandle() {
+                @Override
+                public void cancel() { }
+
+                @Override
+                public boolean isDone() {
+                    return true;
+                }
+            };
+        }
         runOnFx(() -> running.add(task));
         pool.submit(task);
         return new TaskHandle() {
@@ -103,6 +115,11 @@ public final class FxTaskExecutor implements TaskExecutor {
         } else {
             Platform.runLater(r);
         }
+    }
+
+    @Override
+    public void deliver(Runnable r) {
+        runOnFx(r);
     }
 
     @Override

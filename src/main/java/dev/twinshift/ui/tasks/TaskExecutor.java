@@ -4,6 +4,12 @@ package dev.twinshift.ui.tasks;
 public interface TaskExecutor {
     <V> TaskHandle submit(BackgroundTask<V> task);
 
+    /**
+     * Runs {@code r} where the callbacks land: for news a task reports while it runs (a step started)
+     * that a view model must apply on the thread that owns its properties.
+     */
+    void deliver(Runnable r);
+
     void shutdown();
 
     interface TaskHandle {

@@ -1,0 +1,47 @@
+package dev.twinshift.ui.wizard;
+
+import dev.twinshift.ui.Styles;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * The wizard's own window, one per cluster. Closing it only detaches the view: an engine step that
+ * runs goes on in the background, and its journal on the server says where it stands.
+ */
+public final class UpgradeWizardWindow {
+    /** The window showing each wizard, so a second click brings it forward instead of opening another. */
+    private static final Map<UpgradeWizardViewModel, Stage> SHOWN = new WeakHashMap<>();
+
+    private UpgradeWizardWindow() {}
+
+    /** Shows the wizard of {@code model}; a model shown for the first time reads the journal and plans. */
+    public static Stage open(Window owner, UpgradeWizardViewModel model) {
+        Stage shown = SHOWN.get(model);
+        if (shown != null && shown.isShowing()) {
+            shown.toFront();
+            return shown;
+        }
+        UpgradeWizardView view = new UpgradeWizardView(model);
+        Scene scene = new Scene(view.root(), 1040, 720);
+        scene.getStylesheets().add(UpgradeWizardWindow.class.getResource(Styles.APP_STYLESHEET).toExternalForm());
+        scene.getStylesheets().add(UpgradeWizardWindow.class.getResource("wizard.css").toExternalForm());
+        Stage stage = new Stage();
+        stage.initOwner(owner);
+        stage.setTitle(model.title());
+        stage.setScene(scene);
+        model.attach();
+        model.log().start();
+        stage.setOnHidden(e -> {
+            SHOWN.remove(model);
+            model.log().stop();
+            model.detach();
+        });
+        SHOWN.put(model, stage);
+        stage.show();
+        model.open();
+        return stage;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.twinshift.ui.wizard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.twinshift.ui.tasks.CurrentThreadTaskExecutor;
+import dev.twinshift.ui.tasks.LogBuffer;
+import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
+import dev.twinshift.upgrade.PgUpgradeCheckReport;
+import dev.twinshift.upgrade.UpgradePlanner;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pages' rules, from results the engine makes of real captured output; no server. */
+class UpgradeWizardViewModelTest {
+
+    private static UpgradeWizardViewModel wizard() {
+        return new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), null, "tsadmin", WizardFixtures.lab13(),
+                new LogBuffer(100));
+    }
+
+    /** Walks the pages as the engine's answers would move them, up to the cutover page. */
+    private static UpgradeWizardViewModel atCutover() {
+        UpgradeWizardViewModel w = wizard();
+        w.planned(WizardFixtures.planTo15());
+        w.next();
+        w.preflighted(WizardFixtures.preflight("clean.txt"));
+        w.next();
+        w.rehearsed(WizardFixtures.rehearsal());
+        w.next();
+        w.next();
+        assertEquals(Page.CUTOVER, w.pageProperty().get());
+        return w;
+    }
+
+    @Test
+    void refusalsAreShownAsSentencesAndNextStaysOff() {
+        UpgradeWizardViewModel w = wizard();
+        UpgradePlanner.Result r = UpgradePlanner.plan(WizardFixtures.facts(List.of("13")), null, "new main", WizardFixtures.NOW);
+        w.planned(r);
+        assertNull(w.planProperty().get());
+        assertFalse(w.refusals().isEmpty());
+        assertTrue(w.refusals().get(0).startsWith("No PostgreSQL newer than 13 is installed"), w.refusals().toString());
+        assertTrue(w.refusals().stream().allMatch(s -> s.endsWith(".")), "whole sentences: " + w.refusals());
+        assertFalse(w.canNextProperty().get(), "no plan, no preflight");
+        w.next();
+        assertEquals(Page.TARGET, w.pageProperty().get());
+    }
+
+    @Test
+    void onlyNewerInstalledVersionsAreOfferedAndNoneIsExplained() {
+        UpgradeWizardViewModel w = wizard();
+        w.opened(List.of(), List.of("11", "13", "15", "16"));
+        assertEquals(List.of("15", "16"), w.versions());
+        assertEquals("16", w.targetVersionProperty().get(), "the newest is proposed");
+
+        UpgradeWizardViewModel none = wizard();
+        none.opened(List.of(), List.of("13"));
+        assertTrue(none.versions().isEmpty());
+        assertTrue(none.refusals().get(0).contains("apt-get install postgresql-14"), none.refusals().toString());
+    }
+
+    @Test
+    void thePlanSaysMethodSpaceAndPortAndLetsTheAdministratorGoOn() {
+        UpgradeWizardViewModel w = wizard();
+        w.planned(WizardFixtures.planTo15());
+        String text = w.planTextProperty().get();
+        assertTrue(text.contains("13/main (port 5433"), text);
+        assertTrue(text.contains("pg_upgrade --clone"), text);
+        assertTrue(text.contains("needed on /srv/twinshift-lab/btrfs"), text);
+        assertTrue(w.canNextProperty().get());
+        assertFalse(w.canBackProperty().get(), "the first page has nothing before it");
+
+        w.newNameProperty().set("main15");
+        assertNull(w.planProperty().get(), "a plan for another name is not this plan");
+        assertFalse(w.canNextProperty().get());
+        assertTrue(w.messageProperty().get().contains("Plan"), w.messageProperty().get());
+    }
+
+    @Test
+    void nextIsOffWhileThePreflightFindsBlockers() {
+        UpgradeWizardViewModel w = wizard();
+        w.planned(WizardFixtures.planTo15());
+        w.next();
+        assertEquals(Page.PREFLIGHT, w.pageProperty().get());
+        w.preflighted(WizardFixtures.preflight("reg-types.txt"));
+        assertTrue(w.blockedProperty().get());
+        assertFalse(w.canNextProperty().get(), "blockers stop the wizard");
+        assertTrue(w.preflightVerdictProperty().get().contains("run the preflight again"), w.preflightVerdictProperty().get());
+        PgUpgradeCheckReport.Finding first = w.findings().get(0);
+        assertEquals(PgUpgradeCheckReport.Severity.FATAL, first.severity(), "blockers come first");
+        assertTrue(first.check().contains("reg*"), first.check());
+        assertTrue(w.canBackProperty().get(), "back to the target to change the plan");
+
+        w.preflighted(WizardFixtures.preflight("clean.txt"));
+        assertFalse(w.blockedProperty().get());
+        assertTrue(w.canNextProperty().get(), "fixed and run again: on to the rehearsal");
+    }
+
+    @Test
+    void checksAreParsedOneALineAndABadLineStopsTheRehearsal() {
+        UpgradeWizardViewModel.ParsedChecks p = UpgradeWizardViewModel.parseChecks(
+                "app: SELECT sum(total) FROM orders\n\n# a comment\n-- another\npostgres:SELECT 1\nSELECT 2\n");
+        assertEquals(2, p.checks().size());
+        assertEquals("app", p.checks().get(0).database());
+        assertEquals("SELECT sum(total) FROM orders", p.checks().get(0).sql());
+        assertEquals("SELECT 1", p.checks().get(1).sql());
+        assertEquals(List.of("line 6 is not \"database: SELECT ...\""), p.problems());
+
+        UpgradeWizardViewModel w = wizard();
+        w.planned(WizardFixtures.planTo15());
+        w.next();
+        w.preflighted(WizardFixtures.preflight("clean.txt"));
+        w.next();
+        assertTrue(w.canRehearseProperty().get());
+        w.checksTextProperty().set("SELECT 2");
+        assertFalse(w.canRehearseProperty().get());
+        assertTrue(w.checksProblemProperty().get().contains("line 1"), w.checksProblemProperty().get());
+    }
+
+    @Test
+    void theReportShowsTablesEqualAndTheQueriesSideBySide() {
+        UpgradeWizardViewModel w = atCutover();
+        assertTrue(w.tablesSummaryProperty().get().startsWith("Tables equal"), w.tablesSummaryProperty().get());
+        assertEquals(2, w.comparisons().size(), "the check and the workload query");
+        assertTrue(w.reportTextProperty().get().startsWith("# Rehearsal of 13/main -> 15"), w.reportTextProperty().get());
+        assertTrue(w.rehearsalVerdictProperty().get().contains("1 query gives a different result"),
+                w.rehearsalVerdictProperty().get());
+        assertTrue(w.downtimeTextProperty().get().contains("about 4.3 s"), "pg_upgrade's time on the twin: "
+                + w.downtimeTextProperty().get());
+    }
+
+    @Test
+    void cutOverStaysOffUntilTheClusterIdIsTyped() {
+        UpgradeWizardViewModel w = atCutover();
+        assertFalse(w.canCutOverProperty().get());
+        w.typedConfirmationProperty().set("13/mai");
+        assertFalse(w.canCutOverProperty().get());
+        w.typedConfirmationProperty().set("13/main");
+        assertTrue(w.canCutOverProperty().get());
+        w.typedConfirmationProperty().set("13/main ");
+        assertFalse(w.canCutOverProperty().get(), "exactly the id");
+    }
+
+    @Test
+    void anUnfinishedUpgradeOpensOnItsOwnPageWithResumeAndRollback() throws Exception {
+        UpgradeWizardViewModel w = wizard();
+        w.opened(List.of(WizardFixtures.stoppedDuringPgUpgrade()), List.of("13", "15"));
+        assertEquals(Page.UNFINISHED, w.pageProperty().get());
+        assertTrue(w.unfinishedTextProperty().get().contains("stopped during pg_upgrade"), w.unfinishedTextProperty().get());
+        assertTrue(w.canResumeProperty().get());
+        assertTrue(w.canRollBackProperty().get());
+        assertFalse(w.canNextProperty().get());
+        String warning = w.rollbackWarning();
+        assertTrue(warning.contains("20261125T140300Z-pre-upgrade"), warning);
+        assertTrue(warning.contains("Nothing written by clients is lost"), "15/main never took over: " + warning);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.twinshift.ui.wizard;
+
+import dev.twinshift.lab.Resources;
+import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.postgres.PgLsClusters;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.StorageMethod;
+import dev.twinshift.upgrade.Cutover;
+import dev.twinshift.upgrade.JournalEntry;
+import dev.twinshift.upgrade.PgUpgradeCheckReport;
+import dev.twinshift.upgrade.Rehearsal;
+import dev.twinshift.upgrade.RehearsalReport;
+import dev.twinshift.upgrade.UpgradeFacts;
+import dev.twinshift.upgrade.UpgradePlan;
+import dev.twinshift.upgrade.UpgradePlanner;
+import dev.twinshift.upgrade.UpgradeState;
+import dev.twinshift.upgrade.Validation;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The lab's 13/main as pg_lsclusters printed it, and what the engine makes of it: plans from the
+ * planner itself, preflights from pg_upgrade --check output captured in the lab.
+ */
+final class WizardFixtures {
+    static final Instant NOW = Instant.parse("2026-11-25T14:00:00Z");
+
+    private WizardFixtures() {}
+
+    static PgCluster lab13() {
+        PgCluster c = PgLsClusters.parseText(Resources.text(PgLsClusters.class, "pg_lsclusters.txt")).stream()
+                .filter(x -> x.id().equals("13/main")).findFirst().orElseThrow();
+        return new PgCluster(c.version(), c.name(), c.port(), c.running(), c.status(), c.owner(), c.dataDirectory(),
+                "/etc/postgresql/13/main", c.socketDirectory(), c.logFile(), c.dataDirectory() + "/pg_wal", List.of(),
+                41_000_000L, c.manager());
+    }
+
+    static UpgradeFacts facts(List<String> installed) {
+        return new UpgradeFacts(lab13(), installed, Set.of("13/main", "15/zfs", "15/reflink"), Set.of(22, 2222, 5433, 5434, 5435),
+                StorageMethod.BTRFS_SUBVOLUME, true, "/srv/twinshift-lab/btrfs", 5L << 30, "UTF8", "C.UTF-8", "C.UTF-8",
+                false, Set.of());
+    }
+
+    static UpgradePlanner.Result planTo15() {
+        return UpgradePlanner.plan(facts(List.of("13", "15")), "15", null, NOW);
+    }
+
+    static Rehearsal.Result preflight(String capturedCheck) {
+        PgUpgradeCheckReport r = PgUpgradeCheckReport.parse(Resources.text(PgUpgradeCheckReport.class,
+                "pg_upgrade_check/" + capturedCheck));
+        Map<String, Long> millis = new LinkedHashMap<>();
+        Rehearsal.PREFLIGHT_STEPS.forEach(s -> millis.put(s, 900L));
+        return new Rehearsal.Result("20261125T140100Z-preflight-13-main", planTo15().plan(), true, r.compatible(), r.findings(),
+                millis, List.of(), List.of(), List.of(), List.of(), null, null, null, null, null);
+    }
+
+    /** A rehearsal as RehearsalIT sees it end: tables equal, the version check differing. */
+    static Rehearsal.Result rehearsal() {
+        UpgradePlan plan = planTo15().plan();
+        Map<String, Long> millis = new LinkedHashMap<>();
+        Rehearsal.STEPS.forEach(s -> millis.put(s, 1200L));
+        millis.put(Rehearsal.UPGRADE, 4300L);
+        List<Validation.TableComparison> tables = List.of(
+                new Validation.TableComparison("postgres.public.pgbench_accounts", "200000:1", "200000:1"),
+                new Validation.TableComparison("app.public.orders", "2000:7", "2000:7"));
+        List<Validation.SideBySide> checks = List.of(new Validation.SideBySide("server major", "postgres",
+                "SELECT current_setting('server_version_num')::int / 10000", "13", "15", 1, 1, null, null, null));
+        List<Validation.SideBySide> workload = List.of(new Validation.SideBySide("pgbench select-only", "postgres",
+                "SELECT abalance FROM pgbench_accounts WHERE aid = 4242", "0", "0", 2, 1, "Index Scan", "Index Scan", null));
+        Rehearsal.Result r = new Rehearsal.Result("20261125T140200Z-rehearsal-13-main", plan, false, true, List.of(), millis,
+                tables, checks, workload, List.of(), "s1", null, null, "/srv/twinshift-lab/btrfs/.twinshift/upgrades/x/report.md",
+                null);
+        return new Rehearsal.Result(r.operation(), plan, false, true, List.of(), millis, tables, checks, workload, List.of(),
+                "s1", null, null, r.reportPath(), RehearsalReport.markdown(r));
+    }
+
+    /** A journal that stopped during pg_upgrade, as a lost connection leaves it. */
+    static UpgradeState stoppedDuringPgUpgrade() throws Exception {
+        UpgradePlan p = planTo15().plan();
+        String planJson = dev.twinshift.storage.Json.mapper().writeValueAsString(p);
+        Actor a = new Actor("tsadmin", "dba", "laptop");
+        return UpgradeState.of(p.operation(), List.of(
+                new JournalEntry(NOW, a, JournalEntry.PLAN, null, null, "upgrade planned", Map.of("plan", planJson)),
+                new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.PREPARE, UpgradeState.STARTED, null, Map.of()),
+                new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.PREPARE, UpgradeState.DONE, null, Map.of()),
+                new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.STOP_OLD, UpgradeState.DONE, null,
+                        Map.of("downtimeStartedAt", NOW.toString())),
+                new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.SNAPSHOT, UpgradeState.DONE, null,
+                        Map.of("snapshot", "20261125T140300Z-pre-upgrade")),
+                new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.PG_UPGRADE, UpgradeState.STARTED, null, Map.of())));
+    }
+}
