@@ -534,17 +534,24 @@ public final class Rehearsal {
             writeFile(s.reportPath, s.report, "root");
         }
         for (String name : List.of(s.newName, s.oldName)) {
-            try {
-                if (s.catalog.clone(name).isEmpty()) {
-                    continue;
+            // Another console's operation may hold the lock for longer than one wait: a twin left
+            // behind would keep its disk space and its port, so ask a few times before giving up.
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                try {
+                    if (s.catalog.clone(name).isPresent()) {
+                        if (keep) {
+                            s.clones.stop(s.catalog, name);
+                        } else {
+                            s.clones.destroy(s.catalog, name);
+                        }
+                    }
+                    break;
+                } catch (LockedException e) {
+                    if (attempt == 4) {
+                        listener.log("could not " + (keep ? "stop" : "remove") + " clone " + name + ": " + e.getMessage()
+                                + "; remove it from the cluster view or with: clone destroy " + name);
+                    }
                 }
-                if (keep) {
-                    s.clones.stop(s.catalog, name);
-                } else {
-                    s.clones.destroy(s.catalog, name);
-                }
-            } catch (LockedException e) {
-                listener.log("could not " + (keep ? "stop" : "remove") + " clone " + name + ": " + e.getMessage());
             }
         }
         if (!keep && s.snapshot != null) {

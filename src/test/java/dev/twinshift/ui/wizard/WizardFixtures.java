@@ -41,7 +41,7 @@ final class WizardFixtures {
     static UpgradeFacts facts(List<String> installed) {
         return new UpgradeFacts(lab13(), installed, Set.of("13/main", "15/zfs", "15/reflink"), Set.of(22, 2222, 5433, 5434, 5435),
                 StorageMethod.BTRFS_SUBVOLUME, true, "/srv/twinshift-lab/btrfs", 5L << 30, "UTF8", "C.UTF-8", "C.UTF-8",
-                false, Set.of());
+                false, Set.of(), 2);
     }
 
     static UpgradePlanner.Result planTo15() {
