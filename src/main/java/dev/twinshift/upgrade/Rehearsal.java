@@ -379,7 +379,22 @@ public final class Rehearsal {
         String out = new DetachedJob(shell, jobDir(s, "check")).log();
         PgUpgradeCheckReport report = PgUpgradeCheckReport.parse(out);
         for (PgUpgradeCheckReport.Finding f : report.findings()) {
-            if (f.severity() != PgUpgradeCheckReport.Severity.OK) {
+            if (f.severity() == PgUpgradeCheckReport.Severity.OK) {
+                continue;
+            }
+            // The same check found by the preflight's own queries already lists every object in every
+            // database: keep that one, with pg_upgrade's file for reference, instead of saying it twice.
+            int same = -1;
+            for (int i = 0; i < s.findings.size(); i++) {
+                if (s.findings.get(i).check().equals(f.check())) {
+                    same = i;
+                }
+            }
+            if (same >= 0) {
+                PgUpgradeCheckReport.Finding mine = s.findings.get(same);
+                s.findings.set(same, new PgUpgradeCheckReport.Finding(mine.check(), mine.severity(), mine.explanation(),
+                        mine.fix(), f.detailFile()));
+            } else {
                 s.findings.add(withDetail(f));
             }
         }
