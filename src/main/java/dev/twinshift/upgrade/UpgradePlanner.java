@@ -152,7 +152,8 @@ public final class UpgradePlanner {
         return parent + "/" + base + "-pg" + newVersion;
     }
 
-    static int major(String version) {
+    /** The major version of "13", "9.6" or "15.4": 13, 9, 15; -1 when it is not a version. */
+    public static int major(String version) {
         try {
             return Integer.parseInt(version.contains(".") ? version.substring(0, version.indexOf('.')) : version);
         } catch (NumberFormatException e) {
@@ -160,7 +161,8 @@ public final class UpgradePlanner {
         }
     }
 
-    static String human(long bytes) {
+    /** A size as a DBA reads it: bytes, MiB or GiB. */
+    public static String human(long bytes) {
         if (bytes < 1024 * 1024) {
             return bytes + " bytes";
         }

@@ -901,11 +901,7 @@ public final class UpgradeWizardViewModel {
     }
 
     static int major(String version) {
-        try {
-            return Integer.parseInt(version.contains(".") ? version.substring(0, version.indexOf('.')) : version);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return UpgradePlanner.major(version);
     }
 
     static String sentence(String s) {
@@ -917,12 +913,6 @@ public final class UpgradeWizardViewModel {
     }
 
     static String human(long bytes) {
-        if (bytes < 1024 * 1024) {
-            return bytes + " bytes";
-        }
-        if (bytes < 1024L * 1024 * 1024) {
-            return String.format("%.0f MiB", bytes / 1048576.0);
-        }
-        return String.format("%.1f GiB", bytes / 1073741824.0);
+        return UpgradePlanner.human(bytes);
     }
 }
