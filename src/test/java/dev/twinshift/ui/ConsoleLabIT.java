@@ -63,7 +63,7 @@ class ConsoleLabIT {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#host-key-fingerprint").tryQuery().isPresent());
         Label fp = robot.lookup("#host-key-fingerprint").queryAs(Label.class);
         assertEquals(lab.hostKeyFingerprint(), fp.getText(), "the dialog shows the lab's real fingerprint");
-        robot.clickOn(FxPrompts.TRUST_BUTTON);
+        clickWhenShown(robot, FxPrompts.TRUST_BUTTON);
 
         Label status = robot.lookup("#connection-status").queryAs(Label.class);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> status.getText().startsWith("Connected"));
@@ -102,7 +102,7 @@ class ConsoleLabIT {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
         robot.clickOn("#connect-button");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#host-key-fingerprint").tryQuery().isPresent());
-        robot.clickOn(FxPrompts.TRUST_BUTTON);
+        clickWhenShown(robot, FxPrompts.TRUST_BUTTON);
         @SuppressWarnings("unchecked")
         TableView<ClusterRow> clusters = robot.lookup("#cluster-table").queryAs(TableView.class);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals("13/main")));
@@ -129,13 +129,13 @@ class ConsoleLabIT {
         assertTrue(rollBack.isDisabled());
         robot.interact(() -> robot.lookup("#typed-confirmation").queryTextInputControl().setText("13/main"));
         assertTrue(!rollBack.isDisabled());
-        robot.clickOn("Cancel");
+        clickWhenShown(robot, "Cancel");
 
         String cloneName = "uiclone" + System.currentTimeMillis() % 100000;
         press(robot, "#clone-snapshot");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#clone-name").tryQuery().isPresent());
         robot.interact(() -> robot.lookup("#clone-name").queryTextInputControl().setText(cloneName));
-        robot.clickOn("Clone");
+        clickWhenShown(robot, "Clone");
         @SuppressWarnings("unchecked")
         TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones = robot.lookup("#clone-table").queryAs(TableView.class);
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> clones.getItems().stream().anyMatch(c -> c.name().equals(cloneName) && c.running()));
@@ -144,13 +144,13 @@ class ConsoleLabIT {
 
         robot.interact(() -> clones.getSelectionModel().select(clone));
         press(robot, "#destroy-clone");
-        robot.clickOn("Destroy");
+        clickWhenShown(robot, "Destroy");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> clones.getItems().stream().noneMatch(c -> c.name().equals(cloneName)));
 
         robot.interact(() -> snaps.getSelectionModel().select(
                 snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow()));
         press(robot, "#delete-snapshot");
-        robot.clickOn("Delete");
+        clickWhenShown(robot, "Delete");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().noneMatch(s -> label.equals(s.label())));
     }
 
@@ -161,5 +161,13 @@ class ConsoleLabIT {
         // Not interact(): a handler that opens a dialog would hold the FX thread in showAndWait.
         javafx.application.Platform.runLater(b::fire);
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** A dialog is in the scene graph a pulse before its window shows: click what the user can see. */
+    static void clickWhenShown(FxRobot robot, String query) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(query).queryAll().stream()
+                .anyMatch(n -> n.isVisible() && n.getScene() != null && n.getScene().getWindow() != null
+                        && n.getScene().getWindow().isShowing()));
+        robot.clickOn(query);
     }
 }

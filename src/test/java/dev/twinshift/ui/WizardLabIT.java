@@ -200,7 +200,7 @@ class WizardLabIT {
         waitFor(10, () -> !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
         robot.clickOn("#connect-button");
         waitFor(30, () -> robot.lookup("#host-key-fingerprint").tryQuery().isPresent());
-        robot.clickOn(FxPrompts.TRUST_BUTTON);
+        ConsoleLabIT.clickWhenShown(robot, FxPrompts.TRUST_BUTTON);
         @SuppressWarnings("unchecked")
         TableView<ClusterRow> clusters = robot.lookup("#cluster-table").queryAs(TableView.class);
         waitFor(60, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals(clusterId)));
