@@ -165,9 +165,17 @@ class ConsoleLabIT {
 
     /** A dialog is in the scene graph a pulse before its window shows: click what the user can see. */
     static void clickWhenShown(FxRobot robot, String query) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(query).queryAll().stream()
-                .anyMatch(n -> n.isVisible() && n.getScene() != null && n.getScene().getWindow() != null
-                        && n.getScene().getWindow().isShowing()));
-        robot.clickOn(query);
+        java.util.function.Supplier<java.util.Optional<javafx.scene.control.ButtonBase>> shown = () -> robot.lookup(query)
+                .queryAll().stream().filter(n -> n instanceof javafx.scene.control.ButtonBase && n.isVisible()
+                        && n.getScene() != null && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing())
+                .map(n -> (javafx.scene.control.ButtonBase) n)
+                // The newest window (the dialog) before the main window, which may hold a button of the same name.
+                .max(java.util.Comparator.comparingInt(n -> javafx.stage.Window.getWindows().indexOf(n.getScene().getWindow())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> shown.get().isPresent());
+        javafx.scene.control.ButtonBase b = shown.get().orElseThrow();
+        assertTrue(!b.isDisabled(), query + " is enabled");
+        // Fired on the FX thread as a click would, without the robot's pixel hunt in a window still being laid out.
+        javafx.application.Platform.runLater(b::fire);
+        WaitForAsyncUtils.waitForFxEvents();
     }
 }

@@ -288,6 +288,12 @@ class WizardLabIT {
     /** As ConsoleLabIT: fired later on the FX thread, so a handler that opens a dialog cannot hold it. */
     private static void press(FxRobot robot, String id) {
         Button b = robot.lookup(id).queryButton();
+        // A verdict is shown a moment before the page's buttons follow it.
+        try {
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> b.isVisible() && !b.isDisabled());
+        } catch (java.util.concurrent.TimeoutException e) {
+            // reported by the assertion below, with the button's name
+        }
         assertTrue(b.isVisible() && !b.isDisabled(), id + " is usable");
         Platform.runLater(b::fire);
         WaitForAsyncUtils.waitForFxEvents();
