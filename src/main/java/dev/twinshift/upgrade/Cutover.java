@@ -6,22 +6,18 @@ import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.postgres.Psql;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.DetachedJob;
-import dev.twinshift.ssh.ExecOptions;
-import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CatalogLock;
-import dev.twinshift.storage.Json;
 import dev.twinshift.storage.LockedException;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.RefusedException;
 import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -76,6 +71,7 @@ public final class Cutover {
     private final UpgradeListener listener;
     private final ClusterControl control;
     private final Options options;
+    private final ServerWork work;
 
     public Cutover(RemoteShell shell, Actor actor, UpgradeListener listener, Options options) {
         this.shell = shell;
@@ -83,6 +79,7 @@ public final class Cutover {
         this.listener = listener == null ? UpgradeListener.NONE : listener;
         this.control = new ClusterControl(shell);
         this.options = options == null ? Options.defaults() : options;
+        this.work = new ServerWork(shell, this.listener);
     }
 
     public static Catalog catalogOf(RemoteShell shell, UpgradePlan plan) {
@@ -102,14 +99,7 @@ public final class Cutover {
         Catalog catalog = catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()))) {
-            String planJson;
-            try {
-                planJson = Json.mapper().writeValueAsString(plan).replace("\n", " ");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.PLAN, null, null,
-                    "upgrade planned: " + plan.summary(), Map.of("plan", planJson)));
+            journal.append(JournalEntry.plan(actor, "upgrade planned: " + plan.summary(), plan));
             return proceed(journal);
         }
     }
@@ -261,24 +251,18 @@ public final class Cutover {
         if (newExists(plan)) {
             listener.log(plan.newId() + " exists already (an earlier attempt made it): reusing it");
         } else {
-            if (exists(plan.newDataDirectory())) {
+            if (work.exists(plan.newDataDirectory())) {
                 CommandResult empty = shell.run(RemoteCommand.of("find", plan.newDataDirectory(), "-mindepth", "1",
                         "-maxdepth", "1").asRoot());
                 if (!empty.stdout().isBlank()) {
                     throw new UpgradeException(plan.newDataDirectory() + " exists and is not empty: move it away first");
                 }
             } else {
-                // Journaled the moment it exists: a rollback removes only what this upgrade made.
-                if (plan.newIsSubvolume()) {
-                    root("btrfs", "subvolume", "create", plan.newDataDirectory());
-                } else {
-                    root("mkdir", "-p", "--", plan.newDataDirectory());
-                }
+                // Journaled right after it exists: a rollback removes only what this upgrade made.
+                work.createDataDirectory(plan.newDataDirectory(), plan.newIsSubvolume(), plan.oldDataDirectory(),
+                        plan.owner());
                 made(journal, MADE_DATA_DIRECTORY, plan.newDataDirectory());
             }
-            matchNoCow(shell, plan.oldDataDirectory(), plan.newDataDirectory());
-            root("chown", plan.owner() + ":", plan.newDataDirectory());
-            root("chmod", "0700", plan.newDataDirectory());
             List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d",
                     plan.newDataDirectory(), "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(),
                     "--lc-collate", plan.lcCollate(), "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName()));
@@ -286,30 +270,15 @@ public final class Cutover {
                 argv.addAll(List.of("--", "--data-checksums"));
             }
             made(journal, MADE_CLUSTER, plan.newId());
-            logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
+            work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
         }
         carryConfiguration(plan, plan.newTemporaryPort());
         return out;
     }
 
-    /**
-     * btrfs refuses to reflink between a no-copy-on-write file (chattr +C, common for databases) and an
-     * ordinary one, and pg_upgrade --clone then fails with "Invalid argument": the new data directory
-     * takes the old one's attribute before any file is made in it, so its files inherit it.
-     */
-    static void matchNoCow(RemoteShell shell, String oldDir, String newDir) throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of("sh", "-c", """
-                a=$(lsattr -d "$1" 2>/dev/null | cut -d' ' -f1)
-                case "$a" in *C*) chattr +C "$2" ;; esac
-                exit 0""", "sh", oldDir, newDir).asRoot()).requireSuccess();
-    }
-
-    /** Debian's pg_upgradecluster carries postgresql.conf (settings the new version knows), pg_hba, pg_ident, conf.d. */
+    /** The new cluster's configuration, as Debian's pg_upgradecluster carries it, with the given port. */
     private void carryConfiguration(UpgradePlan plan, int port) throws SshException, InterruptedException {
-        String oldConf = shell.run(RemoteCommand.of("cat", "--", plan.oldConfigDirectory() + "/postgresql.conf").asRoot())
-                .requireSuccess().stdout();
         String newConfDir = plan.newConfigDirectory();
-        Set<String> known = NewVersionSettings.known(shell, plan, newConfDir, oldConf);
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("data_directory", plan.newDataDirectory());
         overrides.put("hba_file", newConfDir + "/pg_hba.conf");
@@ -317,20 +286,7 @@ public final class Cutover {
         overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
         overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
         overrides.put("port", Integer.toString(port));
-        ConfigCarryOver.Result r = ConfigCarryOver.carry(oldConf, known, overrides);
-        for (String n : r.notes()) {
-            listener.log("configuration: " + n);
-        }
-        writeFile(newConfDir + "/postgresql.conf", r.text(), plan.owner());
-        for (String f : List.of("pg_hba.conf", "pg_ident.conf")) {
-            if (exists(plan.oldConfigDirectory() + "/" + f)) {
-                root("cp", "--preserve=mode,ownership", "--", plan.oldConfigDirectory() + "/" + f, newConfDir + "/" + f);
-            }
-        }
-        if (exists(plan.oldConfigDirectory() + "/conf.d")) {
-            root("mkdir", "-p", "--", newConfDir + "/conf.d");
-            root("cp", "-a", "--", plan.oldConfigDirectory() + "/conf.d/.", newConfDir + "/conf.d/");
-        }
+        work.carryConfiguration(plan, newConfDir, newConfDir, overrides);
     }
 
     static final String MADE_DATA_DIRECTORY = "madeNewDataDirectory";
@@ -393,11 +349,11 @@ public final class Cutover {
         DetachedJob job = new DetachedJob(shell, dir);
         DetachedJob.Status s = job.poll(0, null);
         if (s.state() == DetachedJob.State.MISSING) {
-            root("mkdir", "-p", "--", workDir(catalog, plan.operation()));
+            work.root("mkdir", "-p", "--", workDir(catalog, plan.operation()));
             String sock = "/tmp/twinshift-upgrade-" + Integer.toHexString(plan.operation().hashCode());
-            root("mkdir", "-p", "--", sock);
-            root("chown", plan.owner() + ":", sock);
-            root("chmod", "0700", sock);
+            work.root("mkdir", "-p", "--", sock);
+            work.root("chown", plan.owner() + ":", sock);
+            work.root("chmod", "0700", sock);
             RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
                     "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
                     "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
@@ -445,11 +401,11 @@ public final class Cutover {
         // Debian's convention (pg_upgradecluster): the new cluster takes the old port and start mode,
         // the old one moves to the new one's port and is set to manual start, so it never comes back
         // by itself on the same port.
-        setPort(plan.newConfigDirectory(), plan.oldPort(), plan.owner());
-        setPort(plan.oldConfigDirectory(), plan.newTemporaryPort(), plan.owner());
+        setPort(plan.newConfigDirectory(), plan.oldPort());
+        setPort(plan.oldConfigDirectory(), plan.newTemporaryPort());
         String oldStart = st.data().getOrDefault("oldStartConf", "auto");
-        writeFile(plan.newConfigDirectory() + "/start.conf", oldStart + "\n", plan.owner());
-        writeFile(plan.oldConfigDirectory() + "/start.conf", "manual\n", plan.owner());
+        work.writeFile(plan.newConfigDirectory() + "/start.conf", oldStart + "\n", plan.owner());
+        work.writeFile(plan.oldConfigDirectory() + "/start.conf", "manual\n", plan.owner());
         return Map.of();
     }
 
@@ -565,17 +521,17 @@ public final class Cutover {
                 }
                 keepUpgradeLogs(plan);
                 listener.log("dropping " + plan.newId());
-                logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
+                work.logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
             }
-            if (st.data().containsKey(MADE_DATA_DIRECTORY) && exists(plan.newDataDirectory())) {
+            if (st.data().containsKey(MADE_DATA_DIRECTORY) && work.exists(plan.newDataDirectory())) {
                 if (plan.newIsSubvolume()) {
-                    root("btrfs", "subvolume", "delete", plan.newDataDirectory());
+                    work.root("btrfs", "subvolume", "delete", plan.newDataDirectory());
                 } else {
-                    root("rm", "-rf", "--", plan.newDataDirectory());
+                    work.root("rm", "-rf", "--", plan.newDataDirectory());
                 }
             }
-            setPort(plan.oldConfigDirectory(), plan.oldPort(), plan.owner());
-            writeFile(plan.oldConfigDirectory() + "/start.conf", st.data().getOrDefault("oldStartConf", "auto") + "\n",
+            setPort(plan.oldConfigDirectory(), plan.oldPort());
+            work.writeFile(plan.oldConfigDirectory() + "/start.conf", st.data().getOrDefault("oldStartConf", "auto") + "\n",
                     plan.owner());
             PgCluster old = oldCluster(plan);
             String snapshot = st.data().get("snapshot");
@@ -640,29 +596,14 @@ public final class Cutover {
             fi
             """;
 
-    private void setPort(String confDir, int port, String owner) throws SshException, InterruptedException {
+    private void setPort(String confDir, int port) throws SshException, InterruptedException {
         shell.run(RemoteCommand.of("sh", "-c", SET_PORT, "set-port", confDir, Integer.toString(port)).asRoot())
                 .requireSuccess();
     }
 
-    private void writeFile(String path, String text, String owner) throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of("sh", "-c", "cat > \"$1.tmp\" && chown \"$2:\" \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"",
-                        "write", path, owner).asRoot(),
-                ExecOptions.defaults().withStdin(text.getBytes(StandardCharsets.UTF_8)), LineListener.IGNORE).requireSuccess();
-    }
 
-    private void logged(RemoteCommand cmd, Duration timeout) throws SshException, InterruptedException {
-        listener.log("$ " + String.join(" ", cmd.argv()));
-        shell.run(cmd, ExecOptions.defaults().withTimeout(timeout), (s, l) -> listener.log(l)).requireSuccess();
-    }
 
-    private boolean exists(String path) throws SshException, InterruptedException {
-        return shell.run(RemoteCommand.of("test", "-e", path).asRoot()).ok();
-    }
 
-    private void root(String... argv) throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
-    }
 
     private void stepEntry(Journal journal, String step, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {

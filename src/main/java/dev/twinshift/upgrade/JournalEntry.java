@@ -1,6 +1,8 @@
 package dev.twinshift.upgrade;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.Json;
 import java.time.Instant;
 import java.util.Map;
 
@@ -23,5 +25,15 @@ public record JournalEntry(Instant at, Actor by, String kind, String step, Strin
 
     public JournalEntry {
         data = data == null ? Map.of() : Map.copyOf(data);
+    }
+
+    /** The first line of an operation: the plan it acts on, read back exactly by a console that resumes it. */
+    public static JournalEntry plan(Actor by, String message, UpgradePlan plan) {
+        try {
+            return new JournalEntry(Instant.now(), by, PLAN, null, null, message,
+                    Map.of("plan", Json.mapper().writeValueAsString(plan).replace("\n", " ")));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the plan as JSON", e);
+        }
     }
 }

@@ -6,8 +6,6 @@ import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.postgres.Psql;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.DetachedJob;
-import dev.twinshift.ssh.ExecOptions;
-import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
@@ -21,7 +19,6 @@ import dev.twinshift.storage.RefusedException;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import dev.twinshift.storage.StorageMethod;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,11 +104,13 @@ public final class Rehearsal {
     private final RemoteShell shell;
     private final Actor actor;
     private final UpgradeListener listener;
+    private final ServerWork work;
 
     public Rehearsal(RemoteShell shell, Actor actor, UpgradeListener listener) {
         this.shell = shell;
         this.actor = actor;
         this.listener = listener == null ? UpgradeListener.NONE : listener;
+        this.work = new ServerWork(shell, this.listener);
     }
 
     /** Preflight: everything up to {@code pg_upgrade --check}, on a clone; the clones are removed afterwards. */
@@ -133,8 +132,7 @@ public final class Rehearsal {
         String oldName = "rh" + tag + "-" + plan.oldVersion();
         String newName = "rh" + tag + "-" + plan.newVersion();
         State s = new State(plan, catalog, journal, op, oldName, newName, options, preflightOnly);
-        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.PLAN, null, null,
-                (preflightOnly ? "preflight of " : "rehearsal of ") + plan.summary(), Map.of("plan", planJson(plan))));
+        journal.append(JournalEntry.plan(actor, (preflightOnly ? "preflight of " : "rehearsal of ") + plan.summary(), plan));
         boolean ok = false;
         try {
             for (String step : preflightOnly ? PREFLIGHT_STEPS : STEPS) {
@@ -154,13 +152,6 @@ public final class Rehearsal {
         return s.result();
     }
 
-    private static String planJson(UpgradePlan plan) {
-        try {
-            return dev.twinshift.storage.Json.mapper().writeValueAsString(plan).replace("\n", " ");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Everything the steps share. */
     private final class State {
@@ -329,16 +320,11 @@ public final class Rehearsal {
     private String newCluster(State s) throws LockedException, SshException, InterruptedException, UpgradeException {
         UpgradePlan p = s.plan;
         String location = s.catalog.clonePath(s.newName);
-        if (s.oldClone.method() == StorageMethod.BTRFS_SUBVOLUME) {
-            root("btrfs", "subvolume", "create", location);
-        } else if (s.oldClone.method() == StorageMethod.ZFS_DATASET) {
+        if (s.oldClone.method() == StorageMethod.ZFS_DATASET) {
             throw new UpgradeException("rehearsals on ZFS are not supported yet");
-        } else {
-            root("mkdir", "--", location);
         }
-        Cutover.matchNoCow(shell, s.oldClone.dataDirectory(), location);
-        root("chown", p.owner() + ":", location);
-        root("chmod", "0700", location);
+        work.createDataDirectory(location, s.oldClone.method() == StorageMethod.BTRFS_SUBVOLUME,
+                s.oldClone.dataDirectory(), p.owner());
         String run = s.catalog.cloneRunDir(s.newName);
         String src = run + "/source-conf";
         // Recorded before anything can fail, so that a failed rehearsal removes it with the rest.
@@ -350,27 +336,13 @@ public final class Rehearsal {
         if (p.dataChecksums()) {
             initdb.add("--data-checksums");
         }
-        logged(RemoteCommand.of(initdb).asUser(p.owner()));
+        work.logged(RemoteCommand.of(initdb).asUser(p.owner()), Duration.ofHours(6));
         // The configuration the live cutover will carry, so that the rehearsal proves it too. It is the
         // clone's source configuration (kept in its run directory, removed with it).
-        root("mkdir", "-p", "--", src);
-        String oldConf = shell.run(RemoteCommand.of("cat", "--", p.oldConfigDirectory() + "/postgresql.conf").asRoot())
-                .requireSuccess().stdout();
-        Set<String> known = NewVersionSettings.known(shell, p, location, oldConf);
-        ConfigCarryOver.Result carried = ConfigCarryOver.carry(oldConf, known, Map.of("data_directory", location,
+        int unknown = work.carryConfiguration(p, src, location, Map.of("data_directory", location,
                 "hba_file", run + "/conf/pg_hba.conf", "ident_file", run + "/conf/pg_ident.conf"));
-        for (String n : carried.notes()) {
-            listener.log("configuration: " + n);
-        }
-        writeFile(src + "/postgresql.conf", carried.text(), p.owner());
-        shell.run(RemoteCommand.of("sh", "-c", """
-                for f in pg_hba.conf pg_ident.conf conf.d; do
-                  [ -e "$1/$f" ] && cp -a "$1/$f" "$2/"
-                done
-                chown -R "$3:" "$2"
-                exit 0""", "sh", p.oldConfigDirectory(), src, p.owner()).asRoot()).requireSuccess();
         s.newClone = s.clones.configure(s.catalog, s.newName);
-        return "PostgreSQL " + p.newVersion() + " initialised in " + location + "; " + carried.notes().size()
+        return "PostgreSQL " + p.newVersion() + " initialised in " + location + "; " + unknown
                 + " setting(s) not known to " + p.newVersion() + " commented out";
     }
 
@@ -444,16 +416,16 @@ public final class Rehearsal {
         CloneServer.Spec oldSpec = s.spec(s.oldClone);
         CloneServer.Spec newSpec = s.spec(s.newClone);
         String sock = "/tmp/twinshift-rh-" + Integer.toHexString(s.op.hashCode());
-        root("mkdir", "-p", "--", sock);
-        root("chown", s.plan.owner() + ":", sock);
-        root("chmod", "0700", sock);
+        work.root("mkdir", "-p", "--", sock);
+        work.root("chown", s.plan.owner() + ":", sock);
+        work.root("chmod", "0700", sock);
         // The clone method the live cutover will use, when the clone's storage has reflinks; else copy.
         UpgradeMethod m = s.oldClone.method().copyOnWrite() ? UpgradeMethod.CLONE : UpgradeMethod.COPY;
         RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan, oldSpec.dataDirectory(), newSpec.dataDirectory(),
                 "config_file=" + oldSpec.confDir() + "/postgresql.conf", "config_file=" + newSpec.confDir() + "/postgresql.conf",
                 sock, m, check);
         String dir = jobDir(s, check ? "check" : "upgrade");
-        root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
+        work.root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
         listener.log("$ " + String.join(" ", cmd.argv()));
         DetachedJob job = DetachedJob.start(shell, dir, cmd);
         return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));
@@ -520,8 +492,8 @@ public final class Rehearsal {
 
     private String analyze(State s) throws SshException, InterruptedException {
         CloneServer.Spec spec = s.spec(s.newClone);
-        logged(RemoteCommand.of(s.plan.newBinDir() + "/vacuumdb", "--all", "--analyze-in-stages", "-h",
-                spec.socketDirectory(), "-p", Integer.toString(spec.port())).asUser(s.plan.owner()));
+        work.logged(RemoteCommand.of(s.plan.newBinDir() + "/vacuumdb", "--all", "--analyze-in-stages", "-h",
+                spec.socketDirectory(), "-p", Integer.toString(spec.port())).asUser(s.plan.owner()), Duration.ofHours(6));
         Psql psql = s.psql(s.newClone);
         for (String db : Validation.databases(psql)) {
             for (List<String> e : psql.rows(db, "SELECT name, installed_version, default_version FROM pg_available_extensions"
@@ -536,7 +508,7 @@ public final class Rehearsal {
     private String report(State s) throws SshException, InterruptedException {
         s.report = RehearsalReport.markdown(s.result());
         s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
-        writeFile(s.reportPath, s.report, "root");
+        work.writeFile(s.reportPath, s.report, "root");
         return "report saved to " + s.reportPath;
     }
 
@@ -545,8 +517,8 @@ public final class Rehearsal {
         if (s.report == null) {
             s.report = RehearsalReport.markdown(s.result());
             s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
-            root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
-            writeFile(s.reportPath, s.report, "root");
+            work.root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
+            work.writeFile(s.reportPath, s.report, "root");
         }
         for (String name : List.of(s.newName, s.oldName)) {
             // Another console's operation may hold the lock for longer than one wait: a twin left
@@ -581,18 +553,6 @@ public final class Rehearsal {
                 : "stopped; clones removed", Map.of()));
     }
 
-    private void logged(RemoteCommand cmd) throws SshException, InterruptedException {
-        listener.log("$ " + String.join(" ", cmd.argv()));
-        shell.run(cmd, ExecOptions.defaults().withTimeout(Duration.ofHours(6)), (st, l) -> listener.log(l)).requireSuccess();
-    }
 
-    private void writeFile(String path, String text, String owner) throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of("sh", "-c", "cat > \"$1.tmp\" && chown \"$2:\" \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"",
-                        "write", path, owner).asRoot(),
-                ExecOptions.defaults().withStdin(text.getBytes(StandardCharsets.UTF_8)), LineListener.IGNORE).requireSuccess();
-    }
 
-    private void root(String... argv) throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
-    }
 }
