@@ -76,11 +76,6 @@ public final class DetachedJob {
         return s;
     }
 
-    /** For tests of the status line's parsing. */
-    public static Status parseHeadForTest(String head, long offset) {
-        return parseHead(head, offset);
-    }
-
     static Status parseHead(String head, long offset) {
         String[] f = head.strip().split(" ");
         try {

@@ -1,6 +1,5 @@
 package dev.twinshift.upgrade;
 
-import java.util.Map;
 
 /** The rehearsal's report in Markdown: saved on the server beside the journal and shown in the console. */
 public final class RehearsalReport {
@@ -110,9 +109,5 @@ public final class RehearsalReport {
 
     static String seconds(long ms) {
         return String.format("%.1f s", ms / 1000.0);
-    }
-
-    static String table(Map<String, Long> m) {
-        return m.toString();
     }
 }

@@ -1,9 +1,8 @@
-package dev.twinshift.upgrade;
+package dev.twinshift.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.twinshift.ssh.DetachedJob;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class DetachedJobTest {
     @Test
     void statusLines() {
-        assertEquals(new DetachedJob.Status(DetachedJob.State.RUNNING, -1, 120), DetachedJob.parseHeadForTest("running 120", 0));
-        assertEquals(new DetachedJob.Status(DetachedJob.State.EXITED, 3, 500), DetachedJob.parseHeadForTest("exit 3 500", 100));
-        assertEquals(new DetachedJob.Status(DetachedJob.State.LOST, -1, 80), DetachedJob.parseHeadForTest("lost 80", 80));
-        assertEquals(DetachedJob.State.MISSING, DetachedJob.parseHeadForTest("missing 0", 0).state());
-        assertThrows(IllegalStateException.class, () -> DetachedJob.parseHeadForTest("sh: syntax error", 0));
+        assertEquals(new DetachedJob.Status(DetachedJob.State.RUNNING, -1, 120), DetachedJob.parseHead("running 120", 0));
+        assertEquals(new DetachedJob.Status(DetachedJob.State.EXITED, 3, 500), DetachedJob.parseHead("exit 3 500", 100));
+        assertEquals(new DetachedJob.Status(DetachedJob.State.LOST, -1, 80), DetachedJob.parseHead("lost 80", 80));
+        assertEquals(DetachedJob.State.MISSING, DetachedJob.parseHead("missing 0", 0).state());
+        assertThrows(IllegalStateException.class, () -> DetachedJob.parseHead("sh: syntax error", 0));
     }
 
     @Test
