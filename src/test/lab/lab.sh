@@ -208,12 +208,26 @@ zfs_fuse_running() {
 do_zfs() {
     [[ -e /dev/fuse ]] || die "zfs-fuse needs /dev/fuse (set LAB_ZFS=0 to go without ZFS)"
     if ! zfs_fuse_running; then
-        /usr/sbin/zfs-fuse --no-kstat-mount --pidfile "$ZFS_FUSE_PID" </dev/null >>"$STATE/zfs-fuse.log" 2>&1
-        local i
+        # After a reboot or a killed daemon the pid file is stale (zfs-fuse then refuses to start,
+        # silently) and its FUSE mounts are left "not connected" (the pool would not mount over them).
+        rm -f "$ZFS_FUSE_PID"
+        # A server whose data directory lives on the dead mounts can neither read nor stop cleanly.
+        local m i
+        pkill -KILL -f -- "postgres -D $ZFS_MNT/" 2>/dev/null || true
+        for i in $(seq 50); do
+            pgrep -f -- "postgres -D $ZFS_MNT/" >/dev/null || break
+            sleep 0.1
+        done
+        for m in $(findmnt -rn -t fuse.zfs -o TARGET | awk -v m="$ZFS_MNT" 'index($1, m) == 1' | sort -r); do
+            umount -l "$m" || true
+        done
+        /usr/sbin/zfs-fuse --no-kstat-mount --pidfile "$ZFS_FUSE_PID" </dev/null >>"$STATE/zfs-fuse.log" 2>&1 ||
+            die "zfs-fuse did not start (exit $?; see $STATE/zfs-fuse.log); set LAB_ZFS=0 to go without ZFS"
         for i in $(seq 50); do
             zpool list >/dev/null 2>&1 && break
             sleep 0.1
         done
+        zpool list >/dev/null 2>&1 || die "zfs-fuse started but does not answer 'zpool list' after 5 s"
     fi
     if ! zpool list -H -o name "$ZFS_POOL" >/dev/null 2>&1; then
         if [[ -f $ZFS_IMG ]]; then
