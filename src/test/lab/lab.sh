@@ -201,8 +201,10 @@ do_xfs() {
     mount_loop "$XFS_IMG" "$XFS_MNT" "$LAB_XFS_SIZE" "mkfs.xfs -q -m reflink=1"
 }
 
-zfs_fuse_running() {
-    [[ -f $ZFS_FUSE_PID ]] && kill -0 "$(cat "$ZFS_FUSE_PID")" 2>/dev/null
+zfs_fuse_running() { # the pid may have been given to another process since a reboot
+    local pid
+    pid=$(cat "$ZFS_FUSE_PID" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] || return 1
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == zfs-fuse ]]
 }
 
 do_zfs() {
