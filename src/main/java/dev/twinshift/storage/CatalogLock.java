@@ -73,20 +73,20 @@ public final class CatalogLock implements AutoCloseable {
         }
         catalog.ensureLayout();
         CommandResult mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
-        for (int i = 0; i < 5 && !mk.ok() && !catalog.exists(catalog.lockDir()); i++) {
-            // Released between our mkdir and our look: try again rather than fail.
-            mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
-        }
-        if (!mk.ok()) {
-            if (catalog.exists(catalog.lockDir())) {
+        for (int i = 0; i < 5 && !mk.ok(); i++) {
+            // mkdir's "File exists" is the atomic answer; a look afterwards may already find the lock
+            // released by its holder, which is the caller's cue to wait and try again, not an error.
+            if (mk.stderr().contains("File exists") || catalog.exists(catalog.lockDir())) {
                 Optional<LockOwner> holder = holder(catalog);
                 throw new LockedException(catalog.shell().serverName() + " is "
                         + holder.map(LockOwner::describe).orElse("locked (the holder is still writing its name, or died"
                         + " before it could; if this lasts, break the lock)")
                         + " (" + catalog.lockDir() + ")", holder.orElse(null));
             }
-            mk.requireSuccess();
+            mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
         }
+        // Failed five times for another reason than the lock being held (permissions, a full disk).
+        mk.requireSuccess();
         LockOwner me = new LockOwner(UUID.randomUUID().toString(), who, operation, Instant.now());
         try {
             catalog.writeJson(ownerFile(catalog), me);

@@ -92,4 +92,37 @@ class CatalogLockIT {
         }
         release.get();
     }
+    @Test
+    void twoConsolesTakingTurnsQueueWithoutErrorsAndNeverOverlap() throws Exception {
+        Catalog cat = new Catalog(shell, DIR + "/e");
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<String, java.util.concurrent.Callable<Integer>> console = name -> () -> {
+            Actor me = new Actor("tsadmin", name, "pc");
+            int turns = 0;
+            for (int i = 0; i < 8; i++) {
+                try (CatalogLock lock = CatalogLock.acquire(cat, me, "snapshot")) {
+                    if (inside.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    assertEquals(name, CatalogLock.holder(cat).orElseThrow().who().workstationUser());
+                    inside.decrementAndGet();
+                    turns++;
+                }
+            }
+            return turns;
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(console.apply("alice"));
+            var b = pool.submit(console.apply("bob"));
+            // Releases and takes race here on every turn: each must end in a wait, never in an error.
+            assertEquals(8, a.get());
+            assertEquals(8, b.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, overlaps.get());
+        assertFalse(cat.exists(cat.lockDir()));
+    }
 }
