@@ -165,6 +165,16 @@ class WizardLabIT {
                 assertEquals(port, upgraded.port());
                 assertEquals("15", Psql.forCluster(shell, upgraded).value("postgres",
                         "SELECT current_setting('server_version_num')::int / 10000"));
+                // The console's cluster list follows without being asked: 15 serves on the old port, and the
+                // cluster shown beside it is still the one the wizard was opened for.
+                @SuppressWarnings("unchecked")
+                TableView<ClusterRow> table = robot.lookup("#cluster-table").queryAs(TableView.class);
+                waitFor(60, () -> table.getItems().stream().anyMatch(r -> r.id().equals(plan.newId())
+                        && r.port() == port && r.status().equals("online")));
+                waitFor(10, () -> table.getSelectionModel().getSelectedItem() != null
+                        && table.getSelectionModel().getSelectedItem().id().equals(sc.id()));
+                ClusterRow old = table.getItems().stream().filter(r -> r.id().equals(sc.id())).findFirst().orElseThrow();
+                assertTrue(old.port() != port && !old.status().equals("online"), old.toString());
 
                 // Roll back, after a confirmation that names what is lost.
                 Label outcomeLabel = robot.lookup("#outcome-text").queryAs(Label.class);
@@ -183,6 +193,9 @@ class WizardLabIT {
                 assertTrue(outcomeLabel.getText().startsWith("Rolled back"), outcomeLabel.getText());
                 assertEquals("13", sc.psql().value("postgres", "SELECT current_setting('server_version_num')::int / 10000"));
                 assertEquals(port, sc.cluster().port());
+                waitFor(60, () -> table.getItems().stream().noneMatch(r -> r.id().equals(plan.newId()))
+                        && table.getItems().stream().anyMatch(r -> r.id().equals(sc.id()) && r.port() == port
+                                && r.status().equals("online")));
                 robot.interact(window::close);
             } catch (Throwable t) {
                 try {

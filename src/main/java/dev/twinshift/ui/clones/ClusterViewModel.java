@@ -57,8 +57,18 @@ public final class ClusterViewModel {
     private PgCluster cluster;
     private String sshUser;
 
+    private Runnable onClustersChanged = () -> { };
+
     public ClusterViewModel(TaskExecutor tasks) {
         this.tasks = tasks;
+    }
+
+    /**
+     * Called when the server's clusters changed under this view (an upgrade made a new one, took the
+     * old one's port, or was rolled back), so whoever lists the clusters reads them again.
+     */
+    public void setOnClustersChanged(Runnable r) {
+        onClustersChanged = r == null ? () -> { } : r;
     }
 
     public ReadOnlyStringProperty titleProperty() {
@@ -88,6 +98,12 @@ public final class ClusterViewModel {
 
     /** Shows a cluster of a connected server (or nothing, with nulls). */
     public void show(RemoteShell s, String user, PgCluster c) {
+        if (c != null && cluster != null && s == shell && c.id().equals(cluster.id())) {
+            // The same cluster read again (its port or status may have changed): keep the last outcome.
+            this.cluster = c;
+            refresh();
+            return;
+        }
         this.shell = s;
         this.sshUser = user;
         this.cluster = c;
@@ -180,6 +196,12 @@ public final class ClusterViewModel {
         if (w == null || !w.inUse()) {
             // The wizard's own log: bounded, so a long pg_upgrade output cannot grow without end.
             w = new UpgradeWizardViewModel(tasks, shell, sshUser, cluster, new LogBuffer(3000));
+            // A cutover or its rollback ends with an outcome: the server's clusters are not what they were.
+            w.outcomeTextProperty().addListener((o, was, now) -> {
+                if (now != null && !now.isEmpty()) {
+                    onClustersChanged.run();
+                }
+            });
             wizards.put(key, w);
         }
         return w;

@@ -105,6 +105,11 @@ public final class ServerDashboardView {
                 .and(model.stateProperty().isEqualTo(State.CONNECTED)));
         clusterDetail.managedProperty().bind(clusterDetail.visibleProperty());
         clusterTable.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> model.selectCluster(b));
+        model.reselectProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                clusterTable.getSelectionModel().select(b);
+            }
+        });
     }
 
     private javafx.beans.binding.StringBinding fact(Function<HostFacts, String> f) {

@@ -40,6 +40,8 @@ public final class ServerDashboardViewModel {
     private final ReadOnlyStringWrapper clustersNote = new ReadOnlyStringWrapper("");
     private final dev.twinshift.ui.clones.ClusterViewModel clusterView;
     private volatile SshConnection connection;
+    private final ReadOnlyObjectWrapper<ClusterRow> reselect = new ReadOnlyObjectWrapper<>();
+    private boolean replacing;
 
     public ServerDashboardViewModel(ConnectionPool pool, TaskExecutor tasks, HostKeyPrompt hostKeys,
                                     PasswordPrompt passwords, ServerInspector inspector) {
@@ -49,6 +51,46 @@ public final class ServerDashboardViewModel {
         this.passwords = passwords;
         this.inspector = inspector;
         this.clusterView = new dev.twinshift.ui.clones.ClusterViewModel(tasks);
+        clusterView.setOnClustersChanged(this::refreshClusters);
+    }
+
+    /**
+     * A row to select again after the clusters were read anew (the table drops its selection when its
+     * rows are replaced); null when the shown cluster is gone.
+     */
+    public ReadOnlyObjectProperty<ClusterRow> reselectProperty() {
+        return reselect.getReadOnlyProperty();
+    }
+
+    /** Reads the clusters of the connected server again, keeping the shown one shown if it still exists. */
+    public void refreshClusters() {
+        SshConnection c = connection;
+        SshTarget t = target.get();
+        if (c == null || t == null || state.get() != State.CONNECTED) {
+            return;
+        }
+        tasks.submit(BackgroundTask.<ServerInspector.Result>of("Read the clusters of " + t.alias() + " again",
+                p -> inspector.inspect(c, p::log)).onSuccess(r -> {
+                    if (t != target.get() || c != connection) {
+                        return;
+                    }
+                    String shown = clusterView.cluster() == null ? null : clusterView.cluster().id();
+                    replacing = true;
+                    try {
+                        clusters.setAll(r.clusters());
+                    } finally {
+                        replacing = false;
+                    }
+                    clustersNote.set(r.note());
+                    ClusterRow same = shown == null ? null
+                            : r.clusters().stream().filter(row -> row.id().equals(shown)).findFirst().orElse(null);
+                    reselect.set(null);
+                    if (same != null) {
+                        reselect.set(same);
+                    } else if (shown != null) {
+                        clusterView.show(null, null, null);
+                    }
+                }));
     }
 
     /** The chosen cluster's snapshots and clones. */
@@ -58,6 +100,9 @@ public final class ServerDashboardViewModel {
 
     /** Shows a cluster's snapshots and clones over the open connection; null hides them. */
     public void selectCluster(ClusterRow row) {
+        if (row == null && replacing) {
+            return;
+        }
         SshConnection c = connection;
         if (row == null || row.cluster() == null || c == null || state.get() != State.CONNECTED) {
             clusterView.show(null, null, null);
