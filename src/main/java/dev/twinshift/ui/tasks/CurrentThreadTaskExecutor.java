@@ -27,15 +27,7 @@ public final class CurrentThreadTaskExecutor implements TaskExecutor {
         } catch (Exception e) {
             task.failureHandler().accept(e);
         }
-        return new TaskHandle() {
-            @Override
-            public void cancel() { }
-
-            @Override
-            public boolean isDone() {
-                return true;
-            }
-        };
+        return TaskHandle.DONE;
     }
 
     @Override

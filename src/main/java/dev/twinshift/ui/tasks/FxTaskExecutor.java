@@ -84,15 +84,7 @@ public final class FxTaskExecutor implements TaskExecutor {
         });
         if (pool.isShutdown()) {
             // The console is closing (a window's last refresh): nothing would show the result.
-            return new TaskHandle() {
-                @Override
-                public void cancel() { }
-
-                @Override
-                public boolean isDone() {
-                    return true;
-                }
-            };
+            return TaskHandle.DONE;
         }
         runOnFx(() -> running.add(task));
         pool.submit(task);

@@ -13,6 +13,17 @@ public interface TaskExecutor {
     void shutdown();
 
     interface TaskHandle {
+        /** A task that has already ended (ran at once, or was never started): nothing to cancel. */
+        TaskHandle DONE = new TaskHandle() {
+            @Override
+            public void cancel() { }
+
+            @Override
+            public boolean isDone() {
+                return true;
+            }
+        };
+
         void cancel();
 
         boolean isDone();
