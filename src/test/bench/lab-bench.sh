@@ -1,6 +1,7 @@
 # Shared by the lab benchmarks (sourced, not run): checks, the Java and classpath that run the
-# console's core from the test classes, a clock and a free port.
+# console's core from the test classes, a clock, a free port, and a throw-away pgbench cluster.
 #   HERE     the project's top folder (set before sourcing)
+#   BTRFS    the lab's btrfs mount, where the throw-away clusters live (set before sourcing)
 
 [ "$(id -u)" = 0 ] || { echo "run as root (it creates clusters and subvolumes)" >&2; exit 1; }
 test -f /var/lib/twinshift-lab/console.json || { echo "the lab is not up (sudo bash src/test/lab/lab.sh up)" >&2; exit 1; }
@@ -30,4 +31,26 @@ free_port() {
     [ "$p" = "${1:-}" ] && continue
     echo "$p"; return
   done
+}
+
+# A throw-away cluster VERSION/NAME on its own btrfs subvolume, on PORT, filled by pgbench -i -s SCALE.
+# Sets SIZE (bytes of its data directory); the caller's cleanup drops it.
+pgbench_cluster() {
+  local version=$1 name=$2 port=$3 scale=$4
+  echo "== scale $scale: cluster $version/$name on port $port" >&2
+  btrfs subvolume create "$BTRFS/$name" >/dev/null
+  chown postgres:postgres "$BTRFS/$name"; chmod 0700 "$BTRFS/$name"
+  pg_createcluster --start-conf=manual -d "$BTRFS/$name" -p "$port" --start "$version" "$name" >/dev/null
+  echo "   pgbench -i -s $scale" >&2
+  runuser -u postgres -- "/usr/lib/postgresql/$version/bin/pgbench" -i -q -s "$scale" -h /var/run/postgresql -p "$port" \
+    postgres >/dev/null 2>&1
+  SIZE=$(du -sb "$BTRFS/$name" | cut -f1)
+}
+
+# pgbench writing against PORT with CLIENTS clients, in the background, until killed: sets PGBENCH_PID.
+start_pgbench() {
+  local version=$1 port=$2 clients=$3
+  runuser -u postgres -- "/usr/lib/postgresql/$version/bin/pgbench" -n -c "$clients" -j 2 -T 3600 -h /var/run/postgresql \
+    -p "$port" postgres >/dev/null 2>&1 &
+  PGBENCH_PID=$!
 }

@@ -44,16 +44,8 @@ declare -a ROWS
 for scale in "${SCALES[@]}"; do
   NAME="bench${scale}x$RANDOM"
   port=$(free_port)
-  echo "== scale $scale: cluster $VERSION/$NAME on port $port" >&2
-  btrfs subvolume create "$BTRFS/$NAME" >/dev/null
-  chown postgres:postgres "$BTRFS/$NAME"; chmod 0700 "$BTRFS/$NAME"
-  pg_createcluster --start-conf=manual -d "$BTRFS/$NAME" -p "$port" --start "$VERSION" "$NAME" >/dev/null
-  echo "   pgbench -i -s $scale" >&2
-  runuser -u postgres -- "$BIN/pgbench" -i -q -s "$scale" -h /var/run/postgresql -p "$port" postgres >/dev/null 2>&1
-  size=$(du -sb "$BTRFS/$NAME" | cut -f1)
-  runuser -u postgres -- "$BIN/pgbench" -n -c "$CLIENTS" -j 2 -T 3600 -h /var/run/postgresql -p "$port" postgres \
-    >/dev/null 2>&1 &
-  PGBENCH_PID=$!
+  pgbench_cluster "$VERSION" "$NAME" "$port" "$scale"; size=$SIZE
+  start_pgbench "$VERSION" "$port" "$CLIENTS"
   sleep 5
 
   echo "   twinshift snapshot + clone" >&2

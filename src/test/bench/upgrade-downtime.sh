@@ -54,18 +54,10 @@ declare -a ROWS
 for scale in "${SCALES[@]}"; do
   NAME="up${scale}x$RANDOM"
   port=$(free_port)
-  echo "== scale $scale: cluster $OLD/$NAME on port $port" >&2
-  btrfs subvolume create "$BTRFS/$NAME" >/dev/null
-  chown postgres:postgres "$BTRFS/$NAME"; chmod 0700 "$BTRFS/$NAME"
-  pg_createcluster --start-conf=manual -d "$BTRFS/$NAME" -p "$port" --start "$OLD" "$NAME" >/dev/null
-  echo "   pgbench -i -s $scale" >&2
-  runuser -u postgres -- "/usr/lib/postgresql/$OLD/bin/pgbench" -i -q -s "$scale" -h /var/run/postgresql -p "$port" postgres >/dev/null 2>&1
-  size=$(du -sb "$BTRFS/$NAME" | cut -f1)
+  pgbench_cluster "$OLD" "$NAME" "$port" "$scale"; size=$SIZE
 
   echo "   twinshift cutover (pgbench writing until the stop), then rollback" >&2
-  runuser -u postgres -- "/usr/lib/postgresql/$OLD/bin/pgbench" -n -c 4 -j 2 -T 3600 -h /var/run/postgresql -p "$port" postgres \
-    >/dev/null 2>&1 &
-  PGBENCH_PID=$!
+  start_pgbench "$OLD" "$port" 4
   sleep 5
   out=$("$JAVA_BIN" -cp "$CP" dev.twinshift.lab.UpgradeBench "$OLD/$NAME" "$NEW")
   kill "$PGBENCH_PID" 2>/dev/null || true; wait "$PGBENCH_PID" 2>/dev/null || true; PGBENCH_PID=""
