@@ -1,11 +1,10 @@
 package dev.twinshift.tour;
 
+import dev.twinshift.lab.ConsoleSettings;
 import dev.twinshift.app.TwinshiftApp;
 import dev.twinshift.inventory.Inventory;
 import dev.twinshift.inventory.LabDescriptor;
 import dev.twinshift.inventory.ServerEntry;
-import dev.twinshift.ssh.AuditLog;
-import dev.twinshift.ssh.SshConnector;
 import dev.twinshift.ui.connections.FxPrompts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,8 +296,7 @@ public final class ScreenshotTour {
 
     private void start(Path dir, Path labDescriptor) throws Exception {
         Files.createDirectories(dir);
-        TwinshiftApp.useSettings(new TwinshiftApp.Settings(dir.resolve("servers.json"), labDescriptor, dir.resolve("ssh_config"),
-                new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))));
+        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, labDescriptor));
         current = (TwinshiftApp) FxToolkit.setupApplication(TwinshiftApp::new);
         WaitForAsyncUtils.waitForFxEvents();
     }

@@ -1,12 +1,11 @@
 package dev.twinshift.ui;
 
+import dev.twinshift.lab.ConsoleSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.app.TwinshiftApp;
 import dev.twinshift.lab.Lab;
-import dev.twinshift.ssh.AuditLog;
-import dev.twinshift.ssh.SshConnector;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import java.nio.file.Files;
@@ -37,8 +36,7 @@ class ConsoleLabIT {
     void start(Stage stage) throws Exception {
         lab = Lab.require();
         dir = Files.createTempDirectory("twinshift-ui-lab");
-        TwinshiftApp.useSettings(new TwinshiftApp.Settings(dir.resolve("servers.json"), Lab.descriptorPath(),
-                dir.resolve("ssh_config"), new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))));
+        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, Lab.descriptorPath()));
         app = new TwinshiftApp();
         app.start(stage);
         stage.requestFocus();

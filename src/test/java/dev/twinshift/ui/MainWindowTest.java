@@ -1,13 +1,12 @@
 package dev.twinshift.ui;
 
+import dev.twinshift.lab.ConsoleSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.app.TwinshiftApp;
 import dev.twinshift.inventory.Inventory;
-import dev.twinshift.ssh.AuditLog;
-import dev.twinshift.ssh.SshConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +32,7 @@ class MainWindowTest {
     @Start
     void start(Stage stage) throws Exception {
         dir = Files.createTempDirectory("twinshift-ui");
-        TwinshiftApp.useSettings(new TwinshiftApp.Settings(dir.resolve("servers.json"), dir.resolve("no-lab.json"),
-                dir.resolve("ssh_config"), new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))));
+        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, dir.resolve("no-lab.json")));
         app = new TwinshiftApp();
         app.start(stage);
         stage.toFront();

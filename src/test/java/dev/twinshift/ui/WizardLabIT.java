@@ -1,5 +1,6 @@
 package dev.twinshift.ui;
 
+import dev.twinshift.lab.ConsoleSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +12,7 @@ import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.postgres.Psql;
-import dev.twinshift.ssh.AuditLog;
 import dev.twinshift.ssh.RemoteShell;
-import dev.twinshift.ssh.SshConnector;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.StepRow;
@@ -66,8 +65,7 @@ class WizardLabIT {
         shell = LabShell.admin(lab);
         CutoverIT.shell = shell;
         Path dir = Files.createTempDirectory("twinshift-wizard-lab");
-        TwinshiftApp.useSettings(new TwinshiftApp.Settings(dir.resolve("servers.json"), Lab.descriptorPath(),
-                dir.resolve("ssh_config"), new SshConnector(dir.resolve("known_hosts"), new AuditLog(dir.resolve("audit.jsonl")))));
+        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, Lab.descriptorPath()));
         app = new TwinshiftApp();
         app.start(stage);
         stage.requestFocus();
