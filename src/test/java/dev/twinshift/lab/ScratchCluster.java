@@ -57,22 +57,7 @@ public final class ScratchCluster implements AutoCloseable {
         String name = prefix + UUID.randomUUID().toString().substring(0, 6);
         ScratchCluster sc = new ScratchCluster(shell, version, name, base, null);
         String path = sc.path;
-        try {
-            if (subvolume) {
-                shell.check(RemoteCommand.of("btrfs", "subvolume", "create", path).asRoot());
-            } else {
-                shell.check(RemoteCommand.of("mkdir", path).asRoot());
-            }
-            sc.createCluster();
-            return sc;
-        } catch (Exception e) {
-            try {
-                sc.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        return sc.createOn(subvolume ? RemoteCommand.of("btrfs", "subvolume", "create", path) : RemoteCommand.of("mkdir", path));
     }
 
     /**
@@ -84,17 +69,19 @@ public final class ScratchCluster implements AutoCloseable {
             throws Exception {
         String name = prefix + UUID.randomUUID().toString().substring(0, 6);
         ScratchCluster sc = new ScratchCluster(shell, version, name, ZFS_MOUNT, ZFS_POOL + "/" + name);
+        return sc.createOn(localMountpoint ? RemoteCommand.of("zfs", "create", "-o", "mountpoint=" + sc.path, sc.dataset)
+                : RemoteCommand.of("zfs", "create", sc.dataset));
+    }
+
+    /** Makes the volume with {@code makeVolume}, then the cluster on it; whatever was made goes on failure. */
+    private ScratchCluster createOn(RemoteCommand makeVolume) throws Exception {
         try {
-            if (localMountpoint) {
-                shell.check(RemoteCommand.of("zfs", "create", "-o", "mountpoint=" + sc.path, sc.dataset).asRoot());
-            } else {
-                shell.check(RemoteCommand.of("zfs", "create", sc.dataset).asRoot());
-            }
-            sc.createCluster();
-            return sc;
+            shell.check(makeVolume.asRoot());
+            createCluster();
+            return this;
         } catch (Exception e) {
             try {
-                sc.close();
+                close();
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
