@@ -61,9 +61,6 @@ public final class ClusterDiscovery {
      * so it is asked again first). Running postmasters are read only where it is absent.
      */
     public List<PgCluster> listClusters() throws SshException, InterruptedException {
-        if (!shell.run(RemoteCommand.of("sh", "-c", "command -v pg_lsclusters")).ok()) {
-            return fromPostmasters();
-        }
         CommandResult last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             if (attempt > 0) {
@@ -93,6 +90,10 @@ public final class ClusterDiscovery {
                 return PgLsClusters.parseText(text.stdout());
             }
             last = text;
+            // Only once it failed: whether it is there at all (this runs on every refresh).
+            if (attempt == 0 && !shell.run(RemoteCommand.of("sh", "-c", "command -v pg_lsclusters")).ok()) {
+                return fromPostmasters();
+            }
         }
         throw new SshException(SshException.Kind.COMMAND_FAILED, "pg_lsclusters failed on " + shell.serverName()
                 + " (exit " + last.exitCode() + "): " + last.stderr().strip()

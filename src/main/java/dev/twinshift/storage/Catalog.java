@@ -128,15 +128,12 @@ public final class Catalog {
 
     public <T> Optional<T> readJson(String path, Class<T> type) throws SshException, InterruptedException {
         CommandResult r = shell.run(RemoteCommand.of("cat", "--", path).asRoot());
-        for (int i = 0; i < 3 && !r.ok(); i++) {
+        if (!r.ok()) {
             if (!exists(path)) {
                 return Optional.empty();
             }
-            // It exists now, after cat did not find it: made again in between (a lock taken by the next
-            // console); read the new one.
-            r = shell.run(RemoteCommand.of("cat", "--", path).asRoot());
+            r.requireSuccess();
         }
-        r.requireSuccess();
         try {
             return Optional.of(Json.mapper().readValue(r.stdout(), type));
         } catch (IOException e) {

@@ -114,10 +114,18 @@ public final class CatalogLock implements AutoCloseable {
     }
 
     public static Optional<LockOwner> holder(Catalog catalog) throws SshException, InterruptedException {
-        try {
-            return catalog.readJson(ownerFile(catalog), LockOwner.class);
-        } catch (IllegalStateException e) {
-            return Optional.empty();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return catalog.readJson(ownerFile(catalog), LockOwner.class);
+            } catch (IllegalStateException e) {
+                return Optional.empty();
+            } catch (SshException e) {
+                // Gone when read, there again when looked for: released and taken by the next console
+                // in between (the lock, unlike a sidecar, is removed and made anew). Read the new one.
+                if (attempt == 2) {
+                    throw e;
+                }
+            }
         }
     }
 
