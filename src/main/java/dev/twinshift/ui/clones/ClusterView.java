@@ -132,9 +132,8 @@ public final class ClusterView {
 
     @FXML
     private void upgrade() {
-        javafx.stage.Stage s = dev.twinshift.ui.wizard.UpgradeWizardWindow.open(root.getScene().getWindow(), model.upgradeWizard());
         // What the wizard did (a pre-upgrade snapshot, a new cluster) shows here once it is closed.
-        s.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> model.refresh());
+        dev.twinshift.ui.wizard.UpgradeWizardWindow.open(root.getScene().getWindow(), model.upgradeWizard(), model::refresh);
     }
 
     @FXML

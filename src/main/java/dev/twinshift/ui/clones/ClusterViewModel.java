@@ -196,12 +196,7 @@ public final class ClusterViewModel {
         if (w == null || !w.inUse()) {
             // The wizard's own log: bounded, so a long pg_upgrade output cannot grow without end.
             w = new UpgradeWizardViewModel(tasks, shell, sshUser, cluster, new LogBuffer(3000));
-            // A cutover or its rollback ends with an outcome: the server's clusters are not what they were.
-            w.outcomeTextProperty().addListener((o, was, now) -> {
-                if (now != null && !now.isEmpty()) {
-                    onClustersChanged.run();
-                }
-            });
+            w.setOnEngineEnded(() -> onClustersChanged.run());
             wizards.put(key, w);
         }
         return w;

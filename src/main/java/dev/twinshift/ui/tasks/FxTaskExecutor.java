@@ -3,7 +3,6 @@ package dev.twinshift.ui.tasks;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -117,9 +116,5 @@ public final class FxTaskExecutor implements TaskExecutor {
     @Override
     public void shutdown() {
         pool.shutdownNow();
-    }
-
-    static <T> void deliver(Consumer<T> c, T v) {
-        runOnFx(() -> c.accept(v));
     }
 }

@@ -141,6 +141,7 @@ public final class UpgradeWizardViewModel {
     private final ReadOnlyStringWrapper unfinishedText = new ReadOnlyStringWrapper("");
     private Catalog catalog;
     private boolean opened;
+    private Runnable onEngineEnded = () -> { };
 
     public UpgradeWizardViewModel(TaskExecutor tasks, RemoteShell shell, String sshUser, PgCluster cluster, LogBuffer log) {
         this.tasks = tasks;
@@ -225,10 +226,6 @@ public final class UpgradeWizardViewModel {
         return planText.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<Rehearsal.Result> preflightProperty() {
-        return preflight.getReadOnlyProperty();
-    }
-
     public ObservableList<PgUpgradeCheckReport.Finding> findings() {
         return findings;
     }
@@ -271,10 +268,6 @@ public final class UpgradeWizardViewModel {
         return canRehearse.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<Rehearsal.Result> rehearsalProperty() {
-        return rehearsal.getReadOnlyProperty();
-    }
-
     public ReadOnlyStringProperty reportTextProperty() {
         return reportText.getReadOnlyProperty();
     }
@@ -315,10 +308,6 @@ public final class UpgradeWizardViewModel {
 
     public ObservableList<StepRow> cutoverSteps() {
         return cutoverSteps;
-    }
-
-    public ReadOnlyObjectProperty<UpgradeState> stateProperty() {
-        return state.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty outcomeTextProperty() {
@@ -397,13 +386,12 @@ public final class UpgradeWizardViewModel {
                     + " closed); wait for it to end, then open the wizard again." : "."));
             showState(st);
             page.set(Page.UNFINISHED);
-            canResume.set(!here);
             update();
             return;
         }
-        int major = major(cluster.version());
-        List<String> newer = installed.stream().filter(v -> major(v) > major)
-                .sorted(Comparator.comparingInt(UpgradeWizardViewModel::major)).toList();
+        int major = UpgradePlanner.major(cluster.version());
+        List<String> newer = installed.stream().filter(v -> UpgradePlanner.major(v) > major)
+                .sorted(Comparator.comparingInt(UpgradePlanner::major)).toList();
         versions.setAll(newer);
         if (newer.isEmpty()) {
             refusals.setAll("No PostgreSQL newer than " + cluster.version() + " is installed on the server (found "
@@ -446,8 +434,8 @@ public final class UpgradeWizardViewModel {
         b.append("Method: ").append(p.method().label()).append(".\n");
         b.append("New data directory: ").append(p.newDataDirectory()).append(" (port ").append(p.newTemporaryPort())
                 .append(" until the cutover).\n");
-        b.append("Space: about ").append(human(p.headroomBytes())).append(" needed on ").append(p.catalogFilesystem())
-                .append(", ").append(p.freeBytes() < 0 ? "free space unknown" : human(p.freeBytes()) + " free").append(".\n");
+        b.append("Space: about ").append(UpgradePlanner.human(p.headroomBytes())).append(" needed on ").append(p.catalogFilesystem())
+                .append(", ").append(p.freeBytes() < 0 ? "free space unknown" : UpgradePlanner.human(p.freeBytes()) + " free").append(".\n");
         b.append("Carried over: encoding ").append(p.encoding()).append(", locale ").append(p.lcCollate())
                 .append(p.dataChecksums() ? ", data checksums" : "").append(", postgresql.conf, pg_hba.conf, pg_ident.conf.");
         for (String n : p.notes()) {
@@ -673,7 +661,16 @@ public final class UpgradeWizardViewModel {
             }
             page.set(Page.RESULT);
             update();
+            onEngineEnded.run();
         });
+    }
+
+    /**
+     * Called on the FX thread when a cutover, resume or rollback has ended (not when it was refused
+     * before it began): the server's clusters are then not what they were.
+     */
+    public void setOnEngineEnded(Runnable r) {
+        onEngineEnded = r == null ? () -> { } : r;
     }
 
     private Optional<UpgradeState> journaled(String operation) throws SshException, InterruptedException {
@@ -900,19 +897,11 @@ public final class UpgradeWizardViewModel {
         return Actor.local(sshUser);
     }
 
-    static int major(String version) {
-        return UpgradePlanner.major(version);
-    }
-
     static String sentence(String s) {
         if (s == null || s.isEmpty()) {
             return "";
         }
         String t = Character.toUpperCase(s.charAt(0)) + s.substring(1);
         return t.endsWith(".") ? t : t + ".";
-    }
-
-    static String human(long bytes) {
-        return UpgradePlanner.human(bytes);
     }
 }

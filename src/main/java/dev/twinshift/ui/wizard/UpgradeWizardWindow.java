@@ -2,7 +2,7 @@ package dev.twinshift.ui.wizard;
 
 import dev.twinshift.ui.Styles;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.HashMap;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import javafx.stage.Window;
@@ -13,12 +13,16 @@ import javafx.stage.Window;
  */
 public final class UpgradeWizardWindow {
     /** The window showing each wizard, so a second click brings it forward instead of opening another. */
-    private static final Map<UpgradeWizardViewModel, Stage> SHOWN = new WeakHashMap<>();
+    private static final Map<UpgradeWizardViewModel, Stage> SHOWN = new HashMap<>();
 
     private UpgradeWizardWindow() {}
 
-    /** Shows the wizard of {@code model}; a model shown for the first time reads the journal and plans. */
-    public static Stage open(Window owner, UpgradeWizardViewModel model) {
+    /**
+     * Shows the wizard of {@code model}; a model shown for the first time reads the journal and plans.
+     * {@code onHidden} runs once when the window this call opened is closed (not again for a click that
+     * only brings it forward).
+     */
+    public static Stage open(Window owner, UpgradeWizardViewModel model, Runnable onHidden) {
         Stage shown = SHOWN.get(model);
         if (shown != null && shown.isShowing()) {
             shown.toFront();
@@ -38,6 +42,7 @@ public final class UpgradeWizardWindow {
             SHOWN.remove(model);
             model.log().stop();
             model.detach();
+            onHidden.run();
         });
         SHOWN.put(model, stage);
         stage.show();
