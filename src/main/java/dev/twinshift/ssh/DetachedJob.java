@@ -41,10 +41,6 @@ public final class DetachedJob {
         this.directory = directory;
     }
 
-    public String directory() {
-        return directory;
-    }
-
     /**
      * Starts the command detached, as root or as the command's own user. The directory must not hold
      * an earlier job: a job is started once, then only followed.
