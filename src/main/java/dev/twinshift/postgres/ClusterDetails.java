@@ -9,7 +9,10 @@ import java.util.List;
  */
 public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tablespaces, String pgVersion, long sizeBytes) {
 
-    /** Positional argument 1: the data directory. Run as root (PGDATA is mode 0700). */
+    /**
+     * Positional argument 1: the data directory; 2: "no-size" to skip measuring it (size then -1).
+     * Run as root (PGDATA is mode 0700).
+     */
     public static final String SCRIPT = """
             d=$1
             printf 'wal\\t%s\\n' "$(readlink -f -- "$d/pg_wal")"
@@ -17,7 +20,7 @@ public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tab
               [ -L "$l" ] && printf 'tablespace\\t%s\\t%s\\n' "${l##*/}" "$(readlink -f -- "$l")"
             done
             [ -r "$d/PG_VERSION" ] && printf 'pg_version\\t%s\\n' "$(cat -- "$d/PG_VERSION")"
-            printf 'size\\t%s\\n' "$(du -sb -- "$d" 2>/dev/null | cut -f1)"
+            [ "${2:-}" = no-size ] || printf 'size\\t%s\\n' "$(du -sb -- "$d" 2>/dev/null | cut -f1)"
             exit 0
             """;
 

@@ -46,12 +46,27 @@ public final class ClusterDiscovery {
 
     /** The cluster called {@code id} ("13/main"), with its details. */
     public PgCluster find(String id) throws SshException, InterruptedException {
-        Optional<PgCluster> c = listClusters().stream().filter(x -> x.id().equals(id)).findFirst();
-        if (c.isEmpty()) {
-            throw new IllegalArgumentException("no cluster " + id + " on " + shell.serverName()
-                    + " (found: " + String.join(", ", listClusters().stream().map(PgCluster::id).toList()) + ")");
-        }
-        return withDetails(c.get());
+        return details(required(id), true);
+    }
+
+    /**
+     * The cluster called {@code id} with where its files are (pg_wal, tablespaces) but not its size:
+     * measuring reads every file of PGDATA, seconds on a large cluster, too slow inside a downtime.
+     */
+    public PgCluster locate(String id) throws SshException, InterruptedException {
+        return details(required(id), false);
+    }
+
+    /** The cluster called {@code id} as pg_lsclusters lists it, without any details, if it exists. */
+    public Optional<PgCluster> listed(String id) throws SshException, InterruptedException {
+        return listClusters().stream().filter(x -> x.id().equals(id)).findFirst();
+    }
+
+    private PgCluster required(String id) throws SshException, InterruptedException {
+        List<PgCluster> all = listClusters();
+        return all.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "no cluster " + id + " on " + shell.serverName() + " (found: "
+                        + String.join(", ", all.stream().map(PgCluster::id).toList()) + ")"));
     }
 
     /**
@@ -149,8 +164,12 @@ public final class ClusterDiscovery {
 
     /** Adds where pg_wal really is, the tablespaces and the size of PGDATA. */
     public PgCluster withDetails(PgCluster c) throws SshException, InterruptedException {
-        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", ClusterDetails.SCRIPT, "sh", c.dataDirectory()).asRoot())
-                .requireSuccess();
+        return details(c, true);
+    }
+
+    private PgCluster details(PgCluster c, boolean measure) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", ClusterDetails.SCRIPT, "sh", c.dataDirectory(),
+                measure ? "size" : "no-size").asRoot()).requireSuccess();
         ClusterDetails d = ClusterDetails.parse(r.stdout());
         return c.withDetails(d.walDirectory(), d.tablespaces(), d.sizeBytes());
     }

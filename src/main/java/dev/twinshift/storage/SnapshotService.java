@@ -111,7 +111,7 @@ public final class SnapshotService {
         progress.step("snapshot " + source + " -> " + location + " (" + driver.method().label() + ")");
         driver.snapshot(source, location);
         SnapshotRecord rec = new SnapshotRecord(volumeKey + "/" + name, name, volumeKey, at, actor, reason, label,
-                clusterId, version, wal.lsn(), wal.timeline(), source, parent, false, driver.method(), location,
+                clusterId, version, wal.lsn(), wal.timeline(), source, parent, reason.pinnedWhenTaken(), driver.method(), location,
                 runningPsql != null);
         try {
             cat.writeJson(cat.snapshotSidecar(volumeKey, name), rec);

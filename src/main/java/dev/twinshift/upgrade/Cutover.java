@@ -220,21 +220,22 @@ public final class Cutover {
         };
     }
 
+    // The clusters are looked up without measuring their size: most lookups fall inside the downtime.
     private PgCluster oldCluster(UpgradePlan plan) throws SshException, InterruptedException {
-        return new ClusterDiscovery(shell).find(plan.oldId());
+        return new ClusterDiscovery(shell).locate(plan.oldId());
     }
 
     private boolean newExists(UpgradePlan plan) throws SshException, InterruptedException {
-        return new ClusterDiscovery(shell).listClusters().stream().anyMatch(c -> c.id().equals(plan.newId()));
+        return new ClusterDiscovery(shell).listed(plan.newId()).isPresent();
     }
 
     private PgCluster newCluster(UpgradePlan plan) throws SshException, InterruptedException {
-        return new ClusterDiscovery(shell).find(plan.newId());
+        return new ClusterDiscovery(shell).locate(plan.newId());
     }
 
-    /** The cluster as pg_lsclusters lists it, without the slower details: for the steps inside the downtime. */
+    /** The cluster as pg_lsclusters lists it, without where its files are: enough to start or stop it. */
     private PgCluster listed(String id) throws UpgradeException, SshException, InterruptedException {
-        return new ClusterDiscovery(shell).listClusters().stream().filter(c -> c.id().equals(id)).findFirst()
+        return new ClusterDiscovery(shell).listed(id)
                 .orElseThrow(() -> new UpgradeException("no cluster " + id + " on " + shell.serverName()));
     }
 
@@ -272,12 +273,12 @@ public final class Cutover {
             made(journal, MADE_CLUSTER, plan.newId());
             work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
         }
-        carryConfiguration(plan, plan.newTemporaryPort());
+        carryConfiguration(plan);
         return out;
     }
 
-    /** The new cluster's configuration, as Debian's pg_upgradecluster carries it, with the given port. */
-    private void carryConfiguration(UpgradePlan plan, int port) throws SshException, InterruptedException {
+    /** The new cluster's configuration, as Debian's pg_upgradecluster carries it, on the temporary port. */
+    private void carryConfiguration(UpgradePlan plan) throws SshException, InterruptedException {
         String newConfDir = plan.newConfigDirectory();
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("data_directory", plan.newDataDirectory());
@@ -285,7 +286,7 @@ public final class Cutover {
         overrides.put("ident_file", newConfDir + "/pg_ident.conf");
         overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
         overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
-        overrides.put("port", Integer.toString(port));
+        overrides.put("port", Integer.toString(plan.newTemporaryPort()));
         work.carryConfiguration(plan, newConfDir, newConfDir, overrides);
     }
 
@@ -338,7 +339,6 @@ public final class Cutover {
             throws RefusedException, LockedException, SshException, InterruptedException {
         SnapshotService snaps = new SnapshotService(shell, actor, listener::log);
         SnapshotRecord s = snaps.create(oldCluster(plan), Reason.PRE_UPGRADE, "pre-upgrade");
-        snaps.pin(catalogOf(shell, plan), s.id(), true);
         return Map.of("snapshot", s.id());
     }
 
@@ -349,11 +349,8 @@ public final class Cutover {
         DetachedJob job = new DetachedJob(shell, dir);
         DetachedJob.Status s = job.poll(0, null);
         if (s.state() == DetachedJob.State.MISSING) {
-            work.root("mkdir", "-p", "--", workDir(catalog, plan.operation()));
             String sock = "/tmp/twinshift-upgrade-" + Integer.toHexString(plan.operation().hashCode());
-            work.root("mkdir", "-p", "--", sock);
-            work.root("chown", plan.owner() + ":", sock);
-            work.root("chmod", "0700", sock);
+            work.privateDirectory(sock, plan.owner());
             RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
                     "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
                     "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
@@ -364,15 +361,13 @@ public final class Cutover {
             listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
         }
         DetachedJob.Status end = job.follow(0, (stream, line) -> listener.log(line), Duration.ofMillis(300));
-        if (end.succeeded()) {
-            listener.log("sync -f " + plan.newDataDirectory() + " (the new cluster's files on disk before it starts)");
-            shell.run(RemoteCommand.of("sync", "-f", plan.newDataDirectory()).asRoot(), Duration.ofMinutes(30)).requireSuccess();
-        }
         if (!end.succeeded()) {
             throw new UpgradeException("pg_upgrade " + (end.state() == DetachedJob.State.LOST
                     ? "ended without an exit status (the server restarted or it was killed)"
                     : "exited with status " + end.exitCode()) + "; its log is " + dir + "/log");
         }
+        listener.log("sync -f " + plan.newDataDirectory() + " (the new cluster's files on disk before it starts)");
+        shell.run(RemoteCommand.of("sync", "-f", plan.newDataDirectory()).asRoot(), Duration.ofMinutes(30)).requireSuccess();
         return Map.of("pgUpgradeLog", dir + "/log");
     }
 
@@ -383,16 +378,16 @@ public final class Cutover {
                 plan.newBinDir(), "-d", oldData, "-D", newData, "-o", "-c " + dev.twinshift.ssh.ShellQuote.quote(oldOption),
                 "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner(),
                 "--jobs", Integer.toString(Math.max(1, plan.serverCpus()))));
-        if (!check) {
+        if (check) {
+            argv.add("--check");
+        } else {
             // pg_upgrade's own sync fsyncs every file one by one; one syncfs of the filesystem
             // afterwards (see the pg_upgrade step) makes the same data durable in a fraction of the time.
             argv.add("--no-sync");
-        }
-        if (check) {
-            argv.add("--check");
-        } else if (method != UpgradeMethod.COPY || UpgradePlanner.major(plan.newVersion()) >= 16) {
-            // Copying is pg_upgrade's default; it only got a flag of its own in 16.
-            argv.add(method.flag());
+            if (method != UpgradeMethod.COPY || UpgradePlanner.major(plan.newVersion()) >= 16) {
+                // Copying is pg_upgrade's default; it only got a flag of its own in 16.
+                argv.add(method.flag());
+            }
         }
         return RemoteCommand.of(argv).asUser(plan.owner());
     }
@@ -539,12 +534,12 @@ public final class Cutover {
                 listener.log("restoring the pre-upgrade snapshot " + snapshot);
                 new RollbackService(shell, actor, listener::log).rollback(old, snapshot, true);
             }
-            old = oldCluster(plan);
+            old = listed(plan.oldId());
             if (!control.isRunning(old)) {
                 listener.log("starting " + plan.oldId() + " on port " + plan.oldPort());
                 control.start(old);
             }
-            Psql psql = Psql.forCluster(shell, oldCluster(plan));
+            Psql psql = Psql.forCluster(shell, old);
             String v = psql.value("postgres", "SHOW server_version_num");
             if (Integer.parseInt(v) / 10000 != UpgradePlanner.major(plan.oldVersion())) {
                 throw new UpgradeException("port " + plan.oldPort() + " answers as " + v + " after the rollback");

@@ -416,16 +416,13 @@ public final class Rehearsal {
         CloneServer.Spec oldSpec = s.spec(s.oldClone);
         CloneServer.Spec newSpec = s.spec(s.newClone);
         String sock = "/tmp/twinshift-rh-" + Integer.toHexString(s.op.hashCode());
-        work.root("mkdir", "-p", "--", sock);
-        work.root("chown", s.plan.owner() + ":", sock);
-        work.root("chmod", "0700", sock);
+        work.privateDirectory(sock, s.plan.owner());
         // The clone method the live cutover will use, when the clone's storage has reflinks; else copy.
         UpgradeMethod m = s.oldClone.method().copyOnWrite() ? UpgradeMethod.CLONE : UpgradeMethod.COPY;
         RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan, oldSpec.dataDirectory(), newSpec.dataDirectory(),
                 "config_file=" + oldSpec.confDir() + "/postgresql.conf", "config_file=" + newSpec.confDir() + "/postgresql.conf",
                 sock, m, check);
         String dir = jobDir(s, check ? "check" : "upgrade");
-        work.root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
         listener.log("$ " + String.join(" ", cmd.argv()));
         DetachedJob job = DetachedJob.start(shell, dir, cmd);
         return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));

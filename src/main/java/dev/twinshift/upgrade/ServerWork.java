@@ -90,6 +90,11 @@ final class ServerWork {
         return shell.run(RemoteCommand.of("test", "-e", path).asRoot()).ok();
     }
 
+    /** A directory only {@code owner} may enter (pg_upgrade's socket directory), made in one call. */
+    void privateDirectory(String path, String owner) throws SshException, InterruptedException {
+        root("sh", "-c", "mkdir -p -- \"$1\" && chown -- \"$2:\" \"$1\" && chmod 0700 -- \"$1\"", "sh", path, owner);
+    }
+
     void root(String... argv) throws SshException, InterruptedException {
         shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
     }
