@@ -180,16 +180,18 @@ public final class RollbackService {
     /** Rewrites the sidecars of the volume's snapshots that promotions moved to another dataset. */
     private void relocateSnapshots(ClusterVolume v, Exception notes) throws InterruptedException {
         try {
+            ZfsDriver zfs = (ZfsDriver) v.driver();
+            String listing = null; // one listing of the pool's snapshots for all of them
             for (SnapshotRecord s : v.catalog().snapshots()) {
-                if (!s.volume().equals(v.volumeKey()) || s.method() != StorageMethod.ZFS_DATASET) {
+                if (!s.volume().equals(v.volumeKey()) || s.method() != StorageMethod.ZFS_DATASET || s.location() == null) {
                     continue;
                 }
-                String now = v.driver().currentLocation(s);
+                if (listing == null) {
+                    listing = zfs.snapshotNames(ZfsDriver.pool(s.location()));
+                }
+                String now = ZfsDriver.currentLocation(s, listing);
                 if (!now.equals(s.location())) {
-                    v.catalog().writeJson(v.catalog().snapshotSidecar(s.volume(), s.name()), new SnapshotRecord(s.id(),
-                            s.name(), s.volume(), s.createdAt(), s.createdBy(), s.reason(), s.label(), s.cluster(),
-                            s.pgVersion(), s.walLsn(), s.timeline(), s.sourcePath(), s.parent(), s.pinned(), s.method(),
-                            now, s.online()));
+                    v.catalog().writeJson(v.catalog().snapshotSidecar(s.volume(), s.name()), s.withLocation(now));
                 }
             }
         } catch (SshException | RuntimeException e) {

@@ -27,4 +27,15 @@ public record SnapshotRecord(String id, String name, String volume, Instant crea
                              String label, String cluster, String pgVersion, String walLsn, Integer timeline,
                              String sourcePath, String parent, boolean pinned, StorageMethod method, String location,
                              boolean online) {
+
+    public SnapshotRecord withPinned(boolean p) {
+        return new SnapshotRecord(id, name, volume, createdAt, createdBy, reason, label, cluster, pgVersion, walLsn, timeline,
+                sourcePath, parent, p, method, location, online);
+    }
+
+    /** The same snapshot found elsewhere (a ZFS promotion moves snapshots to the promoted dataset). */
+    public SnapshotRecord withLocation(String l) {
+        return new SnapshotRecord(id, name, volume, createdAt, createdBy, reason, label, cluster, pgVersion, walLsn, timeline,
+                sourcePath, parent, pinned, method, l, online);
+    }
 }

@@ -157,9 +157,7 @@ public final class SnapshotService {
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, (pinned ? "pin " : "unpin ") + idOrName)) {
             SnapshotRecord s = catalog.snapshot(idOrName)
                     .orElseThrow(() -> new IllegalArgumentException("no snapshot " + idOrName + " in " + catalog.root()));
-            SnapshotRecord updated = new SnapshotRecord(s.id(), s.name(), s.volume(), s.createdAt(), s.createdBy(),
-                    s.reason(), s.label(), s.cluster(), s.pgVersion(), s.walLsn(), s.timeline(), s.sourcePath(), s.parent(),
-                    pinned, s.method(), s.location(), s.online());
+            SnapshotRecord updated = s.withPinned(pinned);
             catalog.writeJson(catalog.snapshotSidecar(s.volume(), s.name()), updated);
             return updated;
         }

@@ -98,7 +98,16 @@ public final class ZfsDriver implements StorageDriver {
         if (s.location() == null || !s.location().contains("@") || s.sourcePath() == null || exists(s.location())) {
             return s.location();
         }
-        return locate(s.sourcePath(), s.volume(), s.name(), snapshotNames(pool(s.location()))).orElse(s.location());
+        return currentLocation(s, snapshotNames(pool(s.location())));
+    }
+
+    /** The same, looked up in a listing of {@link #snapshotNames} (one listing for many snapshots). */
+    static String currentLocation(SnapshotRecord s, String snapshotNames) {
+        if (s.location() == null || !s.location().contains("@") || s.sourcePath() == null
+                || snapshotNames.lines().anyMatch(l -> l.strip().equals(s.location()))) {
+            return s.location();
+        }
+        return locate(s.sourcePath(), s.volume(), s.name(), snapshotNames).orElse(s.location());
     }
 
     /** The datasets cloned from {@code snapshot} (zfs-fuse has no {@code clones} property to ask). */
@@ -260,7 +269,8 @@ public final class ZfsDriver implements StorageDriver {
                 .requireSuccess().stdout().strip();
     }
 
-    private void zfs(String... args) throws SshException, InterruptedException {
+    /** Runs {@code zfs ARGS...} as root; a long destroy or promote gets half an hour. */
+    void zfs(String... args) throws SshException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("zfs"));
         argv.addAll(List.of(args));
         shell.run(RemoteCommand.of(argv).asRoot(), ExecOptions.defaults().withTimeout(Duration.ofMinutes(30)),

@@ -2,12 +2,9 @@ package dev.twinshift.storage;
 
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.CommandResult;
-import dev.twinshift.ssh.ExecOptions;
-import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +135,7 @@ final class ZfsSwap {
         }
         clone.add(snapshot);
         clone.add(fresh);
-        zfs(clone.toArray(String[]::new));
+        zfs.zfs(clone.toArray(String[]::new));
         freshMade = true;
         // Each promotion hands the clone the origin's snapshots up to the cloned one; a second is needed
         // when the target sits on a set-aside dataset that is itself a clone of the live one.
@@ -152,7 +149,7 @@ final class ZfsSwap {
                 break;
             }
             progress.step("promote " + fresh + " (takes over the snapshots of " + originDataset + " up to " + origin + ")");
-            zfs("promote", fresh);
+            zfs.zfs("promote", fresh);
             demoted.add(originDataset);
         }
     }
@@ -163,10 +160,10 @@ final class ZfsSwap {
         zfs.retryingBusy(live, mountpoint, "set", "mountpoint=none", live);
         liveUnmounted = true;
         progress.step("set the live dataset aside: " + live + " -> " + aside);
-        zfs("rename", live, aside);
+        zfs.zfs("rename", live, aside);
         liveAside = true;
         progress.step("put " + fresh + " in its place: " + fresh + " -> " + live);
-        zfs("rename", fresh, live);
+        zfs.zfs("rename", fresh, live);
         freshInPlace = true;
         mountAtDataDirectory(live);
     }
@@ -176,11 +173,11 @@ final class ZfsSwap {
         try {
             if (freshInPlace) {
                 zfs.retryingBusy(live, mountpoint, "set", "mountpoint=none", live);
-                zfs("rename", live, fresh);
+                zfs.zfs("rename", live, fresh);
                 freshInPlace = false;
             }
             if (liveAside) {
-                zfs("rename", aside, live);
+                zfs.zfs("rename", aside, live);
                 liveAside = false;
             }
             if (liveUnmounted) {
@@ -188,7 +185,7 @@ final class ZfsSwap {
                 liveUnmounted = false;
             }
             for (int i = demoted.size() - 1; i >= 0; i--) {
-                zfs("promote", demoted.get(i));
+                zfs.zfs("promote", demoted.get(i));
                 demoted.remove(i);
             }
             if (freshMade) {
@@ -248,9 +245,9 @@ final class ZfsSwap {
 
     private void mountAtDataDirectory(String dataset) throws SshException, InterruptedException {
         if (mountpointLocal) {
-            zfs("set", "mountpoint=" + mountpoint, dataset);
+            zfs.zfs("set", "mountpoint=" + mountpoint, dataset);
         } else {
-            zfs("inherit", "mountpoint", dataset);
+            zfs.zfs("inherit", "mountpoint", dataset);
         }
         String[] mp = zfs.property(dataset, "mountpoint");
         String mounted = zfs.property(dataset, "mounted")[0];
@@ -258,12 +255,5 @@ final class ZfsSwap {
             throw new IllegalStateException(dataset + " should be mounted at " + mountpoint + " but has mountpoint " + mp[0]
                     + " (mounted: " + mounted + ")");
         }
-    }
-
-    private void zfs(String... args) throws SshException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("zfs"));
-        argv.addAll(List.of(args));
-        shell.run(RemoteCommand.of(argv).asRoot(), ExecOptions.defaults().withTimeout(Duration.ofMinutes(30)),
-                LineListener.IGNORE).requireSuccess();
     }
 }

@@ -66,6 +66,25 @@ class ZfsDriverTest {
     }
 
     @Test
+    void aSidecarFollowsItsSnapshotOnlyWhereItMoved() {
+        String out = Resources.text(ZfsDriverTest.class, "zfs-list-snapshots-after-rollback.txt");
+        String live = "twinshift-lab/zrb0007e1";
+        SnapshotRecord stayed = record(live, "20261125T142148Z-early");
+        assertEquals(live + "@20261125T142148Z-early", ZfsDriver.currentLocation(stayed, out));
+        SnapshotRecord moved = record(live, "20261125T142155Z-after-good");
+        assertEquals("twinshift-lab/twinshift/replaced/zrb0007e1-20261125T142159Z@20261125T142155Z-after-good",
+                ZfsDriver.currentLocation(moved, out));
+        SnapshotRecord gone = record(live, "20261125T000000Z-gone");
+        assertEquals(live + "@20261125T000000Z-gone", ZfsDriver.currentLocation(gone, out), "not found: left as recorded");
+    }
+
+    private static SnapshotRecord record(String live, String name) {
+        return new SnapshotRecord("zrb0007e1/" + name, name, "zrb0007e1", java.time.Instant.parse("2026-11-25T14:21:48Z"),
+                new Actor("tsadmin", "a", "b"), Reason.MANUAL, null, "15/zrb0007e1", "15", "0/1", 1, live, null, false,
+                StorageMethod.ZFS_DATASET, live + "@" + name, true);
+    }
+
+    @Test
     void setAsideDatasetsMayBeDestroyedButNotLiveOnes() {
         ZfsDriver d = new ZfsDriver(null);
         assertThrows(IllegalArgumentException.class, () -> d.delete("tank/twinshift/replacedx"));
