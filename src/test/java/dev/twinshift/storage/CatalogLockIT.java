@@ -87,7 +87,10 @@ class CatalogLockIT {
                 throw new IllegalStateException(e);
             }
         });
+        long asked = System.nanoTime();
         try (CatalogLock second = CatalogLock.acquire(cat, new Actor("tsadmin", "bob", "desk"), "start clone")) {
+            assertTrue(java.time.Duration.ofNanos(System.nanoTime() - asked).toMillis() >= 1000,
+                    "the second console waited for the first to finish");
             assertEquals("bob", CatalogLock.holder(cat).orElseThrow().who().workstationUser());
         }
         release.get();

@@ -28,14 +28,15 @@ class RollbackIT {
         shell = LabShell.admin(Lab.require());
     }
 
-    private static void fill(ScratchCluster sc) throws Exception {
+    /** Tables of a scratch cluster to roll back (shared with the ZFS rollback test). */
+    static void fill(ScratchCluster sc) throws Exception {
         sc.sql("postgres", "CREATE TABLE accounts(id int PRIMARY KEY, owner text, balance numeric)");
         sc.sql("postgres", "INSERT INTO accounts SELECT g, 'owner ' || g, g * 10 FROM generate_series(1, 20000) g");
         sc.sql("postgres", "CREATE TABLE events(id bigserial PRIMARY KEY, what text)");
         sc.sql("postgres", "INSERT INTO events(what) SELECT 'e' || g FROM generate_series(1, 5000) g");
     }
 
-    private static void changeMore(ScratchCluster sc) throws Exception {
+    static void changeMore(ScratchCluster sc) throws Exception {
         sc.sql("postgres", "UPDATE accounts SET balance = balance + 1 WHERE id % 7 = 0");
         sc.sql("postgres", "DELETE FROM events WHERE id % 3 = 0");
         sc.sql("postgres", "INSERT INTO events(what) SELECT 'later' || g FROM generate_series(1, 1000) g");

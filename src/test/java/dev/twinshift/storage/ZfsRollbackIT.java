@@ -38,23 +38,9 @@ class ZfsRollbackIT {
         shell = LabShell.admin(lab);
     }
 
-    private static void fill(ScratchCluster sc) throws Exception {
-        sc.sql("postgres", "CREATE TABLE accounts(id int PRIMARY KEY, owner text, balance numeric)");
-        sc.sql("postgres", "INSERT INTO accounts SELECT g, 'owner ' || g, g * 10 FROM generate_series(1, 20000) g");
-        sc.sql("postgres", "CREATE TABLE events(id bigserial PRIMARY KEY, what text)");
-        sc.sql("postgres", "INSERT INTO events(what) SELECT 'e' || g FROM generate_series(1, 5000) g");
-    }
-
     private static void changeSome(ScratchCluster sc) throws Exception {
         sc.sql("postgres", "UPDATE accounts SET owner = owner || '!' WHERE id % 11 = 0");
         sc.sql("postgres", "INSERT INTO events(what) SELECT 'next' || g FROM generate_series(1, 300) g");
-    }
-
-    private static void changeMore(ScratchCluster sc) throws Exception {
-        sc.sql("postgres", "UPDATE accounts SET balance = balance + 1 WHERE id % 7 = 0");
-        sc.sql("postgres", "DELETE FROM events WHERE id % 3 = 0");
-        sc.sql("postgres", "INSERT INTO events(what) SELECT 'later' || g FROM generate_series(1, 1000) g");
-        sc.sql("postgres", "CREATE TABLE created_later AS SELECT g FROM generate_series(1, 10) g");
     }
 
     private static String zfsGet(String props, String dataset) throws Exception {
@@ -114,14 +100,14 @@ class ZfsRollbackIT {
             // Properties set on the dataset itself stay with it, though a clone would inherit them from its parent.
             shell.check(RemoteCommand.of("zfs", "set", "compression=on", sc.dataset()).asRoot());
             shell.check(RemoteCommand.of("zfs", "set", "dev.twinshift:note=scratch", sc.dataset()).asRoot());
-            fill(sc);
+            RollbackIT.fill(sc);
             List<String> atEarly = ScratchCluster.checksums(sc.psql(), "postgres");
             SnapshotRecord early = snaps.create(sc.cluster(), Reason.MANUAL, "early");
             changeSome(sc);
             List<String> atSnapshot = ScratchCluster.checksums(sc.psql(), "postgres");
             SnapshotRecord good = snaps.create(sc.cluster(), Reason.MANUAL, "good");
             assertEquals(sc.dataset() + "@" + good.name(), good.location());
-            changeMore(sc);
+            RollbackIT.changeMore(sc);
             List<String> later = ScratchCluster.checksums(sc.psql(), "postgres");
             assertNotEquals(atSnapshot, later);
             SnapshotRecord afterGood = snaps.create(sc.cluster(), Reason.MANUAL, "after-good");
@@ -183,8 +169,9 @@ class ZfsRollbackIT {
             assertClonesTo(cat, early, atEarly, sc.name() + "-e2");
             sc.sql("postgres", "INSERT INTO events(what) VALUES ('after undo')");
 
-            assertEquals(2, log.stream().filter(l -> l.startsWith("promote ")).count() - 1,
-                    "the undo promotes twice (over the set-aside dataset, then over the live one): " + log);
+            assertEquals(3, log.stream().filter(l -> l.startsWith("promote ")).count(),
+                    "one promotion for the rollback, two for the undo (over the set-aside dataset, then over the live"
+                            + " one): " + log);
             assertTrue(log.stream().anyMatch(l -> l.startsWith("removed " + aside)), log.toString());
             // The rollback in between can itself be brought back from its safety snapshot.
             List<String> beforeRedo = ScratchCluster.checksums(sc.psql(), "postgres");
@@ -218,7 +205,7 @@ class ZfsRollbackIT {
     void failedStartPutsTheDatasetBack() throws Exception {
         try (ScratchCluster sc = ScratchCluster.createZfs(shell, "15", "zrbf", false)) {
             assertEquals(sc.path() + "\tinherited from " + ScratchCluster.ZFS_POOL, zfsGet("mountpoint", sc.dataset()));
-            fill(sc);
+            RollbackIT.fill(sc);
             SnapshotService snaps = new SnapshotService(shell, ME, Progress.NONE);
             SnapshotRecord early = snaps.create(sc.cluster(), Reason.MANUAL, "early");
             // A snapshot no server starts from: it preloads a library that does not exist. (A file that
@@ -228,7 +215,7 @@ class ZfsRollbackIT {
             shell.check(RemoteCommand.of("sh", "-c", "echo \"shared_preload_libraries = 'twinshift_absent'\" >> \"$1\"", "sh", auto).asRoot());
             SnapshotRecord broken = snaps.create(sc.cluster(), Reason.MANUAL, "broken");
             shell.check(RemoteCommand.of("mv", auto + ".good", auto).asRoot());
-            changeMore(sc);
+            RollbackIT.changeMore(sc);
             List<String> current = ScratchCluster.checksums(sc.psql(), "postgres");
             String startedAt = sc.psql().value("postgres", "SELECT pg_postmaster_start_time()");
 
