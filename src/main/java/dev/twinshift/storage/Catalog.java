@@ -29,7 +29,8 @@ import java.util.Optional;
  * </pre>
  */
 public final class Catalog {
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** The UTC timestamp that starts snapshot and operation names, so they sort by time. */
+    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String RECORD_SEPARATOR = "\u001e";
 
     private final RemoteShell shell;

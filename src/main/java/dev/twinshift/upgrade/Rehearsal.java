@@ -125,7 +125,7 @@ public final class Rehearsal {
     private Result run(UpgradePlan plan, Options options, boolean preflightOnly)
             throws UpgradeException, SshException, InterruptedException {
         Catalog catalog = Cutover.catalogOf(shell, plan);
-        String op = UpgradePlanner.STAMP.format(Instant.now()) + (preflightOnly ? "-preflight-" : "-rehearsal-")
+        String op = Catalog.STAMP.format(Instant.now()) + (preflightOnly ? "-preflight-" : "-rehearsal-")
                 + plan.oldVersion() + "-" + plan.oldName();
         Journal journal = new Journal(shell, catalog, op);
         String tag = op.substring(2, 15).replace("T", "");
@@ -503,19 +503,22 @@ public final class Rehearsal {
     }
 
     private String report(State s) throws SshException, InterruptedException {
+        saveReport(s);
+        return "report saved to " + s.reportPath;
+    }
+
+    /** The report as it stands, in the operation's folder on the server (made here: a failed start may not have). */
+    private void saveReport(State s) throws SshException, InterruptedException {
         s.report = RehearsalReport.markdown(s.result());
         s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
+        work.root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
         work.writeFile(s.reportPath, s.report, "root");
-        return "report saved to " + s.reportPath;
     }
 
     private void finish(State s, boolean ok) throws SshException, InterruptedException {
         boolean keep = ok && !s.preflightOnly && s.options.keepClones();
         if (s.report == null) {
-            s.report = RehearsalReport.markdown(s.result());
-            s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
-            work.root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
-            work.writeFile(s.reportPath, s.report, "root");
+            saveReport(s);
         }
         for (String name : List.of(s.newName, s.oldName)) {
             // Another console's operation may hold the lock for longer than one wait: a twin left

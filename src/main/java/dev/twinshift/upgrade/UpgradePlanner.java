@@ -2,11 +2,10 @@ package dev.twinshift.upgrade;
 
 import dev.twinshift.postgres.ListeningPorts;
 import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.Names;
 import dev.twinshift.storage.StorageMethod;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Set;
  * same plan, and every refusal says what to change.
  */
 public final class UpgradePlanner {
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     static final long MIN_HEADROOM = 256L * 1024 * 1024;
 
     /** A plan, or why there cannot be one. */
@@ -121,7 +119,7 @@ public final class UpgradePlanner {
             return new Result(null, List.copyOf(no));
         }
         int port = ListeningPorts.pickFree(f.takenPorts(), Set.of());
-        String op = STAMP.format(now) + "-upgrade-" + c.version() + "-" + c.name();
+        String op = Catalog.STAMP.format(now) + "-upgrade-" + c.version() + "-" + c.name();
         UpgradePlan plan = new UpgradePlan(op, c.version(), c.name(), c.port(), c.dataDirectory(),
                 Optional.ofNullable(c.configDirectory()).orElse("/etc/postgresql/" + c.version() + "/" + c.name()),
                 c.owner(), target, name, dataDir, port, method, f.storage(), f.dataDirIsSubvolume(), f.encoding(),
