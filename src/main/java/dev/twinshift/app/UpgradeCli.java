@@ -156,13 +156,9 @@ final class UpgradeCli {
 
         static List<Validation.SqlCheck> parse(List<String> specs, String what) {
             List<Validation.SqlCheck> out = new ArrayList<>();
-            int i = 1;
             for (String s : specs) {
-                int colon = s.indexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("--" + what + " wants DATABASE:SQL, got: " + s);
-                }
-                out.add(new Validation.SqlCheck(what + " " + i++, s.substring(0, colon).strip(), s.substring(colon + 1).strip()));
+                out.add(Validation.SqlCheck.parse(s).orElseThrow(() -> new IllegalArgumentException(
+                        "--" + what + " wants DATABASE:SQL (a database name, a colon, then the query), got: " + s)));
             }
             return out;
         }

@@ -21,7 +21,22 @@ public final class Validation {
     }
 
     /** An SQL check the administrator supplies, run on both sides. */
-    public record SqlCheck(String name, String database, String sql) {}
+    public record SqlCheck(String name, String database, String sql) {
+        /**
+         * A check written as "DATABASE: SQL" (the wizard's lines, the command line's options), named by
+         * its SQL; empty when it is not of that form (no database, a database with a space, no SQL).
+         */
+        public static java.util.Optional<SqlCheck> parse(String spec) {
+            String l = spec.strip();
+            int colon = l.indexOf(':');
+            String db = colon < 0 ? "" : l.substring(0, colon).strip();
+            String sql = colon < 0 ? "" : l.substring(colon + 1).strip();
+            if (db.isEmpty() || sql.isEmpty() || db.contains(" ")) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new SqlCheck(sql.length() > 48 ? sql.substring(0, 45) + "..." : sql, db, sql));
+        }
+    }
 
     /** A check's (or a workload query's) result on both sides, with timing and plan. */
     public record SideBySide(String name, String database, String sql, String before, String after, long beforeMillis,

@@ -735,15 +735,12 @@ public final class UpgradeWizardViewModel {
             if (l.isEmpty() || l.startsWith("#") || l.startsWith("--")) {
                 continue;
             }
-            int colon = l.indexOf(':');
-            String db = colon < 0 ? "" : l.substring(0, colon).strip();
-            String sql = colon < 0 ? "" : l.substring(colon + 1).strip();
-            if (db.isEmpty() || sql.isEmpty() || db.contains(" ")) {
+            Optional<Validation.SqlCheck> c = Validation.SqlCheck.parse(l);
+            if (c.isEmpty()) {
                 problems.add("line " + (i + 1) + " is not \"database: SELECT ...\"");
                 continue;
             }
-            String name = sql.length() > 48 ? sql.substring(0, 45) + "..." : sql;
-            checks.add(new Validation.SqlCheck(name, db, sql));
+            checks.add(c.get());
         }
         return new ParsedChecks(checks, problems);
     }
