@@ -2,6 +2,7 @@ package dev.twinshift.ui.clones;
 
 import dev.twinshift.storage.Names;
 import dev.twinshift.storage.SnapshotRecord;
+import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
 import java.time.ZoneId;
@@ -14,7 +15,6 @@ import javafx.fxml.FXML;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
@@ -153,7 +153,7 @@ public final class ClusterView {
     private void rollback() {
         SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
         String id = model.cluster().id();
-        if (typedConfirmation("Roll back " + id, model.rollbackPreview(s), id, "Roll back")) {
+        if (Dialogs.typedConfirmation(root.getScene().getWindow(), "Roll back " + id, model.rollbackPreview(s), id, "Roll back")) {
             model.rollback(s, null);
         }
     }
@@ -161,8 +161,8 @@ public final class ClusterView {
     @FXML
     private void deleteSnapshot() {
         SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
-        if (confirm("Delete snapshot " + s.id(), "The snapshot is removed from the server for good. Pinned snapshots and"
-                + " snapshots with clones are refused.", "Delete")) {
+        if (Dialogs.confirm(root.getScene().getWindow(), "Delete snapshot " + s.id(), "The snapshot is removed from the server"
+                + " for good. Pinned snapshots and snapshots with clones are refused.", "Delete", true)) {
             model.delete(s);
         }
     }
@@ -187,39 +187,10 @@ public final class ClusterView {
     @FXML
     private void destroyClone() {
         CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
-        if (confirm("Destroy clone " + c.name(), "The clone is stopped and its data deleted. The live cluster and the"
-                + " snapshot it came from are not touched.", "Destroy")) {
+        if (Dialogs.confirm(root.getScene().getWindow(), "Destroy clone " + c.name(), "The clone is stopped and its data"
+                + " deleted. The live cluster and the snapshot it came from are not touched.", "Destroy", true)) {
             model.destroyClone(c);
         }
-    }
-
-    private boolean confirm(String title, String text, String action) {
-        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, text, go, ButtonType.CANCEL);
-        a.initOwner(root.getScene().getWindow());
-        a.setHeaderText(title);
-        return a.showAndWait().filter(b -> b == go).isPresent();
-    }
-
-    /** A confirmation the administrator must type the cluster's name into, for what cannot be clicked through. */
-    private boolean typedConfirmation(String title, String text, String mustType, String action) {
-        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
-        Dialog<ButtonType> d = new Dialog<>();
-        d.initOwner(root.getScene().getWindow());
-        d.setTitle(title);
-        d.setHeaderText(title);
-        TextField typed = new TextField();
-        typed.setId("typed-confirmation");
-        typed.setPromptText(mustType);
-        Label body = new Label(text);
-        body.setWrapText(true);
-        body.setMaxWidth(520);
-        d.getDialogPane().setContent(new VBox(10, body, new Label("Type " + mustType + " to confirm:"), typed));
-        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
-        Button ok = (Button) d.getDialogPane().lookupButton(go);
-        ok.getStyleClass().add("danger");
-        ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
-        return d.showAndWait().filter(b -> b == go).isPresent();
     }
 
     private Optional<String> askName(String title, String text, String suggestion) {

@@ -1,0 +1,50 @@
+package dev.twinshift.ui;
+
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+
+/** The confirmations every destructive action asks for, alike in every window. */
+public final class Dialogs {
+    private Dialogs() {}
+
+    /** Asks before {@code action}; the button that does it is named after it, and Cancel is the way out. */
+    public static boolean confirm(Window owner, String title, String text, String action, boolean danger) {
+        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, text, go, ButtonType.CANCEL);
+        a.initOwner(owner);
+        a.setHeaderText(title);
+        a.getDialogPane().setMinWidth(520);
+        if (danger) {
+            ((Button) a.getDialogPane().lookupButton(go)).getStyleClass().add("danger");
+        }
+        return a.showAndWait().filter(b -> b == go).isPresent();
+    }
+
+    /** A confirmation the administrator must type {@code mustType} into, for what cannot be clicked through. */
+    public static boolean typedConfirmation(Window owner, String title, String text, String mustType, String action) {
+        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
+        Dialog<ButtonType> d = new Dialog<>();
+        d.initOwner(owner);
+        d.setTitle(title);
+        d.setHeaderText(title);
+        TextField typed = new TextField();
+        typed.setId("typed-confirmation");
+        typed.setPromptText(mustType);
+        Label body = new Label(text);
+        body.setWrapText(true);
+        body.setMaxWidth(520);
+        d.getDialogPane().setContent(new VBox(10, body, new Label("Type " + mustType + " to confirm:"), typed));
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        Button ok = (Button) d.getDialogPane().lookupButton(go);
+        ok.getStyleClass().add("danger");
+        ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
+        return d.showAndWait().filter(b -> b == go).isPresent();
+    }
+}
