@@ -1,25 +1,29 @@
 package dev.twinshift.ui.wizard;
 
+import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.StepRow;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Validation;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
+import javafx.beans.value.WeakChangeListener;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.collections.WeakListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonBar;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -116,6 +120,12 @@ public final class UpgradeWizardView {
 
     private final UpgradeWizardViewModel model;
     private final Parent root;
+    /**
+     * The listeners this view put on the model, held here and given to the model weakly: the model
+     * outlives the window (its steps go on after it is closed), and a view reopened later must not
+     * leave the old one's node tree behind, still scrolling its logs.
+     */
+    private final List<Object> listeners = new ArrayList<>();
 
     public UpgradeWizardView(UpgradeWizardViewModel model) {
         this.model = model;
@@ -148,7 +158,7 @@ public final class UpgradeWizardView {
             }
             stepIndicator.getChildren().add(l);
         }
-        model.pageProperty().addListener((o, a, b) -> markSteps(b));
+        listen(model.pageProperty(), (o, a, b) -> markSteps(b));
         markSteps(model.pageProperty().get());
 
         busy.visibleProperty().bind(model.busyProperty());
@@ -188,7 +198,8 @@ public final class UpgradeWizardView {
 
         preflightButton.disableProperty().bind(model.busyProperty().or(model.planProperty().isNull()));
         preflightVerdict.textProperty().bind(model.preflightVerdictProperty());
-        model.blockedProperty().addListener((o, a, b) -> pseudo(preflightVerdict, b));
+        listen(model.blockedProperty(), (o, a, b) -> pseudo(preflightVerdict, b));
+        pseudo(preflightVerdict, model.blockedProperty().get());
         findingList.setItems(model.findings());
         findingList.setPlaceholder(new Label("Findings appear here once pg_upgrade --check has run."));
         findingList.setCellFactory(l -> findingCell(l));
@@ -331,7 +342,7 @@ public final class UpgradeWizardView {
         };
     }
 
-    private static void steps(TableView<StepRow> table, ObservableList<StepRow> rows, TableColumn<StepRow, StepRow> state,
+    private void steps(TableView<StepRow> table, ObservableList<StepRow> rows, TableColumn<StepRow, StepRow> state,
                               TableColumn<StepRow, String> title, TableColumn<StepRow, String> time,
                               TableColumn<StepRow, String> message) {
         table.setItems(rows);
@@ -359,7 +370,7 @@ public final class UpgradeWizardView {
         col(title, StepRow::title);
         col(time, StepRow::duration);
         col(message, StepRow::message);
-        rows.addListener((ListChangeListener<StepRow>) c -> {
+        listen(rows, (ListChangeListener<StepRow>) c -> {
             for (int i = 0; i < rows.size(); i++) {
                 if (rows.get(i).state() == UpgradeWizardViewModel.StepState.RUNNING) {
                     table.scrollTo(Math.max(0, i - 2));
@@ -369,12 +380,23 @@ public final class UpgradeWizardView {
         });
     }
 
+    private <T> void listen(ObservableValue<T> v, ChangeListener<? super T> l) {
+        listeners.add(l);
+        v.addListener(new WeakChangeListener<>(l));
+    }
+
+    private <T> void listen(ObservableList<T> list, ListChangeListener<T> l) {
+        listeners.add(l);
+        list.addListener(new WeakListChangeListener<>(l));
+    }
+
     /** Follows the tail while lines arrive, as a terminal does. */
-    private static void follow(ListView<String> view, ObservableList<String> lines) {
+    private void follow(ListView<String> view, ObservableList<String> lines) {
         view.setItems(lines);
         view.setPlaceholder(new Label("The commands' output appears here as it runs."));
-        lines.addListener((ListChangeListener<String>) c -> {
-            if (view.isVisible() && view.getScene() != null) {
+        listen(lines, (ListChangeListener<String>) c -> {
+            if (view.isVisible() && view.getScene() != null && view.getScene().getWindow() != null
+                    && view.getScene().getWindow().isShowing()) {
                 view.scrollTo(lines.size() - 1);
             }
         });
@@ -421,13 +443,8 @@ public final class UpgradeWizardView {
 
     @FXML
     private void rollBack() {
-        ButtonType go = new ButtonType("Roll back", ButtonBar.ButtonData.OK_DONE);
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, model.rollbackWarning(), go, ButtonType.CANCEL);
-        a.initOwner(root.getScene().getWindow());
-        a.setHeaderText("Roll back the upgrade of " + model.cluster().id());
-        ((Button) a.getDialogPane().lookupButton(go)).getStyleClass().add("danger");
-        a.getDialogPane().setMinWidth(520);
-        if (a.showAndWait().filter(b -> b == go).isPresent()) {
+        if (Dialogs.confirm(root.getScene().getWindow(), "Roll back the upgrade of " + model.cluster().id(),
+                model.rollbackWarning(), "Roll back", true)) {
             model.rollBack();
         }
     }
