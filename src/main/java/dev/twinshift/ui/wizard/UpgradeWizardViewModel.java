@@ -706,7 +706,7 @@ public final class UpgradeWizardViewModel {
                 + " restores it.");
     }
 
-    /** Stops feeding the log to a window that is gone; the engine's work goes on. */
+    /** Its window is gone; the engine's work goes on, and its log is kept for a window opened later. */
     public void detach() {
         attached = false;
     }
@@ -804,9 +804,8 @@ public final class UpgradeWizardViewModel {
             @Override
             public void step(String step, String st, String msg) {
                 p.log(step + ": " + st.toLowerCase() + (msg == null ? "" : " - " + msg));
-                if (attached) {
-                    log.append(step, st.toLowerCase() + (msg == null ? "" : ": " + msg));
-                }
+                // Kept while the window is closed too (the buffer bounds it): reopened, it shows no gap.
+                log.append(step, st.toLowerCase() + (msg == null ? "" : ": " + msg));
                 if ("outcome".equals(step)) {
                     return;
                 }
@@ -829,9 +828,7 @@ public final class UpgradeWizardViewModel {
 
             @Override
             public void log(String line) {
-                if (attached) {
-                    log.append(current, line);
-                }
+                log.append(current, line);
             }
         };
     }
