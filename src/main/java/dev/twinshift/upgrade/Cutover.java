@@ -294,8 +294,7 @@ public final class Cutover {
     static final String MADE_CLUSTER = "madeNewCluster";
 
     private void made(Journal journal, String what, String value) throws SshException, InterruptedException {
-        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.NOTE, null, null, "made " + value,
-                Map.of(what, value)));
+        journal.append(JournalEntry.note(actor, "made " + value, Map.of(what, value)));
     }
 
     private Map<String, String> stopOld(UpgradePlan plan) throws SshException, InterruptedException {
@@ -596,24 +595,20 @@ public final class Cutover {
                 .requireSuccess();
     }
 
-
-
-
-
     private void stepEntry(Journal journal, String step, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
-        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, state, message, data));
+        journal.append(JournalEntry.step(actor, step, state, message, data));
         listener.step(step, state, message);
     }
 
     private void outcome(Journal journal, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
-        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.OUTCOME, null, state, message, data));
+        journal.append(JournalEntry.outcome(actor, state, message, data));
         listener.step("outcome", state, message);
     }
 
     private void note(Journal journal, String message) throws SshException, InterruptedException {
-        journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.NOTE, null, null, message, Map.of()));
+        journal.append(JournalEntry.note(actor, message, Map.of()));
         listener.log(message);
     }
 }

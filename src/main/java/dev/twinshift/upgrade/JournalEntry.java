@@ -27,6 +27,21 @@ public record JournalEntry(Instant at, Actor by, String kind, String step, Strin
         data = data == null ? Map.of() : Map.copyOf(data);
     }
 
+    /** A step STARTED, DONE or FAILED. */
+    public static JournalEntry step(Actor by, String step, String state, String message, Map<String, String> data) {
+        return new JournalEntry(Instant.now(), by, STEP, step, state, message, data);
+    }
+
+    /** How the operation ended: the last line it writes. */
+    public static JournalEntry outcome(Actor by, String state, String message, Map<String, String> data) {
+        return new JournalEntry(Instant.now(), by, OUTCOME, null, state, message, data);
+    }
+
+    /** Something worth keeping on the server between the steps (what was made, where a log is). */
+    public static JournalEntry note(Actor by, String message, Map<String, String> data) {
+        return new JournalEntry(Instant.now(), by, NOTE, null, null, message, data);
+    }
+
     /** The first line of an operation: the plan it acts on, read back exactly by a console that resumes it. */
     public static JournalEntry plan(Actor by, String message, UpgradePlan plan) {
         try {

@@ -152,7 +152,6 @@ public final class Rehearsal {
         return s.result();
     }
 
-
     /** Everything the steps share. */
     private final class State {
         final UpgradePlan plan;
@@ -210,8 +209,7 @@ public final class Rehearsal {
     }
 
     private void step(State s, String step) throws UpgradeException, SshException, InterruptedException {
-        s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, UpgradeState.STARTED,
-                TITLES.get(step), Map.of()));
+        s.journal.append(JournalEntry.step(actor, step, UpgradeState.STARTED, TITLES.get(step), Map.of()));
         listener.step(step, UpgradeState.STARTED, TITLES.get(step));
         Instant t0 = Instant.now();
         try {
@@ -233,13 +231,11 @@ public final class Rehearsal {
             };
             long ms = Duration.between(t0, Instant.now()).toMillis();
             s.millis.put(step, ms);
-            s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, UpgradeState.DONE, message,
-                    Map.of("millis", Long.toString(ms))));
+            s.journal.append(JournalEntry.step(actor, step, UpgradeState.DONE, message, Map.of("millis", Long.toString(ms))));
             listener.step(step, UpgradeState.DONE, message);
         } catch (UpgradeException | SshException | RuntimeException | RefusedException | LockedException e) {
             s.millis.put(step, Duration.between(t0, Instant.now()).toMillis());
-            s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.STEP, step, UpgradeState.FAILED,
-                    e.getMessage(), Map.of()));
+            s.journal.append(JournalEntry.step(actor, step, UpgradeState.FAILED, e.getMessage(), Map.of()));
             listener.step(step, UpgradeState.FAILED, e.getMessage());
             if (e instanceof UpgradeException ue) {
                 throw ue;
@@ -548,11 +544,7 @@ public final class Rehearsal {
                 listener.log("the rehearsal's snapshot " + s.snapshot.id() + " stays: " + e.getMessage());
             }
         }
-        s.journal.append(new JournalEntry(Instant.now(), actor, JournalEntry.OUTCOME, null,
-                ok ? UpgradeState.COMPLETED : UpgradeState.ABANDONED, ok ? (s.preflightOnly ? "preflight done" : "rehearsal done")
-                : "stopped; clones removed", Map.of()));
+        s.journal.append(JournalEntry.outcome(actor, ok ? UpgradeState.COMPLETED : UpgradeState.ABANDONED,
+                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done") : "stopped; clones removed", Map.of()));
     }
-
-
-
 }
