@@ -270,26 +270,7 @@ public final class ScreenshotTour {
     }
 
     private static void cleanUpUpgradesOnce(dev.twinshift.lab.ScratchCluster sc) throws Exception {
-        var shell = dev.twinshift.upgrade.CutoverIT.shell;
-        var cat = new dev.twinshift.storage.Catalog(shell, dev.twinshift.lab.ScratchCluster.BTRFS);
-        var clones = new dev.twinshift.storage.CloneService(shell, new dev.twinshift.storage.Actor("tsadmin", "tour", "tour"),
-                dev.twinshift.storage.Progress.NONE);
-        for (var c : clones.list(cat)) {
-            if (sc.id().equals(c.cluster())) {
-                clones.destroy(cat, c.name());
-            }
-        }
-        for (var s : new dev.twinshift.upgrade.Upgrades(shell).journaled(cat)) {
-            if (s.plan() == null || !s.plan().oldId().equals(sc.id())) {
-                continue;
-            }
-            if (s.operation().contains("-upgrade-")) {
-                dev.twinshift.upgrade.CutoverIT.cleanUp(s.plan());
-            } else {
-                shell.run(dev.twinshift.ssh.RemoteCommand.of("sh", "-c", "rm -rf \"$1/upgrades/$2\" \"$1/journal/$2.jsonl\"",
-                        "sh", cat.root(), s.operation()).asRoot());
-            }
-        }
+        dev.twinshift.upgrade.CutoverIT.cleanUpAllOf(sc, new dev.twinshift.storage.Actor("tsadmin", "tour", "tour"));
     }
 
     private TwinshiftApp current;

@@ -17,11 +17,8 @@ import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.StepRow;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.StepState;
-import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
-import dev.twinshift.storage.CloneService;
-import dev.twinshift.storage.Progress;
 import dev.twinshift.upgrade.CutoverIT;
 import dev.twinshift.upgrade.Rehearsal;
 import dev.twinshift.upgrade.UpgradePlan;
@@ -241,23 +238,8 @@ class WizardLabIT {
         }
     }
 
-    /** What the wizard made for the scratch cluster, found on the server whatever page the test stopped on. */
     private void cleanUpOnce(ScratchCluster sc) throws Exception {
-        Catalog cat = new Catalog(shell, ScratchCluster.BTRFS);
-        CloneService clones = new CloneService(shell, new Actor("tsadmin", "it", "wizard-it"), Progress.NONE);
-        for (var c : clones.list(cat)) {
-            if (sc.id().equals(c.cluster())) {
-                clones.destroy(cat, c.name());
-            }
-        }
-        for (UpgradeState s : upgrades(sc)) {
-            if (s.operation().contains("-upgrade-")) {
-                CutoverIT.cleanUp(s.plan());
-            } else {
-                shell.run(RemoteCommand.of("sh", "-c", "rm -rf \"$1/upgrades/$2\" \"$1/journal/$2.jsonl\"", "sh", cat.root(),
-                        s.operation()).asRoot());
-            }
-        }
+        CutoverIT.cleanUpAllOf(sc, new Actor("tsadmin", "it", "wizard-it"));
     }
 
     @SuppressWarnings("unchecked")

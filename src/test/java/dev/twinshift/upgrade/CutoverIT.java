@@ -84,9 +84,39 @@ public class CutoverIT {
         shell.run(RemoteCommand.of("pg_dropcluster", "--stop", p.newVersion(), p.newName()).asRoot(), Duration.ofMinutes(2));
         shell.run(RemoteCommand.of("sh", "-c", """
                 [ -e "$1" ] && { btrfs subvolume delete "$1" >/dev/null 2>&1 || rm -rf "$1"; }
-                rm -rf "$2/upgrades/$3" "$2/journal/$3.jsonl"
-                exit 0""", "sh", p.newDataDirectory(), new Catalog(shell, p.catalogFilesystem()).root(), p.operation())
-                .asRoot());
+                exit 0""", "sh", p.newDataDirectory()).asRoot());
+        removeOperation(new Catalog(shell, p.catalogFilesystem()), p.operation());
+    }
+
+    /** An operation's folder and journal (a preflight's, a rehearsal's or an upgrade's). */
+    public static void removeOperation(Catalog cat, String operation) throws Exception {
+        shell.run(RemoteCommand.of("sh", "-c", "rm -rf \"$1/upgrades/$2\" \"$1/journal/$2.jsonl\"", "sh", cat.root(),
+                operation).asRoot());
+    }
+
+    /**
+     * Everything the wizard or the engine made for a scratch cluster on the lab's btrfs, whatever step
+     * a test stopped at: its clones, the new cluster of an upgrade, every operation's journal. Throws
+     * LockedException while another test's operation holds the catalog; the caller waits and retries.
+     */
+    public static void cleanUpAllOf(ScratchCluster sc, Actor who) throws Exception {
+        Catalog cat = new Catalog(shell, ScratchCluster.BTRFS);
+        CloneService clones = new CloneService(shell, who, Progress.NONE);
+        for (var c : clones.list(cat)) {
+            if (sc.id().equals(c.cluster())) {
+                clones.destroy(cat, c.name());
+            }
+        }
+        for (UpgradeState s : new Upgrades(shell).journaled(cat)) {
+            if (s.plan() == null || !s.plan().oldId().equals(sc.id())) {
+                continue;
+            }
+            if (s.operation().contains("-upgrade-")) {
+                cleanUp(s.plan());
+            } else {
+                removeOperation(cat, s.operation());
+            }
+        }
     }
 
     static UpgradeState journal(UpgradePlan p) throws Exception {

@@ -43,8 +43,7 @@ class RehearsalIT {
                 clones.destroy(cat, c);
             }
         }
-        shell.run(RemoteCommand.of("sh", "-c", "rm -rf \"$1/upgrades/$2\" \"$1/journal/$2.jsonl\"", "sh", cat.root(),
-                r.operation()).asRoot());
+        CutoverIT.removeOperation(cat, r.operation());
     }
 
     @Test
