@@ -12,6 +12,8 @@ import dev.twinshift.ssh.SshException;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CatalogLock;
+import dev.twinshift.storage.Journal;
+import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockedException;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.RefusedException;
@@ -99,7 +101,7 @@ public final class Cutover {
         Catalog catalog = catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()))) {
-            journal.append(JournalEntry.plan(actor, "upgrade planned: " + plan.summary(), plan));
+            journal.append(UpgradeState.planEntry(actor, "upgrade planned: " + plan.summary(), plan));
             return proceed(journal);
         }
     }

@@ -13,6 +13,8 @@ import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
+import dev.twinshift.storage.Journal;
+import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockedException;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.RefusedException;
@@ -132,7 +134,7 @@ public final class Rehearsal {
         String oldName = "rh" + tag + "-" + plan.oldVersion();
         String newName = "rh" + tag + "-" + plan.newVersion();
         State s = new State(plan, catalog, journal, op, oldName, newName, options, preflightOnly);
-        journal.append(JournalEntry.plan(actor, (preflightOnly ? "preflight of " : "rehearsal of ") + plan.summary(), plan));
+        journal.append(UpgradeState.planEntry(actor, (preflightOnly ? "preflight of " : "rehearsal of ") + plan.summary(), plan));
         boolean ok = false;
         try {
             for (String step : preflightOnly ? PREFLIGHT_STEPS : STEPS) {

@@ -1,5 +1,8 @@
 package dev.twinshift.upgrade;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.Json;
 import java.io.IOException;
 import java.time.Instant;
@@ -52,6 +55,15 @@ public record UpgradeState(String operation, UpgradePlan plan, Map<String, Strin
         }
         data.remove("plan");
         return new UpgradeState(operation, plan, steps, data, outcome, first, last, lastMessage);
+    }
+
+    /** The first line of an upgrade's journal: the plan it acts on, read back exactly by a console that resumes it. */
+    static JournalEntry planEntry(Actor by, String message, UpgradePlan plan) {
+        try {
+            return JournalEntry.plan(by, message, Map.of("plan", Json.mapper().writeValueAsString(plan).replace("\n", " ")));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the plan as JSON", e);
+        }
     }
 
     private static UpgradePlan readPlan(String json) {

@@ -10,6 +10,7 @@ import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import dev.twinshift.storage.Catalog;
+import dev.twinshift.storage.Journal;
 import dev.twinshift.storage.StorageAssessment;
 import dev.twinshift.storage.StorageMethod;
 import dev.twinshift.storage.StorageProbe;

@@ -21,6 +21,7 @@ import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
+import dev.twinshift.storage.Journal;
 import dev.twinshift.storage.Progress;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.Journal;
+import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.Json;
 import dev.twinshift.storage.StorageMethod;
 import java.time.Instant;

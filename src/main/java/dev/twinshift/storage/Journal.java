@@ -1,4 +1,4 @@
-package dev.twinshift.upgrade;
+package dev.twinshift.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -9,8 +9,6 @@ import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
-import dev.twinshift.storage.Catalog;
-import dev.twinshift.storage.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +25,8 @@ public final class Journal {
             mkdir -p "$(dirname "$1")"
             line=$(cat)
             printf '%s\\n' "$line" >> "$1"
+            # The line must survive the server going down right after the step it announces.
+            sync -- "$1" 2>/dev/null || :
             """;
 
     private final RemoteShell shell;
@@ -66,7 +66,7 @@ public final class Journal {
         return parse(r.stdout());
     }
 
-    static String toLine(JournalEntry e) {
+    public static String toLine(JournalEntry e) {
         try {
             String s = LINE.writeValueAsString(e);
             if (s.indexOf('\n') >= 0) {
@@ -79,7 +79,7 @@ public final class Journal {
     }
 
     /** The entries of a journal's text; a torn last line (the writer died mid-write) is left out. */
-    static List<JournalEntry> parse(String text) {
+    public static List<JournalEntry> parse(String text) {
         List<JournalEntry> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank()) {

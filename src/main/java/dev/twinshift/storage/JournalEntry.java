@@ -1,8 +1,5 @@
-package dev.twinshift.upgrade;
+package dev.twinshift.storage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.twinshift.storage.Actor;
-import dev.twinshift.storage.Json;
 import java.time.Instant;
 import java.util.Map;
 
@@ -11,7 +8,7 @@ import java.util.Map;
  * outcome. Written on the server before and after every step, so that any console can tell exactly
  * where an interrupted operation stopped.
  *
- * @param kind    PLAN (first line, carries the plan), STEP, OUTCOME or NOTE
+ * @param kind    PLAN (first line: what the operation acts on), STEP, OUTCOME or NOTE
  * @param step    the step's name for STEP lines
  * @param state   STARTED, DONE, FAILED for steps; COMPLETED, ROLLED_BACK, ABANDONED for outcomes
  * @param data    what later steps (or a resuming console) need: snapshot ids, job directories, figures
@@ -42,13 +39,16 @@ public record JournalEntry(Instant at, Actor by, String kind, String step, Strin
         return new JournalEntry(Instant.now(), by, NOTE, null, null, message, data);
     }
 
-    /** The first line of an operation: the plan it acts on, read back exactly by a console that resumes it. */
-    public static JournalEntry plan(Actor by, String message, UpgradePlan plan) {
-        try {
-            return new JournalEntry(Instant.now(), by, PLAN, null, null, message,
-                    Map.of("plan", Json.mapper().writeValueAsString(plan).replace("\n", " ")));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the plan as JSON", e);
-        }
+    /**
+     * The first line of an operation: what it acts on, read back exactly by a console that resumes it.
+     * Its data also says how to go on when it is found interrupted ({@link #RESUME_WITH}, {@link #UNDO_WITH}).
+     */
+    public static JournalEntry plan(Actor by, String message, Map<String, String> data) {
+        return new JournalEntry(Instant.now(), by, PLAN, null, null, message, data);
     }
+
+    /** Data key of the PLAN line: the command that finishes an interrupted operation. */
+    public static final String RESUME_WITH = "resumeWith";
+    /** Data key of the PLAN line: the command that undoes an interrupted operation. */
+    public static final String UNDO_WITH = "undoWith";
 }
