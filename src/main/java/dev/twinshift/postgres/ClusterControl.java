@@ -25,20 +25,31 @@ public final class ClusterControl {
         this.shell = shell;
     }
 
+    /**
+     * Stops the cluster; one that is not running counts as stopped, so that a step interrupted after
+     * its stop can be run again (pg_ctlcluster itself exits 2 for a cluster already down).
+     */
     public void stop(PgCluster c) throws SshException, InterruptedException {
         RemoteCommand cmd = c.manager() == PgCluster.Manager.POSTGRESQL_COMMON
                 ? RemoteCommand.of("env", WAIT, "pg_ctlcluster", c.version(), c.name(), "stop", "-m", "fast").asRoot()
                 : RemoteCommand.of(c.binDir() + "/pg_ctl", "stop", "-D", c.dataDirectory(), "-m", "fast", "-w",
                         "-t", "600").asUser(c.owner());
-        run(cmd);
+        CommandResult r = exec(cmd);
+        if (!r.ok() && isRunning(c)) {
+            r.requireSuccess();
+        }
     }
 
+    /** Starts the cluster; one already running counts as started (see {@link #stop}). */
     public void start(PgCluster c) throws SshException, InterruptedException {
         RemoteCommand cmd = c.manager() == PgCluster.Manager.POSTGRESQL_COMMON
                 ? RemoteCommand.of("env", WAIT, "pg_ctlcluster", c.version(), c.name(), "start").asRoot()
                 : RemoteCommand.of(c.binDir() + "/pg_ctl", "start", "-D", c.dataDirectory(), "-w", "-t", "600",
                         "-l", c.dataDirectory() + "/postmaster.log").asUser(c.owner());
-        run(cmd);
+        CommandResult r = exec(cmd);
+        if (!r.ok() && !isRunning(c)) {
+            r.requireSuccess();
+        }
     }
 
     /** Whether a postmaster runs on the data directory (pg_ctl status: exit 0 running, 3 not). */
@@ -68,7 +79,7 @@ public final class ClusterControl {
         return WalPosition.fromControlData(r.stdout());
     }
 
-    private void run(RemoteCommand cmd) throws SshException, InterruptedException {
-        shell.run(cmd, ExecOptions.defaults().withTimeout(START_STOP), LineListener.IGNORE).requireSuccess();
+    private CommandResult exec(RemoteCommand cmd) throws SshException, InterruptedException {
+        return shell.run(cmd, ExecOptions.defaults().withTimeout(START_STOP), LineListener.IGNORE);
     }
 }
