@@ -20,6 +20,7 @@ import dev.twinshift.storage.Json;
 import dev.twinshift.storage.LockOwner;
 import dev.twinshift.storage.LockedException;
 import dev.twinshift.storage.Names;
+import dev.twinshift.storage.OperationState;
 import dev.twinshift.storage.Progress;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.RefusedException;
@@ -565,19 +566,25 @@ public final class Cli {
     // ---- rollback ---------------------------------------------------------------------------------
 
     @Command(name = "rollback", description = "Put a cluster back to a snapshot. The current state is kept as a"
-            + " PRE_ROLLBACK snapshot, so a rollback can be undone.")
+            + " PRE_ROLLBACK snapshot, so a rollback can be undone. Every step is journaled on the server: an"
+            + " interrupted rollback is shown by `rollback status` and finished or undone from any console.",
+            subcommands = {Rollback.Status.class, Rollback.Resume.class, Rollback.Undo.class})
     static final class Rollback implements Callable<Integer> {
         @ParentCommand
         Cli cli;
-        @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
+        @Option(names = "--cluster", paramLabel = "VER/NAME")
         String cluster;
-        @Option(names = "--to", required = true, paramLabel = "SNAPSHOT")
+        @Option(names = "--to", paramLabel = "SNAPSHOT")
         String to;
         @Option(names = "--yes", description = "confirm: without it, only say what would be lost")
         boolean yes;
 
         @Override
         public Integer call() throws Exception {
+            if (cluster == null || to == null) {
+                throw new CommandLine.ParameterException(cli.spec.commandLine().getSubcommands().get("rollback"),
+                        "rollback needs --cluster VER/NAME and --to SNAPSHOT (or one of: status, resume, undo)");
+            }
             PgCluster c = cli.cluster(cluster);
             RollbackService rb = new RollbackService(cli.shell(), cli.actor(), cli.progress());
             Catalog cat = ClusterVolume.resolve(cli.shell(), c).catalog();
@@ -587,10 +594,21 @@ public final class Cli {
                         + cluster + "`");
             }
             if (!yes) {
-                PrintWriter err = cli.spec.commandLine().getErr();
-                err.println(rb.preview(c, target.get()));
-                err.println("Nothing was changed. Add --yes to roll back.");
-                err.flush();
+                Map<String, Object> cost = rb.cost(c, target.get());
+                if (cli.json) {
+                    cost.put("changed", false);
+                    cost.put("confirmWith", "--yes");
+                    cli.printJson(cost);
+                } else {
+                    PrintWriter err = cli.spec.commandLine().getErr();
+                    err.println(cost.get("discards"));
+                    if (cost.containsKey("walBytesSince")) {
+                        err.println("Since that snapshot " + size((Long) cost.get("walBytesSince")) + " of WAL were written;"
+                                + " the stop cuts " + cost.get("sessionsCut") + " client session(s).");
+                    }
+                    err.println("Nothing was changed. Add --yes to roll back.");
+                    err.flush();
+                }
                 return EXIT_REFUSED;
             }
             RollbackResult r = rb.rollback(c, target.get().id());
@@ -602,6 +620,90 @@ public final class Cli {
                 cli.out().flush();
             }
             return 0;
+        }
+
+        abstract static class Journaled implements Callable<Integer> {
+            @ParentCommand
+            Rollback parent;
+            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
+            String cluster;
+
+            Catalog catalog() throws Exception {
+                Cli cli = parent.cli;
+                RemoteShell sh = cli.shell();
+                PgCluster listed = new ClusterDiscovery(sh).listed(cluster)
+                        .orElseThrow(() -> new RefusedException("no cluster " + cluster + " on " + sh.serverName()));
+                return RollbackService.catalogOf(cli.shell(), listed);
+            }
+        }
+
+        @Command(name = "status", description = "Rollbacks journaled on the cluster's filesystem; an unfinished one says"
+                + " where it stopped and how to finish or undo it.")
+        static final class Status extends Journaled {
+            @Override
+            public Integer call() throws Exception {
+                Cli cli = parent.cli;
+                String key = "-rollback-";
+                List<OperationState> all = new ArrayList<>();
+                for (OperationState st : RollbackService.journaled(cli.shell(), catalog())) {
+                    if (cluster.equals(st.plan().get("cluster")) && st.operation().contains(key)) {
+                        all.add(st);
+                    }
+                }
+                if (cli.json) {
+                    cli.printJson(all);
+                    return 0;
+                }
+                if (all.isEmpty()) {
+                    cli.out().println("no rollback of " + cluster + " is journaled");
+                }
+                for (OperationState st : all) {
+                    cli.out().println(st.operation() + "  to " + st.plan().get("target") + "  "
+                            + (st.outcome() == null ? "UNFINISHED: " + st.where() + "; " + st.howToGoOn()
+                            : st.outcome() + (st.lastMessage() == null ? "" : ": " + st.lastMessage())));
+                }
+                cli.out().flush();
+                return 0;
+            }
+        }
+
+        @Command(name = "resume", description = "Finish an interrupted rollback (from any console).")
+        static final class Resume extends Journaled {
+            @Option(names = "--operation", required = true, paramLabel = "OP")
+            String operation;
+
+            @Override
+            public Integer call() throws Exception {
+                Cli cli = parent.cli;
+                RollbackResult r = new RollbackService(cli.shell(), cli.actor(), cli.progress()).resume(catalog(), operation);
+                if (cli.json) {
+                    cli.printJson(r);
+                } else {
+                    cli.out().println(cluster + " rolled back to " + r.restored().id() + ". Undo: rollback --cluster "
+                            + cluster + " --to " + r.safety().id() + " --yes");
+                    cli.out().flush();
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "undo", description = "Put back the state from before an interrupted rollback (from any console).")
+        static final class Undo extends Journaled {
+            @Option(names = "--operation", required = true, paramLabel = "OP")
+            String operation;
+
+            @Override
+            public Integer call() throws Exception {
+                Cli cli = parent.cli;
+                new RollbackService(cli.shell(), cli.actor(), cli.progress()).undo(catalog(), operation);
+                if (cli.json) {
+                    cli.printJson(Map.of("operation", operation, "undone", true));
+                } else {
+                    cli.out().println(cluster + " is back as it was before " + operation);
+                    cli.out().flush();
+                }
+                return 0;
+            }
         }
     }
 

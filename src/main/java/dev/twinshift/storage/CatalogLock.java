@@ -81,7 +81,9 @@ public final class CatalogLock implements AutoCloseable {
                 throw new LockedException(catalog.shell().serverName() + " is "
                         + holder.map(LockOwner::describe).orElse("locked (the holder is still writing its name, or died"
                         + " before it could; if this lasts, break the lock)")
-                        + " (" + catalog.lockDir() + ")", holder.orElse(null));
+                        + " (" + catalog.lockDir() + ")"
+                        + Journal.explainHolder(catalog, holder.orElse(null)).map(x -> ": " + x).orElse(""),
+                        holder.orElse(null));
             }
             mk = catalog.shell().run(RemoteCommand.of("mkdir", "--", catalog.lockDir()).asRoot());
         }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An operation's journal on the server: {@code .twinshift/journal/<operation>.jsonl}, one JSON object
@@ -109,5 +110,31 @@ public final class Journal {
         }
         ops.sort(java.util.Comparator.reverseOrder());
         return ops;
+    }
+
+    /**
+     * For a lock held by a journaled operation ({@code "rollback OP"}, {@code "upgrade OP"}): where that
+     * operation stands and what to run to finish or undo it; empty when the lock names no journal or the
+     * operation has ended.
+     */
+    public static Optional<String> explainHolder(Catalog catalog, LockOwner holder) throws InterruptedException {
+        if (holder == null || holder.operation() == null) {
+            return Optional.empty();
+        }
+        String[] kindAndOp = holder.operation().split(" ", 2);
+        if (kindAndOp.length != 2 || !kindAndOp[1].matches("[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9_.-]+")) {
+            return Optional.empty();
+        }
+        try {
+            OperationState st = OperationState.read(new Journal(catalog.shell(), catalog, kindAndOp[1]));
+            if (st.plan().isEmpty() || st.outcome() != null && !st.outcome().endsWith("FAILED") && !st.outcome().equals("STUCK")) {
+                return Optional.empty();
+            }
+            return Optional.of("its " + kindAndOp[0] + " " + kindAndOp[1]
+                    + Optional.ofNullable(st.plan().get("cluster")).map(c -> " of " + c).orElse("") + " " + st.where()
+                    + "; if that console is gone, " + st.howToGoOn());
+        } catch (SshException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 }

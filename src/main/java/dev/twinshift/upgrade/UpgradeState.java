@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.Json;
+import dev.twinshift.storage.OperationState;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,37 +30,30 @@ public record UpgradeState(String operation, UpgradePlan plan, Map<String, Strin
     public static final String ABANDONED = "ABANDONED";
 
     public static UpgradeState of(String operation, List<JournalEntry> entries) {
-        UpgradePlan plan = null;
-        Map<String, String> steps = new LinkedHashMap<>();
-        Map<String, String> data = new LinkedHashMap<>();
-        String outcome = null;
-        Instant first = null;
-        Instant last = null;
-        String lastMessage = null;
-        for (JournalEntry e : entries) {
-            if (first == null) {
-                first = e.at();
-            }
-            last = e.at();
-            if (e.message() != null) {
-                lastMessage = e.message();
-            }
-            data.putAll(e.data());
-            switch (e.kind()) {
-                case JournalEntry.PLAN -> plan = readPlan(e.data().get("plan"));
-                case JournalEntry.STEP -> steps.put(e.step(), e.state());
-                case JournalEntry.OUTCOME -> outcome = e.state();
-                default -> { }
-            }
-        }
-        data.remove("plan");
-        return new UpgradeState(operation, plan, steps, data, outcome, first, last, lastMessage);
+        OperationState o = OperationState.of(operation, entries);
+        return new UpgradeState(operation, readPlan(o.plan().get("plan")), o.steps(), o.data(), o.outcome(),
+                o.startedAt(), o.lastAt(), o.lastMessage());
     }
 
-    /** The first line of an upgrade's journal: the plan it acts on, read back exactly by a console that resumes it. */
+    /** The first line of a rehearsal's journal: the plan it acts on. */
     static JournalEntry planEntry(Actor by, String message, UpgradePlan plan) {
+        return JournalEntry.plan(by, message, Map.of("plan", planJson(plan), "cluster", plan.oldId()));
+    }
+
+    /**
+     * The first line of a cutover's journal: the plan, read back exactly by a console that resumes it,
+     * and what to run when it is found interrupted.
+     */
+    static JournalEntry cutoverPlanEntry(Actor by, String message, UpgradePlan plan) {
+        String on = " --cluster " + plan.oldId() + " --operation " + plan.operation();
+        return JournalEntry.plan(by, message, Map.of("plan", planJson(plan), "cluster", plan.oldId(),
+                JournalEntry.RESUME_WITH, "twinshift upgrade resume" + on,
+                JournalEntry.UNDO_WITH, "twinshift upgrade rollback" + on + " --yes"));
+    }
+
+    private static String planJson(UpgradePlan plan) {
         try {
-            return JournalEntry.plan(by, message, Map.of("plan", Json.mapper().writeValueAsString(plan).replace("\n", " ")));
+            return Json.mapper().writeValueAsString(plan).replace("\n", " ");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the plan as JSON", e);
         }

@@ -160,7 +160,7 @@ public final class ScratchCluster implements AutoCloseable {
         shell.run(RemoteCommand.of("pg_dropcluster", "--stop", version, name).asRoot(),
                 ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE);
         String script = """
-                for s in "$1" "$2"/snapshots/"$3"/* "$2"/replaced/"$3"-*; do
+                for s in "$1" "$2"/snapshots/"$3"/* "$2"/replaced/"$3"-* "$2"/journal/*-rollback-"$3".jsonl; do
                   [ -e "$s" ] || continue
                   if [ "$(stat -c %i "$s")" = 256 ]; then btrfs subvolume delete "$s" >/dev/null; else rm -rf "$s"; fi
                 done
