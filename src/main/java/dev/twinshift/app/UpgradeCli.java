@@ -241,10 +241,16 @@ final class UpgradeCli {
         @Override
         public Integer call() throws Exception {
             if (!yes) {
-                cli().spec.commandLine().getErr().println("would roll back " + operation + ": the new cluster is dropped"
-                        + " (with anything written to it since the cutover) and the pre-upgrade snapshot restored."
-                        + " Nothing was changed. Add --yes to roll back.");
-                cli().spec.commandLine().getErr().flush();
+                Cutover.RollbackCost cost = new Cutover(cli().shell(), cli().actor(), listener(), Cutover.Options.defaults())
+                        .rollbackCost(catalog(), operation);
+                if (cli().json) {
+                    cli().printJson(java.util.Map.of("operation", operation, "changed", false, "cost", cost,
+                            "confirmWith", "--yes"));
+                } else {
+                    cli().spec.commandLine().getErr().println("would roll back " + operation + ". " + cost.text()
+                            + " Nothing was changed. Add --yes to roll back.");
+                    cli().spec.commandLine().getErr().flush();
+                }
                 return Cli.EXIT_REFUSED;
             }
             return done(new Cutover(cli().shell(), cli().actor(), listener(), Cutover.Options.defaults())

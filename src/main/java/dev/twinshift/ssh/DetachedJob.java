@@ -106,10 +106,14 @@ public final class DetachedJob {
         }
     }
 
-    /** Stops the job and everything it started. */
-    public void cancel() throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of("sh", "-c", CANCEL, "job-cancel", directory).asRoot(), Duration.ofSeconds(30))
-                .requireSuccess();
+    /**
+     * Stops the job and everything in its process group, and returns once they are gone: true when it was
+     * running. A start still under way (its console killed mid-start) is marked so that it never runs.
+     * Fails when the job survives SIGKILL.
+     */
+    public boolean stop() throws SshException, InterruptedException {
+        return shell.run(RemoteCommand.of("sh", "-c", CANCEL, "job-cancel", directory).asRoot(), Duration.ofSeconds(60))
+                .requireSuccess().stdout().strip().equals("stopped");
     }
 
     /** The whole log as it is now. */

@@ -12,6 +12,7 @@ import dev.twinshift.ssh.SshException;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CatalogLock;
+import dev.twinshift.storage.FailPoint;
 import dev.twinshift.storage.Journal;
 import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockedException;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -101,7 +103,7 @@ public final class Cutover {
         Catalog catalog = catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()))) {
-            journal.append(UpgradeState.planEntry(actor, "upgrade planned: " + plan.summary(), plan));
+            journal.append(UpgradeState.cutoverPlanEntry(actor, "upgrade planned: " + plan.summary(), plan));
             return proceed(journal);
         }
     }
@@ -304,6 +306,7 @@ public final class Cutover {
         Map<String, String> out = new HashMap<>();
         if (control.isRunning(old)) {
             waitForClientsToLeave(old);
+            startProbe(plan, old);
             // The shutdown checkpoint then has little left to write: this one runs while clients are served.
             listener.log("CHECKPOINT before the stop");
             Psql.forCluster(shell, old).exec("postgres", "CHECKPOINT", Duration.ofMinutes(30));
@@ -314,6 +317,18 @@ public final class Cutover {
             listener.log(plan.oldId() + " is not running");
         }
         return out;
+    }
+
+    private ClientProbe probeFor(UpgradePlan plan) {
+        return ClientProbe.attach(shell, workDir(catalogOf(shell, plan), plan.operation()) + "/probe");
+    }
+
+    /** A client probe on the old port from just before the stop until the new cluster answers there. */
+    private void startProbe(UpgradePlan plan, PgCluster old) throws SshException, InterruptedException {
+        String dir = workDir(catalogOf(shell, plan), plan.operation()) + "/probe";
+        if (new DetachedJob(shell, dir).poll(0, null).state() == DetachedJob.State.MISSING) {
+            ClientProbe.start(shell, dir, plan.oldBinDir() + "/psql", old.socketDirectory(), plan.oldPort(), plan.owner());
+        }
     }
 
     /** Gives connected clients the grace period to finish before the fast shutdown ends their sessions. */
@@ -357,6 +372,7 @@ public final class Cutover {
                     "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
             listener.log("$ " + String.join(" ", cmd.argv()));
             DetachedJob.start(shell, dir, cmd);
+            FailPoint.reached("upgrade", PG_UPGRADE, "job-started");
             note(journal, "pg_upgrade runs detached on the server; its log is " + dir + "/log");
         } else {
             listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
@@ -426,9 +442,22 @@ public final class Cutover {
         Instant up = Instant.now();
         Map<String, String> out = new HashMap<>();
         out.put("servingAgainAt", up.toString());
+        OptionalLong seen = probeFor(plan).stopAndMeasure();
+        // Where the new cluster's WAL stood when clients could reach it: a rollback says how much came after.
+        out.put("newStartLsn", psql.value("postgres", "SELECT pg_current_wal_lsn()"));
         String started = st.data().get("downtimeStartedAt");
         if (started != null) {
-            out.put("downtimeMillis", Long.toString(Duration.between(Instant.parse(started), up).toMillis()));
+            out.put("stepsDowntimeMillis", Long.toString(Duration.between(Instant.parse(started), up).toMillis()));
+        }
+        // What clients saw is the figure reported; the steps' own timestamps are kept beside it.
+        if (seen.isPresent()) {
+            out.put("downtimeMillis", Long.toString(seen.getAsLong()));
+            out.put("downtimeMeasuredBy", "a client probe connecting every " + ClientProbe.INTERVAL.toMillis() + " ms");
+            listener.log("clients could not connect for " + String.format("%.1f s", seen.getAsLong() / 1000.0)
+                    + " (a probe connected every " + ClientProbe.INTERVAL.toMillis() + " ms)");
+        } else if (out.containsKey("stepsDowntimeMillis")) {
+            out.put("downtimeMillis", out.get("stepsDowntimeMillis"));
+            out.put("downtimeMeasuredBy", "the steps' timestamps (the client probe saw no outage to measure)");
         }
         return out;
     }
@@ -497,23 +526,80 @@ public final class Cutover {
 
     // ---- rollback ---------------------------------------------------------------------------------
 
+    /**
+     * What a rollback of this upgrade would lose, measured on the new cluster when it has taken over:
+     * the writes since then (transactions, WAL, tables changed), which the rollback keeps in a pinned
+     * snapshot of the new cluster's data before it drops it.
+     */
+    public RollbackCost rollbackCost(Catalog catalog, String operation) throws UpgradeException, SshException, InterruptedException {
+        UpgradeState st = UpgradeState.of(operation, new Journal(shell, catalog, operation).read());
+        if (st.plan() == null) {
+            throw new UpgradeException("the journal of " + operation + " holds no plan: nothing to roll back");
+        }
+        return measureLoss(st);
+    }
+
+    /** Writes made to the new cluster since it took over, and where the rollback keeps them. */
+    public record RollbackCost(boolean handedOver, long transactions, long walBytes, List<String> tablesChanged,
+                               String text) {
+    }
+
+    private RollbackCost measureLoss(UpgradeState st) throws SshException, InterruptedException {
+        UpgradePlan plan = st.plan();
+        String back = plan.oldId() + " comes back on port " + plan.oldPort() + " as the pre-upgrade snapshot "
+                + st.data().getOrDefault("snapshot", "(none yet)") + " holds it, and " + plan.newId() + " is dropped.";
+        if (!st.done(START_NEW) || !newExists(plan)) {
+            return new RollbackCost(false, 0, 0, List.of(), "No client has written to " + plan.newId() + " yet: nothing is"
+                    + " lost. " + back);
+        }
+        PgCluster n = newCluster(plan);
+        if (!control.isRunning(n)) {
+            return new RollbackCost(st.handedOver(), -1, -1, List.of(), "Every write made to " + plan.newId() + " since "
+                    + st.data().getOrDefault("servingAgainAt", "the cutover") + " is lost from the live cluster (it is not"
+                    + " running, so they cannot be counted); they are kept in a pinned snapshot of its data taken before"
+                    + " it is dropped. " + back);
+        }
+        Psql psql = Psql.forCluster(shell, n);
+        long xacts = Long.parseLong(psql.value("postgres", "SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database"));
+        String startLsn = st.data().get("newStartLsn");
+        long wal = startLsn == null ? -1 : Long.parseLong(psql.value("postgres",
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + startLsn.replace("'", "") + "')::bigint"));
+        List<String> tables = new ArrayList<>();
+        for (List<String> db : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1")) {
+            for (List<String> t : psql.rows(db.get(0), "SELECT schemaname || '.' || relname FROM pg_stat_user_tables"
+                    + " WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY 1")) {
+                tables.add(db.get(0) + ":" + t.get(0));
+            }
+        }
+        String text = "Writes made to " + plan.newId() + " since it took over ("
+                + st.data().getOrDefault("servingAgainAt", "at the cutover") + ") will be lost from the live cluster: "
+                + xacts + " committed transaction(s) (validation and statistics included)"
+                + (wal < 0 ? "" : ", " + wal + " bytes of WAL") + ", " + tables.size() + " table(s) changed"
+                + (tables.isEmpty() ? "" : " (" + String.join(", ", tables.subList(0, Math.min(10, tables.size())))
+                + (tables.size() > 10 ? ", …" : "") + ")")
+                + ". They are kept in a pinned snapshot of " + plan.newId() + "'s data, taken before it is dropped: clone"
+                + " it to read them. " + back;
+        return new RollbackCost(st.handedOver(), xacts, wal, tables, text);
+    }
+
     private void rollbackHeld(Journal journal, UpgradeState st, String why)
             throws UpgradeException, SshException, InterruptedException {
         UpgradePlan plan = st.plan();
-        note(journal, why + (st.handedOver() ? "; " + plan.newId() + " had taken over: what was written to it since"
-                + " the cutover is lost (it stays in the new cluster's data until it is dropped)" : ""));
+        note(journal, why);
         stepEntry(journal, "rollback", UpgradeState.STARTED, "roll back to " + plan.oldId(), Map.of());
         try {
-            DetachedJob job = new DetachedJob(shell, workDir(catalogOf(shell, plan), plan.operation()) + "/pg_upgrade");
-            if (job.poll(0, null).state() == DetachedJob.State.RUNNING) {
-                listener.log("stopping the running pg_upgrade");
-                job.cancel();
-            }
+            // Every step below looks at what is there before it acts, so a rollback run again after an
+            // interruption (or after it failed) converges instead of tripping over its own earlier work.
+            stopUpgradeJob(plan, st);
             if (st.data().containsKey(MADE_CLUSTER) && newExists(plan)) {
                 PgCluster n = newCluster(plan);
-                if (control.isRunning(n)) {
-                    listener.log("stopping " + plan.newId());
-                    control.stop(n);
+                boolean keep = st.done(START_NEW) && !st.data().containsKey("newWritesSnapshot")
+                        && work.exists(plan.newDataDirectory());
+                RollbackCost cost = keep ? measureLoss(st) : null;
+                listener.log("stopping " + plan.newId() + " (if it runs)");
+                control.stop(n);
+                if (keep) {
+                    keepNewWrites(journal, st, cost);
                 }
                 keepUpgradeLogs(plan);
                 listener.log("dropping " + plan.newId());
@@ -531,9 +617,10 @@ public final class Cutover {
                     plan.owner());
             PgCluster old = oldCluster(plan);
             String snapshot = st.data().get("snapshot");
-            if (snapshot != null) {
+            if (snapshot != null && !snapshot.equals(st.data().get("restoredSnapshot"))) {
                 listener.log("restoring the pre-upgrade snapshot " + snapshot);
                 new RollbackService(shell, actor, listener::log).rollback(old, snapshot, true);
+                journal.append(JournalEntry.note(actor, "restored " + snapshot, Map.of("restoredSnapshot", snapshot)));
             }
             old = listed(plan.oldId());
             if (!control.isRunning(old)) {
@@ -552,8 +639,62 @@ public final class Cutover {
                     + "; the journal " + journal.path() + " says where it stopped; roll back again once fixed", e);
         }
         stepEntry(journal, "rollback", UpgradeState.DONE, null, Map.of());
+        UpgradeState end = UpgradeState.of(journal.operation(), journal.read());
+        String kept = end.data().get("newWritesSnapshot");
         outcome(journal, UpgradeState.ROLLED_BACK, plan.oldId() + " runs again on port " + plan.oldPort()
-                + " with its pre-upgrade data", Map.of());
+                + " with its pre-upgrade data" + (kept == null ? "" : "; what was written to " + plan.newId()
+                + " after the cutover is kept in the pinned snapshot " + kept), Map.of());
+    }
+
+    /**
+     * Stops a pg_upgrade that may still run (a console killed while it started it leaves it running on the
+     * server) and waits until it is gone, then stops the servers pg_upgrade itself starts: pg_ctl puts
+     * them in a session of their own, so they outlive the job. Dropping or restoring anything while one
+     * of them runs would race it.
+     */
+    private void stopUpgradeJob(UpgradePlan plan, UpgradeState st) throws SshException, InterruptedException {
+        if (st.steps().containsKey(STOP_OLD)) {
+            probeFor(plan).stop();
+        }
+        if (!st.steps().containsKey(PG_UPGRADE)) {
+            return;
+        }
+        DetachedJob job = new DetachedJob(shell, workDir(catalogOf(shell, plan), plan.operation()) + "/pg_upgrade");
+        if (job.stop()) {
+            listener.log("stopped the pg_upgrade that was still running");
+        }
+        for (String[] server : List.of(new String[] {plan.oldBinDir(), plan.oldDataDirectory()},
+                new String[] {plan.newBinDir(), plan.newDataDirectory()})) {
+            CommandResult r = shell.run(RemoteCommand.of(server[0] + "/pg_ctl", "status", "-D", server[1]).asUser(plan.owner()));
+            if (r.exitCode() == 0) {
+                listener.log("stopping the server pg_upgrade left running on " + server[1]);
+                CommandResult stop = shell.run(RemoteCommand.of(server[0] + "/pg_ctl", "stop", "-D", server[1], "-m",
+                        "fast", "-w", "-t", "600").asUser(plan.owner()), Duration.ofMinutes(11));
+                if (!stop.ok() && shell.run(RemoteCommand.of(server[0] + "/pg_ctl", "status", "-D", server[1])
+                        .asUser(plan.owner())).exitCode() == 0) {
+                    stop.requireSuccess();
+                }
+            }
+        }
+    }
+
+    /** Snapshot of the new cluster's data, pinned, before the rollback drops it: the writes since the cutover. */
+    private void keepNewWrites(Journal journal, UpgradeState st, RollbackCost cost)
+            throws UpgradeException, SshException, InterruptedException {
+        note(journal, cost.text());
+        SnapshotService snaps = new SnapshotService(shell, actor, listener::log);
+        SnapshotRecord s;
+        try {
+            // Taken stopped: consistent on every storage method, reflink copies included.
+            s = snaps.create(newCluster(st.plan()), Reason.PRE_ROLLBACK, "writes-on-" + st.plan().newVersion());
+            s = snaps.pin(catalogOf(shell, st.plan()), s.id(), true);
+        } catch (RefusedException | LockedException e) {
+            throw new UpgradeException("the writes made to " + st.plan().newId() + " since the cutover cannot be kept in a"
+                    + " snapshot (" + e.getMessage() + "), so the rollback stops before dropping them; copy what you need"
+                    + " out of " + st.plan().newId() + ", then roll back again", e);
+        }
+        journal.append(JournalEntry.note(actor, "kept the writes made to " + st.plan().newId() + " since the cutover in "
+                + s.id(), Map.of("newWritesSnapshot", s.id())));
     }
 
     /** pg_upgrade's own reports live in the new data directory, which the rollback drops: keep them. */
@@ -599,7 +740,13 @@ public final class Cutover {
 
     private void stepEntry(Journal journal, String step, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
+        if (UpgradeState.DONE.equals(state)) {
+            FailPoint.reached("upgrade", step, "after");
+        }
         journal.append(JournalEntry.step(actor, step, state, message, data));
+        if (UpgradeState.STARTED.equals(state)) {
+            FailPoint.reached("upgrade", step, "before");
+        }
         listener.step(step, state, message);
     }
 

@@ -8,6 +8,10 @@ if [ -e "$d/pid" ]; then
   echo "job directory $d is already used" >&2
   exit 90
 fi
+if [ -e "$d/cancelled" ]; then
+  echo "job $d was cancelled before it started" >&2
+  exit 92
+fi
 mkdir -p "$d"
 : > "$d/log"
 if [ "$user" != root ]; then chown "$user" "$d"; fi
@@ -16,6 +20,8 @@ setsid sh -c '
   d=$1; user=$2; shift 2
   echo $$ > "$d/pid.tmp" && mv "$d/pid.tmp" "$d/pid"
   cd "$d"
+  # A cancel that came between the check above and the pid file: it may not have seen the pid.
+  if [ -e "$d/cancelled" ]; then echo 92 > "$d/exit.tmp"; mv "$d/exit.tmp" "$d/exit"; exit 92; fi
   if [ "$user" = root ]; then "$@"; else runuser -u "$user" -- "$@"; fi >> "$d/log" 2>&1 < /dev/null
   echo $? > "$d/exit.tmp"
   mv "$d/exit.tmp" "$d/exit"
