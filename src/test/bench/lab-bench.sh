@@ -54,3 +54,23 @@ start_pgbench() {
     -p "$port" postgres >/dev/null 2>&1 &
   PGBENCH_PID=$!
 }
+
+# A client's view of availability: a new connection and SELECT 1 to PORT every 50 ms, in the
+# background, writing "ok MILLIS" or "down MILLIS" lines to PROBE_LOG: sets PROBE_PID.
+probe_start() {
+  PROBE_LOG=$(mktemp)
+  ( while :; do
+      if runuser -u postgres -- psql -X -q -At -h /var/run/postgresql -p "$1" -d postgres -c 'SELECT 1' >/dev/null 2>&1
+      then echo "ok $(date +%s%3N)"; else echo "down $(date +%s%3N)"; fi
+      sleep 0.05
+    done >"$PROBE_LOG" ) &
+  PROBE_PID=$!
+}
+
+# Stops the probe and prints each outage it saw, in order, in ms: from the last success before
+# failures to the first success after them.
+probe_stop() {
+  kill "$PROBE_PID" 2>/dev/null; wait "$PROBE_PID" 2>/dev/null; PROBE_PID=""
+  awk '$1 == "ok" { if (down && last != "") print $2 - last; last = $2; down = 0 } $1 == "down" { down = 1 }' "$PROBE_LOG"
+  rm -f "$PROBE_LOG"
+}

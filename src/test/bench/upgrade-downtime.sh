@@ -6,9 +6,11 @@
 #
 # Needs the lab (src/test/lab/lab.sh up). For each scale it makes a throw-away 13 cluster on its own
 # btrfs subvolume, fills it with pgbench -i, and then, on the same data:
-#   twinshift   cutover through SSH with pgbench writing until the stop (grace 0); downtime as the
-#               journal measures it: fast shutdown -> the new cluster answers SELECT 1 on the old port.
-#               Then the rollback: until 13 answers again on its port with the pre-upgrade data.
+#   twinshift   cutover through SSH with pgbench writing until the stop (grace 0), then the rollback.
+#               Every downtime here is what a client sees: a probe opens a new connection and runs
+#               SELECT 1 on the old port every 50 ms; the figure is its longest outage (last success
+#               before, first success after). The journal's own figure (its probe, every 100 ms) is
+#               printed beside it.
 #   pg_upgrade  the textbook way with --copy: the new cluster made beforehand; downtime = stop 13,
 #               pg_upgrade --copy, move the port, start 15, until it answers.
 #   dump        pg_dumpall | psql into a 15 cluster made beforehand; downtime = writes must stop when
@@ -35,6 +37,7 @@ NAME=""; PGBENCH_PID=""
 cleanup() {
   set +e
   [ -n "$PGBENCH_PID" ] && kill "$PGBENCH_PID" 2>/dev/null && wait "$PGBENCH_PID" 2>/dev/null
+  [ -n "${PROBE_PID:-}" ] && kill "$PROBE_PID" 2>/dev/null && wait "$PROBE_PID" 2>/dev/null
   if [ -n "$NAME" ]; then
     for c in "$NEW $NAME" "$NEW ${NAME}_copy" "$NEW ${NAME}_dump" "$OLD $NAME"; do
       pg_dropcluster --stop $c 2>/dev/null
@@ -59,11 +62,15 @@ for scale in "${SCALES[@]}"; do
   echo "   twinshift cutover (pgbench writing until the stop), then rollback" >&2
   start_pgbench "$OLD" "$port" 4
   sleep 5
+  probe_start "$port"
   out=$("$JAVA_BIN" -cp "$CP" dev.twinshift.lab.UpgradeBench "$OLD/$NAME" "$NEW")
   kill "$PGBENCH_PID" 2>/dev/null || true; wait "$PGBENCH_PID" 2>/dev/null || true; PGBENCH_PID=""
-  ts_down=$(sed -n 's/^downtime_ms=//p' <<<"$out")
+  answers "$port"
+  mapfile -t outages < <(probe_stop)
+  ts_journal=$(sed -n 's/^downtime_ms=//p' <<<"$out")
+  ts_down=${outages[0]:-?}
   ts_total=$(sed -n 's/^cutover_total_ms=//p' <<<"$out")
-  ts_rollback=$(sed -n 's/^rollback_ms=//p' <<<"$out")
+  ts_rollback=${outages[${#outages[@]}-1]:-?}
   grep -q "^new_version=$NEW" <<<"$out" || { echo "the cutover did not serve $NEW: $out" >&2; exit 1; }
   answers "$port"
 
@@ -72,7 +79,8 @@ for scale in "${SCALES[@]}"; do
   install -d -o postgres -g postgres -m 0700 "$BTRFS/$NAME-copy"
   pg_createcluster --start-conf=manual -d "$BTRFS/$NAME-copy" -p "$tmp" "$NEW" "${NAME}_copy" >/dev/null
   work=$(mktemp -d); chown postgres "$work"
-  t0=$(now_ms)
+  probe_start "$port"
+  sleep 0.3
   pg_ctlcluster "$OLD" "$NAME" stop -m fast
   (cd "$work" && runuser -u postgres -- "/usr/lib/postgresql/$NEW/bin/pg_upgrade" \
      -b "/usr/lib/postgresql/$OLD/bin" -B "/usr/lib/postgresql/$NEW/bin" -d "$BTRFS/$NAME" -D "$BTRFS/$NAME-copy" \
@@ -81,8 +89,8 @@ for scale in "${SCALES[@]}"; do
   set_port "$NEW/${NAME}_copy" "$port"
   pg_ctlcluster "$NEW" "${NAME}_copy" start
   answers "$port"
-  t1=$(now_ms)
-  copy_down=$((t1 - t0))
+  sleep 0.3
+  copy_down=$(probe_stop | sort -n | tail -n 1)
   pg_dropcluster --stop "$NEW" "${NAME}_copy"; rm -rf "$work" "$BTRFS/$NAME-copy"
   pg_ctlcluster "$OLD" "$NAME" start; answers "$port"
 
@@ -103,27 +111,30 @@ for scale in "${SCALES[@]}"; do
   accounts=$(runuser -u postgres -- psql -X -At -h /var/run/postgresql -p "$port" -d postgres -c 'SELECT count(*) FROM pgbench_accounts')
   [ "$accounts" = "$((scale * 100000))" ] || { echo "the restore has $accounts accounts" >&2; exit 1; }
 
-  ROWS+=("$scale|$size|$ts_down|$ts_total|$ts_rollback|$copy_down|$dump_down")
+  ROWS+=("$scale|$size|$ts_down|$ts_journal|$ts_total|$ts_rollback|$copy_down|$dump_down")
   cleanup
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 1; printf "%.0fx", a / b }'; }
 echo
 echo "PostgreSQL $OLD -> $NEW on btrfs ($BTRFS); downtime = the cluster does not answer on its port; ms"
-printf '%-6s %9s %12s %14s %12s %14s %14s %12s %12s\n' scale PGDATA twinshift "cutover-total" rollback \
+printf '%-6s %9s %12s %12s %14s %12s %14s %14s %12s %12s\n' scale PGDATA twinshift journal "cutover-total" rollback \
   "pg_upgrade-copy" "dump|restore" "copy/ts" "dump/ts"
 for r in "${ROWS[@]}"; do
-  IFS='|' read -r scale size down total rb copy dump <<<"$r"
-  printf '%-6s %8sM %12s %14s %12s %14s %14s %12s %12s\n' "$scale" "$((size / 1048576))" "$down" "$total" "$rb" \
-    "$copy" "$dump" "$(ratio "$copy" "$down")" "$(ratio "$dump" "$down")"
+  IFS='|' read -r scale size down journal total rb copy dump <<<"$r"
+  printf '%-6s %8sM %12s %12s %14s %12s %14s %14s %12s %12s\n' "$scale" "$((size / 1048576))" "$down" "$journal" "$total" \
+    "$rb" "$copy" "$dump" "$(ratio "$copy" "$down")" "$(ratio "$dump" "$down")"
 done
 cat <<'NOTE'
 
-twinshift      = cutover downtime: fast shutdown, pinned pre-upgrade snapshot, pg_upgrade --clone, port
-                 hand-over, start, until SELECT 1 answers on the old port (the new cluster and its
-                 configuration are made before the stop; vacuumdb --analyze-in-stages runs after)
+twinshift      = cutover downtime seen by the 50 ms client probe: fast shutdown, pinned pre-upgrade snapshot,
+                 pg_upgrade --clone, port hand-over, start (the new cluster and its configuration are made
+                 before the stop; vacuumdb --analyze-in-stages runs after)
+journal        = the same downtime as the cutover reports it (its own probe on the server, every 100 ms)
 cutover-total  = the whole cutover through SSH, preparation included
-rollback       = Twinshift's rollback: new cluster dropped, pre-upgrade snapshot restored, 13 answering
-pg_upgrade-copy= stop, pg_upgrade --copy, port moved, start, until it answers (new cluster made before)
-dump|restore   = pg_dumpall | psql into a 15 cluster made before, stop 13, port moved, until 15 answers
+rollback       = Twinshift's rollback seen by the probe: new cluster dropped, pre-upgrade snapshot restored
+pg_upgrade-copy= seen by the probe: stop, pg_upgrade --copy, port moved, start (new cluster made before)
+dump|restore   = pg_dumpall | psql into a 15 cluster made before, stop 13, port moved, until 15 answers;
+                 clients can still connect during the dump, but what they write is lost, so this one
+                 counts from the start of the dump
 NOTE
