@@ -5,6 +5,7 @@ import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A cluster together with the volume its PGDATA is, the catalog beside it and the driver for it.
@@ -16,7 +17,17 @@ public record ClusterVolume(PgCluster cluster, StorageAssessment storage, String
                             Catalog catalog, StorageDriver driver) {
 
     public static ClusterVolume resolve(RemoteShell shell, PgCluster c) throws SshException, InterruptedException {
-        StorageAssessment a = new StorageProbe(shell).assess(c.dataDirectory());
+        StorageAssessment a;
+        try {
+            a = new StorageProbe(shell).assess(c.dataDirectory());
+        } catch (SshException e) {
+            // A data directory set aside by an interrupted rollback is not an error to show raw.
+            Optional<String> why = RollbackService.interruptedOn(shell, c);
+            if (why.isPresent()) {
+                throw new IllegalStateException(why.get(), e);
+            }
+            throw e;
+        }
         StorageDriver d = StorageDrivers.forMethod(a.method(), shell);
         if (a.method() == StorageMethod.ZFS_DATASET) {
             // The catalog sits at the pool's own mount point, so every dataset of the pool shares it.

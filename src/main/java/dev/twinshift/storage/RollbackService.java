@@ -87,6 +87,28 @@ public final class RollbackService {
         return new Catalog(shell, new StorageProbe(shell).assess(dir).mountTarget());
     }
 
+    /**
+     * When the data directory of {@code c} is missing because a rollback of it was interrupted: a
+     * sentence saying so and what to run. Empty otherwise (or when that cannot be read).
+     */
+    public static Optional<String> interruptedOn(RemoteShell shell, PgCluster c) throws InterruptedException {
+        try {
+            if (shell.run(RemoteCommand.of("test", "-e", c.dataDirectory()).asRoot()).ok()) {
+                return Optional.empty();
+            }
+            for (OperationState st : journaled(shell, catalogOf(shell, c))) {
+                if (c.id().equals(st.plan().get("cluster")) && (st.outcome() == null || STUCK.equals(st.outcome()))) {
+                    return Optional.of("the data directory " + c.dataDirectory() + " of " + c.id() + " is not in place:"
+                            + " the rollback " + st.operation() + " was interrupted (it " + st.where() + "); "
+                            + st.howToGoOn());
+                }
+            }
+        } catch (SshException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     public RollbackResult rollback(PgCluster c, String snapshotIdOrName)
             throws RefusedException, LockedException, SshException, InterruptedException {
         return rollback(c, snapshotIdOrName, false);

@@ -23,7 +23,11 @@ import java.util.UUID;
  * on close.
  */
 public final class ScratchCluster implements AutoCloseable {
-    public static final String BTRFS = "/srv/twinshift-lab/btrfs";
+    /**
+     * Where scratch clusters live: the lab's btrfs, or another btrfs mount given as
+     * {@code -Dtwinshift.lab.btrfs=...} (its own catalog and lock, so that lab tests can run beside others).
+     */
+    public static final String BTRFS = System.getProperty("twinshift.lab.btrfs", "/srv/twinshift-lab/btrfs");
     public static final String ZFS_POOL = "twinshift-lab";
     public static final String ZFS_MOUNT = "/srv/twinshift-lab/zfs";
 

@@ -51,7 +51,8 @@ class CutoverFaultIT {
 
     @BeforeAll
     static void lab() throws Exception {
-        CutoverIT.lab();
+        // A connection of its own: the command-line runs below close the shared one when they end.
+        CutoverIT.shell = LabShell.fresh(Lab.require().admin());
         sc = CutoverIT.scratch("upf");
         port = sc.cluster().port();
         before = CutoverIT.checksums(sc.psql());
