@@ -15,7 +15,9 @@ import dev.twinshift.storage.StorageMethod;
 import dev.twinshift.storage.StorageProbe;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -53,9 +55,22 @@ public final class Upgrades {
         List<String> versions = installedVersions();
         Set<String> ids = new HashSet<>();
         Set<Integer> ports = new HashSet<>(ListeningPorts.listening(shell));
+        Map<String, String> broken = new HashMap<>();
         for (PgCluster other : discovery.listClusters()) {
             ids.add(other.id());
             ports.add(other.port());
+            // The entries whose names the new cluster could take: a plan says why it steps around one.
+            boolean candidate = false;
+            for (String v : versions) {
+                candidate |= other.id().equals(v + "/" + c.name()) || other.id().equals(v + "/" + c.name() + "_"
+                        + UpgradePlanner.major(v));
+            }
+            if (candidate) {
+                PgCluster checked = discovery.checked(other);
+                if (checked.broken()) {
+                    broken.put(other.id(), checked.problem());
+                }
+            }
         }
         StorageAssessment a = new StorageProbe(shell).assess(c.dataDirectory());
         long free = -1;
@@ -92,7 +107,7 @@ public final class Upgrades {
             cpus = Integer.parseInt(nproc.stdout().strip());
         }
         return new UpgradeFacts(c, versions, ids, ports, a.method(), a.method() == StorageMethod.BTRFS_SUBVOLUME,
-                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus);
+                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus, broken);
     }
 
     public UpgradePlanner.Result plan(PgCluster cluster, String targetVersion, String newName)

@@ -109,6 +109,20 @@ class ParsersTest {
     }
 
     @Test
+    void aDataDirectoryThatIsGoneMakesABrokenEntry() {
+        ClusterDetails gone = ClusterDetails.parse("missing\t/srv/gone\n");
+        assertTrue(gone.missing());
+        assertFalse(ClusterDetails.parse(res("cluster-details.txt")).missing());
+        PgCluster c = new PgCluster("15", "main", 5432, false, "down", "postgres", "/srv/gone", "/etc/postgresql/15/main",
+                null, null, null, List.of(), -1, null);
+        assertFalse(c.broken());
+        PgCluster b = c.withProblem("data directory /srv/gone is gone");
+        assertTrue(b.broken());
+        assertTrue(b.withOwner("postgres").broken(), "a broken entry stays broken");
+        assertTrue(b.repairAdvice().contains("pg_dropcluster 15 main"), b.repairAdvice());
+    }
+
+    @Test
     void walOutsideDataDirectoryIsNoticed() {
         PgCluster c = new PgCluster("13", "main", 5433, true, "online", "postgres", "/srv/pg", null, null, null,
                 "/srv/pgwal", List.of(), -1, null);

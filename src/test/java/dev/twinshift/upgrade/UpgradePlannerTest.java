@@ -53,6 +53,24 @@ class UpgradePlannerTest {
     }
 
     @Test
+    void aTakenNameIsSteppedAroundOutLoudWithWhyWhenTheEntryIsBroken() {
+        PgCluster c = cluster("/var/lib/postgresql/13/main", PgCluster.Manager.POSTGRESQL_COMMON, GIB);
+        UpgradeFacts f = facts(c, StorageMethod.REFLINK, 50 * GIB, Set.of("13/main", "15/main"));
+        UpgradeFacts broken = new UpgradeFacts(c, f.installedVersions(), f.existingClusters(), f.takenPorts(), f.storage(),
+                false, f.filesystem(), f.freeBytes(), "UTF8", "C.UTF-8", "C.UTF-8", false, Set.of(), 2,
+                java.util.Map.of("15/main", "data directory /var/lib/postgresql/15/main is gone"));
+        UpgradePlan p = UpgradePlanner.plan(broken, "15", null, NOW).plan();
+        assertEquals("main_15", p.newName());
+        assertTrue(p.notes().contains("15/main exists already (broken: data directory /var/lib/postgresql/15/main is"
+                + " gone), so the new cluster is 15/main_15"), p.notes().toString());
+        UpgradePlan healthy = UpgradePlanner.plan(f, "15", null, NOW).plan();
+        assertTrue(healthy.notes().contains("15/main exists already, so the new cluster is 15/main_15"),
+                healthy.notes().toString());
+        UpgradePlanner.Result named = UpgradePlanner.plan(broken, "15", "main", NOW);
+        assertTrue(named.refusals().get(0).startsWith("a cluster 15/main (broken: data directory"), named.refusals().toString());
+    }
+
+    @Test
     void plainFilesystemCopiesAndNeedsRoomForAFullCopy() {
         PgCluster c = cluster("/data/13/main", PgCluster.Manager.POSTGRESQL_COMMON, 10 * GIB);
         UpgradePlanner.Result tight = UpgradePlanner.plan(facts(c, StorageMethod.PLAIN_COPY, 5 * GIB, Set.of("13/main")),
