@@ -271,10 +271,7 @@ public final class CloneServer {
                     SELECT format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s.subname) FROM pg_subscription s
                      WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \\gexec
                     """;
-            shell.run(RemoteCommand.of(s.binDir() + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h",
-                            s.socketDirectory(), "-p", Integer.toString(s.port()), "-d", db, "-f", "-").asUser(s.owner()),
-                    ExecOptions.defaults().withStdin(script.getBytes(StandardCharsets.UTF_8)), LineListener.IGNORE)
-                    .requireSuccess();
+            psql.script(db, script, Duration.ofMinutes(2));
         }
     }
 
@@ -285,7 +282,8 @@ public final class CloneServer {
     }
 
     public Psql psql(Spec s) {
-        return new Psql(shell, s.owner(), s.socketDirectory(), s.port(), s.binDir() + "/psql");
+        return new Psql(shell, s.owner(), s.socketDirectory(), s.port(), s.binDir() + "/psql",
+                s.confDir() + "/pg_ident.conf");
     }
 
     private void root(String... argv) throws SshException, InterruptedException {

@@ -328,7 +328,7 @@ public final class Rehearsal {
                 s.oldClone.method(), location, location, src, null, null);
         s.clones.register(s.catalog, s.newClone);
         List<String> initdb = new ArrayList<>(List.of(p.newBinDir() + "/initdb", "-D", location, "-E", p.encoding(),
-                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.owner()));
+                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.installUser()));
         if (p.dataChecksums()) {
             initdb.add("--data-checksums");
         }
@@ -486,7 +486,8 @@ public final class Rehearsal {
     private String analyze(State s) throws SshException, InterruptedException {
         CloneServer.Spec spec = s.spec(s.newClone);
         work.logged(RemoteCommand.of(s.plan.newBinDir() + "/vacuumdb", "--all", "--analyze-in-stages", "-h",
-                spec.socketDirectory(), "-p", Integer.toString(spec.port())).asUser(s.plan.owner()), Duration.ofHours(6));
+                spec.socketDirectory(), "-p", Integer.toString(spec.port()), "-U", s.plan.installUser())
+                .asUser(s.plan.owner()), Duration.ofHours(6));
         Psql psql = s.psql(s.newClone);
         for (String db : Validation.databases(psql)) {
             for (List<String> e : psql.rows(db, "SELECT name, installed_version, default_version FROM pg_available_extensions"

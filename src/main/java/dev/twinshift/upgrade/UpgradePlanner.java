@@ -122,6 +122,10 @@ public final class UpgradePlanner {
             no.add("the upgrade needs about " + human(headroom) + " free on " + f.filesystem() + " and "
                     + human(f.freeBytes()) + " are free: free space or grow the filesystem first");
         }
+        if (f.installUser() != null && !f.installUser().equals("postgres")) {
+            notes.add("the bootstrap superuser of " + c.id() + " is " + f.installUser() + ", not postgres: pg_upgrade"
+                    + " runs with -U " + f.installUser() + " and the new cluster is initialised with the same");
+        }
         if (!no.isEmpty()) {
             return new Result(null, List.copyOf(no));
         }
@@ -130,7 +134,8 @@ public final class UpgradePlanner {
         UpgradePlan plan = new UpgradePlan(op, c.version(), c.name(), c.port(), c.dataDirectory(),
                 Optional.ofNullable(c.configDirectory()).orElse("/etc/postgresql/" + c.version() + "/" + c.name()),
                 c.owner(), target, name, dataDir, port, method, f.storage(), f.dataDirIsSubvolume(), f.encoding(),
-                f.lcCollate(), f.lcCtype(), f.dataChecksums(), size, headroom, f.freeBytes(), f.filesystem(), f.cpus(), notes);
+                f.lcCollate(), f.lcCtype(), f.dataChecksums(), size, headroom, f.freeBytes(), f.filesystem(), f.cpus(), notes,
+                f.installUser());
         return new Result(plan, List.of());
     }
 

@@ -83,6 +83,7 @@ public final class Upgrades {
         String collate = null;
         String ctype = null;
         boolean checksums = false;
+        String installUser = null;
         if (new ClusterControl(shell).isRunning(c)) {
             Psql psql = Psql.forCluster(shell, c);
             List<String> row = psql.rows("postgres", "SELECT pg_encoding_to_char(encoding), datcollate, datctype"
@@ -91,6 +92,7 @@ public final class Upgrades {
             collate = row.get(1);
             ctype = row.get(2);
             checksums = "on".equals(psql.value("postgres", "SHOW data_checksums"));
+            installUser = psql.installUser();
         }
         Set<String> taken = new HashSet<>();
         for (String v : versions) {
@@ -107,7 +109,7 @@ public final class Upgrades {
             cpus = Integer.parseInt(nproc.stdout().strip());
         }
         return new UpgradeFacts(c, versions, ids, ports, a.method(), a.method() == StorageMethod.BTRFS_SUBVOLUME,
-                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus, broken);
+                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus, broken, installUser);
     }
 
     public UpgradePlanner.Result plan(PgCluster cluster, String targetVersion, String newName)
