@@ -288,8 +288,13 @@ public final class Rehearsal {
         Set<String> available = BlockerQueries.namesFromListing(listing("/usr/share/postgresql/" + s.plan.newVersion()
                 + "/extension"), ".control");
         Set<String> libs = BlockerQueries.namesFromListing(listing(s.plan.newBinDir().replace("/bin", "/lib")), ".so");
+        // Asked of live, read-only: the clone rolled back its copies when it started.
+        PgCluster live = new ClusterDiscovery(shell).locate(s.plan.oldId());
+        List<List<String>> prepared = live.running()
+                ? Psql.forCluster(shell, live).rows("postgres", BlockerQueries.PREPARED_TRANSACTIONS_SQL) : List.of();
         for (PgUpgradeCheckReport.Finding f : List.of(BlockerQueries.regTypeColumns(reg), BlockerQueries.postfixOperators(postfix),
-                BlockerQueries.missingExtensions(extensions, available), BlockerQueries.missingLibraries(libraries, libs))) {
+                BlockerQueries.missingExtensions(extensions, available), BlockerQueries.missingLibraries(libraries, libs),
+                BlockerQueries.preparedTransactions(prepared))) {
             if (f.severity() != PgUpgradeCheckReport.Severity.OK) {
                 s.findings.add(f);
             }
