@@ -59,20 +59,6 @@ public final class Psql {
         return socketDirectory;
     }
 
-    /**
-     * The role this connects as: the OS user's name unless the cluster has no such role (a cluster made
-     * with {@code initdb -U dba}), then the one found for it. For other client programs ({@code -U}).
-     */
-    public String role() throws SshException, InterruptedException {
-        if (role == null && !roleLookedFor) {
-            CommandResult r = shell.run(command("postgres", "SELECT 1"), Duration.ofSeconds(30));
-            if (!r.ok() && roleRefused(r.stderr())) {
-                findRole(r.stderr());
-            }
-        }
-        return role == null ? osUser : role;
-    }
-
     /** The bootstrap superuser (the role with oid 10, "the install user" pg_upgrade needs with -U). */
     public String installUser() throws SshException, InterruptedException {
         return value("postgres", "SELECT rolname FROM pg_catalog.pg_roles WHERE oid = 10");

@@ -88,6 +88,17 @@ class BrokenClusterEntryIT {
                         main.toString());
                 assertEquals("BTRFS_SUBVOLUME", main.path("storage").path("method").asText());
 
+                // The console's server view: the same rows, the broken one with why and not selectable.
+                dev.twinshift.ui.dashboard.ServerInspector.Result rows = ClusterInspector.inspect(shell, line -> { });
+                dev.twinshift.ui.dashboard.ClusterRow row = rows.clusters().stream()
+                        .filter(x -> x.id().equals(brokenId)).findFirst().orElseThrow();
+                assertEquals("broken", row.status());
+                assertTrue(row.storageNote().contains("is gone"), row.toString());
+                assertTrue(row.cluster() == null, "nothing to snapshot or clone in a broken entry");
+                assertTrue(rows.note().contains(brokenId + ": broken: data directory " + brokenData + " is gone"), rows.note());
+                assertTrue(rows.clusters().stream().anyMatch(x -> x.id().equals("13/main") && x.cluster() != null
+                        && !x.storageMethod().equals("-")), rows.clusters().toString());
+
                 Run plan = cli("upgrade", "plan", "--cluster", sc.id(), "--to", "15");
                 assertEquals(0, plan.code(), plan.out() + plan.err());
                 assertTrue(plan.out().contains("note: " + brokenId + " exists already (broken: data directory "

@@ -45,6 +45,9 @@ class PreparedTransactionIT {
             sc.sql("postgres", "ALTER SYSTEM SET max_prepared_transactions = 4");
             sc.pgctlcluster("restart");
             Psql live = sc.psql();
+            // A subscription too: the clone detaches it from its publisher's slot through the same psql.
+            sc.sql("app", "CREATE SUBSCRIPTION it_sub CONNECTION 'host=/nonexistent dbname=none' PUBLICATION p"
+                    + " WITH (connect = false)");
             live.script("postgres", "BEGIN;\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = 1;\n"
                     + "PREPARE TRANSACTION 'it-hold-accounts';\n", Duration.ofMinutes(1));
             live.script("app", "BEGIN;\nUPDATE orders SET total = 0 WHERE id = 1;\nPREPARE TRANSACTION 'it-hold-orders';\n",
@@ -66,6 +69,8 @@ class PreparedTransactionIT {
                 clone.exec("app", "SET statement_timeout = '5s'; UPDATE orders SET total = 1 WHERE id = 1",
                         Duration.ofMinutes(1));
                 assertEquals("0", clone.value("postgres", "SELECT count(*) FROM pg_prepared_xacts"));
+                assertEquals("off|none", clone.value("app", "SELECT CASE WHEN subenabled THEN 'on' ELSE 'off' END || '|'"
+                        + " || coalesce(subslotname::text, 'none') FROM pg_subscription WHERE subname = 'it_sub'"));
                 String said = String.join("\n", progress);
                 assertTrue(said.contains("rolled back 2 prepared transaction(s)") && said.contains("it-hold-accounts")
                         && said.contains("it-hold-orders"), said);
