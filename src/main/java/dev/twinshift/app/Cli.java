@@ -263,15 +263,17 @@ public final class Cli {
             List<Map<String, Object>> js = new ArrayList<>();
             List<List<String>> rows = new ArrayList<>();
             for (PgCluster c : all) {
-                StorageAssessment a = probe.assess(c.dataDirectory());
+                // A broken entry has no storage to look at; it is listed with why, the others as usual.
+                StorageAssessment a = c.broken() ? null : probe.assess(c.dataDirectory());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("cluster", c);
                 m.put("storage", a);
                 js.add(m);
-                rows.add(List.of(c.id(), Integer.toString(c.port()), c.status(), c.owner(), c.dataDirectory(),
+                rows.add(List.of(c.id(), Integer.toString(c.port()), c.broken() ? "broken" : c.status(), c.owner(),
+                        c.dataDirectory(),
                         c.walDirectory() == null ? "?" : c.walInsideDataDirectory() ? "inside" : c.walDirectory(),
                         c.tablespaces().isEmpty() ? "-" : Integer.toString(c.tablespaces().size()), size(c.sizeBytes()),
-                        a.method().name()));
+                        a == null ? "-" : a.method().name()));
             }
             if (cli.json) {
                 cli.printJson(js);
@@ -281,6 +283,10 @@ public final class Cli {
                 for (Map<String, Object> m : js) {
                     StorageAssessment a = (StorageAssessment) m.get("storage");
                     PgCluster c = (PgCluster) m.get("cluster");
+                    if (a == null) {
+                        cli.out().println(c.id() + ": broken: " + c.problem() + "\n    to fix: " + c.repairAdvice());
+                        continue;
+                    }
                     cli.out().println(c.id() + ": " + a.reason() + (a.advice() == null ? "" : "\n    to improve: " + a.advice()));
                 }
                 cli.out().flush();

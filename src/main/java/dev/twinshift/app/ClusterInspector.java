@@ -21,6 +21,14 @@ final class ClusterInspector {
         List<ClusterRow> rows = new ArrayList<>();
         List<String> advice = new ArrayList<>();
         for (PgCluster c : discovery.discover()) {
+            if (c.broken()) {
+                // Shown, with why, but not selectable: there is nothing to snapshot or clone.
+                rows.add(new ClusterRow(c.version(), c.name(), c.port(), "broken", c.dataDirectory(), "-", "-", "-",
+                        c.problem(), null));
+                advice.add(c.id() + ": broken: " + c.problem() + "; to fix: " + c.repairAdvice());
+                log.accept("found " + c.id() + ", broken: " + c.problem());
+                continue;
+            }
             String fs = "unknown";
             String method = "unknown";
             try {

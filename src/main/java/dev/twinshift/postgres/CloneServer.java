@@ -271,11 +271,37 @@ public final class CloneServer {
                     SELECT format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s.subname) FROM pg_subscription s
                      WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \\gexec
                     """;
-            shell.run(RemoteCommand.of(s.binDir() + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h",
-                            s.socketDirectory(), "-p", Integer.toString(s.port()), "-d", db, "-f", "-").asUser(s.owner()),
-                    ExecOptions.defaults().withStdin(script.getBytes(StandardCharsets.UTF_8)), LineListener.IGNORE)
-                    .requireSuccess();
+            psql.script(db, script, Duration.ofMinutes(2));
         }
+    }
+
+    /** A prepared transaction as pg_prepared_xacts lists it. */
+    public record PreparedTransaction(String gid, String owner, String database, String prepared) {
+    }
+
+    /**
+     * Rolls back every prepared transaction the clone inherited from its snapshot, each in its own
+     * database (ROLLBACK PREPARED works only there). In a clone nobody will ever commit them, and
+     * their row locks would make the first UPDATE of those rows wait forever. Live keeps its own.
+     *
+     * @return what was rolled back
+     */
+    public List<PreparedTransaction> rollBackPreparedTransactions(Spec s) throws SshException, InterruptedException {
+        Psql psql = psql(s);
+        List<PreparedTransaction> found = new ArrayList<>();
+        for (List<String> r : psql.rows("postgres", "SELECT gid, owner, database, prepared FROM pg_catalog.pg_prepared_xacts"
+                + " ORDER BY database, prepared, gid")) {
+            found.add(new PreparedTransaction(r.get(0), r.get(1), r.get(2), r.get(3)));
+        }
+        java.util.Set<String> dbs = new java.util.LinkedHashSet<>();
+        found.forEach(p -> dbs.add(p.database()));
+        for (String db : dbs) {
+            // Each ROLLBACK PREPARED its own statement (it cannot run in a transaction block); the gid is
+            // quoted by the server, never by string concatenation here.
+            psql.script(db, "SELECT format('ROLLBACK PREPARED %L', gid) FROM pg_catalog.pg_prepared_xacts"
+                    + " WHERE database = current_database() \\gexec\n", Duration.ofMinutes(5));
+        }
+        return found;
     }
 
     public void stop(Spec s) throws SshException, InterruptedException {
@@ -285,7 +311,8 @@ public final class CloneServer {
     }
 
     public Psql psql(Spec s) {
-        return new Psql(shell, s.owner(), s.socketDirectory(), s.port(), s.binDir() + "/psql");
+        return new Psql(shell, s.owner(), s.socketDirectory(), s.port(), s.binDir() + "/psql",
+                s.confDir() + "/pg_ident.conf");
     }
 
     private void root(String... argv) throws SshException, InterruptedException {

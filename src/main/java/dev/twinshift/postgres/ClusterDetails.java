@@ -7,7 +7,12 @@ import java.util.List;
  * What a fixed script prints about a data directory, one {@code key<TAB>value} line each: where
  * pg_wal resolves to, every pg_tblspc link, PG_VERSION and the size of PGDATA.
  */
-public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tablespaces, String pgVersion, long sizeBytes) {
+public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tablespaces, String pgVersion, long sizeBytes,
+                             boolean missing) {
+
+    public ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tablespaces, String pgVersion, long sizeBytes) {
+        this(walDirectory, tablespaces, pgVersion, sizeBytes, false);
+    }
 
     /**
      * Positional argument 1: the data directory; 2: "no-size" to skip measuring it (size then -1).
@@ -15,6 +20,7 @@ public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tab
      */
     public static final String SCRIPT = """
             d=$1
+            [ -d "$d" ] || { printf 'missing\t%s\n' "$d"; exit 0; }
             printf 'wal\\t%s\\n' "$(readlink -f -- "$d/pg_wal")"
             for l in "$d"/pg_tblspc/*; do
               [ -L "$l" ] && printf 'tablespace\\t%s\\t%s\\n' "${l##*/}" "$(readlink -f -- "$l")"
@@ -28,6 +34,7 @@ public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tab
         String wal = null;
         String version = null;
         long size = -1;
+        boolean missing = false;
         List<PgCluster.Tablespace> tbs = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] f = line.split("\t", -1);
@@ -38,6 +45,7 @@ public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tab
                         tbs.add(new PgCluster.Tablespace(f[1], f[2]));
                     }
                 }
+                case "missing" -> missing = true;
                 case "pg_version" -> version = f.length > 1 ? f[1].strip() : null;
                 case "size" -> {
                     try {
@@ -49,6 +57,6 @@ public record ClusterDetails(String walDirectory, List<PgCluster.Tablespace> tab
                 default -> { }
             }
         }
-        return new ClusterDetails(wal, tbs, version, size);
+        return new ClusterDetails(wal, tbs, version, size, missing);
     }
 }

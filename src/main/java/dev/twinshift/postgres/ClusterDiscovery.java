@@ -27,21 +27,38 @@ public final class ClusterDiscovery {
     /**
      * Every cluster with its details (pg_wal, tablespaces, size). An account without passwordless
      * sudo still sees the clusters; the details that need root (PGDATA is mode 0700) stay unknown.
+     * One broken entry (its data directory gone or unreadable) is listed with its {@link PgCluster#problem}
+     * and never hides the others.
      */
     public List<PgCluster> discover() throws SshException, InterruptedException {
         List<PgCluster> base = listClusters();
         List<PgCluster> out = new ArrayList<>();
         for (PgCluster c : base) {
-            try {
-                out.add(withDetails(c));
-            } catch (SshException e) {
-                if (e.kind() != SshException.Kind.SUDO_PASSWORD_REQUIRED) {
-                    throw e;
-                }
-                out.add(c);
-            }
+            out.add(inspect(c, true));
         }
         return out;
+    }
+
+    /**
+     * The entry as listed, with where its files are (no size) and, if it is broken, why: for a look at
+     * one entry, such as the cluster whose name an upgrade would take.
+     */
+    public PgCluster checked(PgCluster c) throws SshException, InterruptedException {
+        return inspect(c, false);
+    }
+
+    private PgCluster inspect(PgCluster c, boolean measure) throws SshException, InterruptedException {
+        try {
+            return details(c, measure);
+        } catch (SshException e) {
+            if (e.kind() == SshException.Kind.SUDO_PASSWORD_REQUIRED) {
+                return c;
+            }
+            if (e.kind() == SshException.Kind.COMMAND_FAILED) {
+                return c.withProblem("its data directory " + c.dataDirectory() + " could not be read: " + e.getMessage());
+            }
+            throw e;
+        }
     }
 
     /** The cluster called {@code id} ("13/main"), with its details. */
@@ -171,6 +188,15 @@ public final class ClusterDiscovery {
         CommandResult r = shell.run(RemoteCommand.of("sh", "-c", ClusterDetails.SCRIPT, "sh", c.dataDirectory(),
                 measure ? "size" : "no-size").asRoot()).requireSuccess();
         ClusterDetails d = ClusterDetails.parse(r.stdout());
-        return c.withDetails(d.walDirectory(), d.tablespaces(), d.sizeBytes());
+        if (d.missing()) {
+            // A half-dropped cluster (or a volume not mounted): the configuration is there, the data is not.
+            return c.withProblem("data directory " + c.dataDirectory() + " is gone");
+        }
+        PgCluster withDetails = c.withDetails(d.walDirectory(), d.tablespaces(), d.sizeBytes());
+        if (d.pgVersion() == null) {
+            return withDetails.withProblem("data directory " + c.dataDirectory() + " has no PG_VERSION: it is not"
+                    + " (or no longer) a PostgreSQL data directory");
+        }
+        return withDetails;
     }
 }

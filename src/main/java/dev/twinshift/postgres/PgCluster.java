@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param tablespaces     user tablespaces (pg_tblspc links)
  * @param sizeBytes       size of PGDATA on disk, -1 when unknown
  * @param manager         how the cluster is managed, which decides how it is started and stopped
+ * @param problem         why this entry is broken (its data directory is gone, unreadable, not a
+ *                        cluster), null for a healthy one: a broken entry is listed, never acted on
  */
 public record PgCluster(String version, String name, int port, boolean running, String status, String owner,
                         String dataDirectory, String configDirectory, String socketDirectory, String logFile,
-                        String walDirectory, List<Tablespace> tablespaces, long sizeBytes, Manager manager) {
+                        String walDirectory, List<Tablespace> tablespaces, long sizeBytes, Manager manager,
+                        String problem) {
 
     public enum Manager {
         /** Debian's postgresql-common: pg_ctlcluster, pg_lsclusters. */
@@ -44,6 +47,29 @@ public record PgCluster(String version, String name, int port, boolean running, 
         owner = owner == null || owner.isBlank() ? "postgres" : owner;
         socketDirectory = socketDirectory == null || socketDirectory.isBlank() ? "/var/run/postgresql" : socketDirectory;
         manager = manager == null ? Manager.POSTGRESQL_COMMON : manager;
+        problem = problem == null || problem.isBlank() ? null : problem;
+    }
+
+    /** A healthy entry (no problem known). */
+    public PgCluster(String version, String name, int port, boolean running, String status, String owner,
+                     String dataDirectory, String configDirectory, String socketDirectory, String logFile,
+                     String walDirectory, List<Tablespace> tablespaces, long sizeBytes, Manager manager) {
+        this(version, name, port, running, status, owner, dataDirectory, configDirectory, socketDirectory, logFile,
+                walDirectory, tablespaces, sizeBytes, manager, null);
+    }
+
+    /** Whether this entry is broken (see {@link #problem}). */
+    public boolean broken() {
+        return problem != null;
+    }
+
+    /** What an administrator can do about a broken entry. */
+    public String repairAdvice() {
+        if (manager == Manager.POSTGRESQL_COMMON) {
+            return "restore the data directory, or remove the entry with `pg_dropcluster " + version + " " + name + "`"
+                    + (configDirectory == null ? "" : " (its configuration is in " + configDirectory + ")");
+        }
+        return "restore the data directory " + dataDirectory;
     }
 
     /** "13/main", the name administrators use. */
@@ -63,12 +89,17 @@ public record PgCluster(String version, String name, int port, boolean running, 
 
     PgCluster withDetails(String walDir, List<Tablespace> tbs, long size) {
         return new PgCluster(version, name, port, running, status, owner, dataDirectory, configDirectory,
-                socketDirectory, logFile, walDir, tbs, size, manager);
+                socketDirectory, logFile, walDir, tbs, size, manager, problem);
     }
 
     PgCluster withOwner(String o) {
         return new PgCluster(version, name, port, running, status, o, dataDirectory, configDirectory,
-                socketDirectory, logFile, walDirectory, tablespaces, sizeBytes, manager);
+                socketDirectory, logFile, walDirectory, tablespaces, sizeBytes, manager, problem);
+    }
+
+    PgCluster withProblem(String why) {
+        return new PgCluster(version, name, port, running, status, owner, dataDirectory, configDirectory,
+                socketDirectory, logFile, walDirectory, tablespaces, sizeBytes, manager, why);
     }
 
     /** Whether {@code path} is {@code dir} or below it (both absolute, normalized). */

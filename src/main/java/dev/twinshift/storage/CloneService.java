@@ -113,6 +113,14 @@ public final class CloneService {
             server.start(spec, START_TIMEOUT);
             try {
                 server.neutralizeReplication(spec);
+                List<CloneServer.PreparedTransaction> rolledBack = server.rollBackPreparedTransactions(spec);
+                if (!rolledBack.isEmpty()) {
+                    progress.step("clone " + name + ": rolled back " + rolledBack.size() + " prepared transaction(s)"
+                            + " carried over from the snapshot, which would hold their locks forever here: "
+                            + String.join("; ", rolledBack.stream().map(p -> "'" + p.gid() + "' in " + p.database()
+                            + " (owner " + p.owner() + ", prepared " + p.prepared() + ")").toList())
+                            + "; the live cluster keeps its own");
+                }
             } catch (SshException | RuntimeException e) {
                 try {
                     server.stop(spec);

@@ -51,6 +51,10 @@ public final class StorageProbe {
         if (r.ok()) {
             return FindmntOutput.parse(r.stdout());
         }
+        if (!shell.run(RemoteCommand.of("test", "-e", path).asRoot()).ok()) {
+            throw new SshException(SshException.Kind.COMMAND_FAILED, path + " does not exist on " + shell.serverName()
+                    + ": there is no storage to look at");
+        }
         // Without findmnt (busybox, old util-linux): the type from statfs, the mount point unknown.
         CommandResult st = shell.run(RemoteCommand.of("stat", "-f", "-c", "%T", path).asRoot()).requireSuccess();
         return new FindmntOutput(path, "?", st.stdout().strip(), "");

@@ -85,6 +85,16 @@ public final class BlockerQueries {
              GROUP BY p.probin
              ORDER BY 1""";
 
+    /**
+     * Prepared (two-phase) transactions, which pg_upgrade refuses. Cluster-wide: run once (in any
+     * database) and always against the LIVE cluster, read-only: a clone rolls its copies back when it
+     * starts, so a preflight on a clone would not see them. Rows: gid, owner, database, prepared at.
+     */
+    public static final String PREPARED_TRANSACTIONS_SQL =
+            "SELECT gid, owner, database, prepared FROM pg_catalog.pg_prepared_xacts ORDER BY prepared, gid";
+
+    /** pg_upgrade's own title for the same check, so that its finding and this one are shown as one. */
+    public static final String PREPARED_CHECK = "Checking for prepared transactions";
     public static final String REG_TYPES_CHECK = "Checking for reg* data types in user tables";
     public static final String POSTFIX_CHECK = "Checking for user-defined postfix operators";
     public static final String EXTENSIONS_CHECK = "Checking for extensions missing in the new version";
@@ -124,6 +134,25 @@ public final class BlockerQueries {
                         + "no longer support: " + String.join("; ", items) + ".",
                 "Drop each operator (DROP OPERATOR schema.op (type, NONE)) and replace its uses with a prefix "
                         + "operator or a function call.",
+                null);
+    }
+
+    /** @param rows the rows of {@link #PREPARED_TRANSACTIONS_SQL}, run against the live cluster */
+    public static Finding preparedTransactions(List<List<String>> rows) {
+        if (rows.isEmpty()) {
+            return ok(PREPARED_CHECK);
+        }
+        List<String> items = new ArrayList<>();
+        for (List<String> r : rows) {
+            items.add("'" + r.get(0) + "' (owner " + r.get(1) + ", database " + r.get(2) + ", prepared at " + r.get(3) + ")");
+        }
+        return new Finding(PREPARED_CHECK, Severity.FATAL,
+                "The live cluster holds " + count(rows.size(), "prepared transaction") + " (two-phase, neither"
+                        + " committed nor rolled back), which pg_upgrade refuses to carry over: "
+                        + String.join("; ", items) + ".",
+                "Have the application (or its transaction manager) finish each one, or do it yourself in its database:"
+                        + " COMMIT PREPARED 'gid' or ROLLBACK PREPARED 'gid'; list: SELECT gid, owner, database, prepared"
+                        + " FROM pg_prepared_xacts. (Clones roll their copies back by themselves; live keeps them.)",
                 null);
     }
 

@@ -271,8 +271,10 @@ public final class Cutover {
             List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d",
                     plan.newDataDirectory(), "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(),
                     "--lc-collate", plan.lcCollate(), "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName()));
+            // initdb's own arguments: the old cluster's bootstrap superuser, which pg_upgrade needs in both.
+            argv.addAll(List.of("--", "-U", plan.installUser()));
             if (plan.dataChecksums()) {
-                argv.addAll(List.of("--", "--data-checksums"));
+                argv.add("--data-checksums");
             }
             made(journal, MADE_CLUSTER, plan.newId());
             work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
@@ -393,7 +395,7 @@ public final class Cutover {
                                           String newOption, String socketDir, UpgradeMethod method, boolean check) {
         List<String> argv = new ArrayList<>(List.of(plan.newBinDir() + "/pg_upgrade", "-b", plan.oldBinDir(), "-B",
                 plan.newBinDir(), "-d", oldData, "-D", newData, "-o", "-c " + dev.twinshift.ssh.ShellQuote.quote(oldOption),
-                "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.owner(),
+                "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.installUser(),
                 "--jobs", Integer.toString(Math.max(1, plan.serverCpus()))));
         if (check) {
             argv.add("--check");
@@ -513,7 +515,8 @@ public final class Cutover {
         DetachedJob job = new DetachedJob(shell, dir);
         if (job.poll(0, null).state() == DetachedJob.State.MISSING) {
             DetachedJob.start(shell, dir, RemoteCommand.of(plan.newBinDir() + "/vacuumdb", "--all",
-                    "--analyze-in-stages", "-h", n.socketDirectory(), "-p", Integer.toString(n.port())).asUser(plan.owner()));
+                    "--analyze-in-stages", "-h", n.socketDirectory(), "-p", Integer.toString(n.port()), "-U",
+                    plan.installUser()).asUser(plan.owner()));
         }
         DetachedJob.Status end = job.follow(0, (s, line) -> listener.log(line), Duration.ofMillis(500));
         if (!end.succeeded()) {

@@ -290,8 +290,13 @@ public final class Rehearsal {
         Set<String> available = BlockerQueries.namesFromListing(listing("/usr/share/postgresql/" + s.plan.newVersion()
                 + "/extension"), ".control");
         Set<String> libs = BlockerQueries.namesFromListing(listing(s.plan.newBinDir().replace("/bin", "/lib")), ".so");
+        // Asked of live, read-only: the clone rolled back its copies when it started.
+        PgCluster live = new ClusterDiscovery(shell).locate(s.plan.oldId());
+        List<List<String>> prepared = live.running()
+                ? Psql.forCluster(shell, live).rows("postgres", BlockerQueries.PREPARED_TRANSACTIONS_SQL) : List.of();
         for (PgUpgradeCheckReport.Finding f : List.of(BlockerQueries.regTypeColumns(reg), BlockerQueries.postfixOperators(postfix),
-                BlockerQueries.missingExtensions(extensions, available), BlockerQueries.missingLibraries(libraries, libs))) {
+                BlockerQueries.missingExtensions(extensions, available), BlockerQueries.missingLibraries(libraries, libs),
+                BlockerQueries.preparedTransactions(prepared))) {
             if (f.severity() != PgUpgradeCheckReport.Severity.OK) {
                 s.findings.add(f);
             }
@@ -330,7 +335,7 @@ public final class Rehearsal {
                 s.oldClone.method(), location, location, src, null, null);
         s.clones.register(s.catalog, s.newClone);
         List<String> initdb = new ArrayList<>(List.of(p.newBinDir() + "/initdb", "-D", location, "-E", p.encoding(),
-                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.owner()));
+                "--lc-collate", p.lcCollate(), "--lc-ctype", p.lcCtype(), "-U", p.installUser()));
         if (p.dataChecksums()) {
             initdb.add("--data-checksums");
         }
@@ -488,7 +493,8 @@ public final class Rehearsal {
     private String analyze(State s) throws SshException, InterruptedException {
         CloneServer.Spec spec = s.spec(s.newClone);
         work.logged(RemoteCommand.of(s.plan.newBinDir() + "/vacuumdb", "--all", "--analyze-in-stages", "-h",
-                spec.socketDirectory(), "-p", Integer.toString(spec.port())).asUser(s.plan.owner()), Duration.ofHours(6));
+                spec.socketDirectory(), "-p", Integer.toString(spec.port()), "-U", s.plan.installUser())
+                .asUser(s.plan.owner()), Duration.ofHours(6));
         Psql psql = s.psql(s.newClone);
         for (String db : Validation.databases(psql)) {
             for (List<String> e : psql.rows(db, "SELECT name, installed_version, default_version FROM pg_available_extensions"

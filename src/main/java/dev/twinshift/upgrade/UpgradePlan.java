@@ -13,16 +13,31 @@ import java.util.List;
  * @param catalogFilesystem  the filesystem whose catalog holds the journal and the snapshots
  * @param headroomBytes      free space the upgrade needs on that filesystem
  * @param serverCpus         pg_upgrade's --jobs: it restores and links databases in parallel
+ * @param installUser        the old cluster's bootstrap superuser (the role with oid 10): pg_upgrade's -U and
+ *                           the new cluster's initdb -U; "postgres" in journals written before it was recorded
  */
 public record UpgradePlan(String operation, String oldVersion, String oldName, int oldPort, String oldDataDirectory,
                           String oldConfigDirectory, String owner, String newVersion, String newName,
                           String newDataDirectory, int newTemporaryPort, UpgradeMethod method, StorageMethod storage,
                           boolean newIsSubvolume, String encoding, String lcCollate, String lcCtype,
                           boolean dataChecksums, long oldSizeBytes, long headroomBytes, long freeBytes,
-                          String catalogFilesystem, int serverCpus, List<String> notes) {
+                          String catalogFilesystem, int serverCpus, List<String> notes, String installUser) {
 
     public UpgradePlan {
         notes = notes == null ? List.of() : List.copyOf(notes);
+        installUser = installUser == null || installUser.isBlank() ? "postgres" : installUser;
+    }
+
+    /** A plan of a cluster whose bootstrap superuser is "postgres". */
+    public UpgradePlan(String operation, String oldVersion, String oldName, int oldPort, String oldDataDirectory,
+                       String oldConfigDirectory, String owner, String newVersion, String newName,
+                       String newDataDirectory, int newTemporaryPort, UpgradeMethod method, StorageMethod storage,
+                       boolean newIsSubvolume, String encoding, String lcCollate, String lcCtype,
+                       boolean dataChecksums, long oldSizeBytes, long headroomBytes, long freeBytes,
+                       String catalogFilesystem, int serverCpus, List<String> notes) {
+        this(operation, oldVersion, oldName, oldPort, oldDataDirectory, oldConfigDirectory, owner, newVersion, newName,
+                newDataDirectory, newTemporaryPort, method, storage, newIsSubvolume, encoding, lcCollate, lcCtype,
+                dataChecksums, oldSizeBytes, headroomBytes, freeBytes, catalogFilesystem, serverCpus, notes, null);
     }
 
     public String oldId() {

@@ -90,15 +90,22 @@ public final class UpgradePlanner {
                     no.add(e.getMessage());
                 }
                 if (name != null && f.existingClusters().contains(target + "/" + name)) {
-                    no.add("a cluster " + target + "/" + name + " already exists: choose another name for the new cluster");
+                    no.add("a cluster " + describe(f, target + "/" + name) + " already exists: choose another name for"
+                            + " the new cluster");
                     name = null;
                 }
             } else {
-                name = f.existingClusters().contains(target + "/" + c.name()) ? c.name() + "_" + major(target) : c.name();
+                String same = target + "/" + c.name();
+                name = f.existingClusters().contains(same) ? c.name() + "_" + major(target) : c.name();
                 if (f.existingClusters().contains(target + "/" + name)) {
-                    no.add("clusters " + target + "/" + c.name() + " and " + target + "/" + name + " already exist: give"
-                            + " the new cluster a name");
+                    no.add("clusters " + describe(f, same) + " and " + describe(f, target + "/" + name)
+                            + " already exist: give the new cluster a name");
                     name = null;
+                } else if (!name.equals(c.name())) {
+                    // Never silently: the administrator may expect the old name and find a broken entry in its way.
+                    String problem = f.brokenClusters().get(same);
+                    notes.add(same + " exists already" + (problem == null ? "" : " (broken: " + problem + ")")
+                            + ", so the new cluster is " + target + "/" + name);
                 }
             }
             if (name != null) {
@@ -115,6 +122,10 @@ public final class UpgradePlanner {
             no.add("the upgrade needs about " + human(headroom) + " free on " + f.filesystem() + " and "
                     + human(f.freeBytes()) + " are free: free space or grow the filesystem first");
         }
+        if (f.installUser() != null && !f.installUser().equals("postgres")) {
+            notes.add("the bootstrap superuser of " + c.id() + " is " + f.installUser() + ", not postgres: pg_upgrade"
+                    + " runs with -U " + f.installUser() + " and the new cluster is initialised with the same");
+        }
         if (!no.isEmpty()) {
             return new Result(null, List.copyOf(no));
         }
@@ -123,8 +134,15 @@ public final class UpgradePlanner {
         UpgradePlan plan = new UpgradePlan(op, c.version(), c.name(), c.port(), c.dataDirectory(),
                 Optional.ofNullable(c.configDirectory()).orElse("/etc/postgresql/" + c.version() + "/" + c.name()),
                 c.owner(), target, name, dataDir, port, method, f.storage(), f.dataDirIsSubvolume(), f.encoding(),
-                f.lcCollate(), f.lcCtype(), f.dataChecksums(), size, headroom, f.freeBytes(), f.filesystem(), f.cpus(), notes);
+                f.lcCollate(), f.lcCtype(), f.dataChecksums(), size, headroom, f.freeBytes(), f.filesystem(), f.cpus(), notes,
+                f.installUser());
         return new Result(plan, List.of());
+    }
+
+    /** "15/main", with why it is broken when it is. */
+    private static String describe(UpgradeFacts f, String id) {
+        String problem = f.brokenClusters().get(id);
+        return problem == null ? id : id + " (broken: " + problem + ")";
     }
 
     /**

@@ -16,7 +16,9 @@ import dev.twinshift.storage.StorageMethod;
 import dev.twinshift.storage.StorageProbe;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -54,9 +56,22 @@ public final class Upgrades {
         List<String> versions = installedVersions();
         Set<String> ids = new HashSet<>();
         Set<Integer> ports = new HashSet<>(ListeningPorts.listening(shell));
+        Map<String, String> broken = new HashMap<>();
         for (PgCluster other : discovery.listClusters()) {
             ids.add(other.id());
             ports.add(other.port());
+            // The entries whose names the new cluster could take: a plan says why it steps around one.
+            boolean candidate = false;
+            for (String v : versions) {
+                candidate |= other.id().equals(v + "/" + c.name()) || other.id().equals(v + "/" + c.name() + "_"
+                        + UpgradePlanner.major(v));
+            }
+            if (candidate) {
+                PgCluster checked = discovery.checked(other);
+                if (checked.broken()) {
+                    broken.put(other.id(), checked.problem());
+                }
+            }
         }
         StorageAssessment a = new StorageProbe(shell).assess(c.dataDirectory());
         long free = -1;
@@ -69,6 +84,7 @@ public final class Upgrades {
         String collate = null;
         String ctype = null;
         boolean checksums = false;
+        String installUser = null;
         if (new ClusterControl(shell).isRunning(c)) {
             Psql psql = Psql.forCluster(shell, c);
             List<String> row = psql.rows("postgres", "SELECT pg_encoding_to_char(encoding), datcollate, datctype"
@@ -77,6 +93,7 @@ public final class Upgrades {
             collate = row.get(1);
             ctype = row.get(2);
             checksums = "on".equals(psql.value("postgres", "SHOW data_checksums"));
+            installUser = psql.installUser();
         }
         Set<String> taken = new HashSet<>();
         for (String v : versions) {
@@ -93,7 +110,7 @@ public final class Upgrades {
             cpus = Integer.parseInt(nproc.stdout().strip());
         }
         return new UpgradeFacts(c, versions, ids, ports, a.method(), a.method() == StorageMethod.BTRFS_SUBVOLUME,
-                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus);
+                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus, broken, installUser);
     }
 
     public UpgradePlanner.Result plan(PgCluster cluster, String targetVersion, String newName)

@@ -37,6 +37,7 @@ public final class ScratchCluster implements AutoCloseable {
     private final String path;
     private final String base;
     private final String dataset;
+    private List<String> initdbArgs = List.of();
 
     private ScratchCluster(RemoteShell shell, String version, String name, String base, String dataset) {
         this.shell = shell;
@@ -62,6 +63,18 @@ public final class ScratchCluster implements AutoCloseable {
         ScratchCluster sc = new ScratchCluster(shell, version, name, base, null);
         String path = sc.path;
         return sc.createOn(subvolume ? RemoteCommand.of("btrfs", "subvolume", "create", path) : RemoteCommand.of("mkdir", path));
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} on a new btrfs subvolume, with arguments for
+     * initdb (for example {@code -U dba} for a bootstrap superuser other than postgres).
+     */
+    public static ScratchCluster createWithInitdb(RemoteShell shell, String version, String prefix, List<String> initdbArgs)
+            throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, BTRFS, null);
+        sc.initdbArgs = List.copyOf(initdbArgs);
+        return sc.createOn(RemoteCommand.of("btrfs", "subvolume", "create", sc.path));
     }
 
     /**
@@ -109,8 +122,13 @@ public final class ScratchCluster implements AutoCloseable {
                 break;
             }
         }
-        shell.run(RemoteCommand.of("pg_createcluster", "--start-conf=manual", "-d", path, "-p",
-                Integer.toString(port), "--start", version, name).asRoot(),
+        List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d", path, "-p",
+                Integer.toString(port), "--start", version, name));
+        if (!initdbArgs.isEmpty()) {
+            argv.add("--");
+            argv.addAll(initdbArgs);
+        }
+        shell.run(RemoteCommand.of(argv).asRoot(),
                 ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
     }
 

@@ -109,6 +109,38 @@ class ParsersTest {
     }
 
     @Test
+    void aDataDirectoryThatIsGoneMakesABrokenEntry() {
+        ClusterDetails gone = ClusterDetails.parse("missing\t/srv/gone\n");
+        assertTrue(gone.missing());
+        assertFalse(ClusterDetails.parse(res("cluster-details.txt")).missing());
+        PgCluster c = new PgCluster("15", "main", 5432, false, "down", "postgres", "/srv/gone", "/etc/postgresql/15/main",
+                null, null, null, List.of(), -1, null);
+        assertFalse(c.broken());
+        PgCluster b = c.withProblem("data directory /srv/gone is gone");
+        assertTrue(b.broken());
+        assertTrue(b.withOwner("postgres").broken(), "a broken entry stays broken");
+        assertTrue(b.repairAdvice().contains("pg_dropcluster 15 main"), b.repairAdvice());
+    }
+
+    @Test
+    void rolesTheOsUserMayLogInAsAreReadFromPgIdent() {
+        String ident = """
+                # MAPNAME       SYSTEM-USERNAME         PG-USERNAME
+                owner           postgres                dba
+                owner           postgres                "ops"   # quoted
+                other           alice                   bob
+                re              /^(.*)$                 \\1
+                owner           postgres                dba
+                """;
+        assertEquals(List.of("dba", "ops"), Psql.mappedRoles(ident, "postgres"));
+        assertEquals(List.of(), Psql.mappedRoles("", "postgres"));
+        assertTrue(Psql.roleRefused("psql: error: connection to server on socket \"/x/.s.PGSQL.5432\" failed: FATAL:  role"
+                + " \"postgres\" does not exist", "postgres"));
+        assertTrue(Psql.roleRefused("FATAL:  Peer authentication failed for user \"dba\"", "dba"));
+        assertFalse(Psql.roleRefused("ERROR:  role \"bob\" does not exist", "postgres"), "an SQL error is no login refusal");
+    }
+
+    @Test
     void walOutsideDataDirectoryIsNoticed() {
         PgCluster c = new PgCluster("13", "main", 5433, true, "online", "postgres", "/srv/pg", null, null, null,
                 "/srv/pgwal", List.of(), -1, null);

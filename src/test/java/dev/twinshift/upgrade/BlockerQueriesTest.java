@@ -61,6 +61,20 @@ class BlockerQueriesTest {
     }
 
     @Test
+    void preparedTransactionsOfLiveAreAFatalBlockerWithEachNamed() {
+        assertEquals(Severity.OK, BlockerQueries.preparedTransactions(List.of()).severity());
+        Finding f = BlockerQueries.preparedTransactions(List.of(
+                List.of("pay-42", "shop", "app", "2026-12-01 20:00:00+00"),
+                List.of("xa-7", "postgres", "postgres", "2026-12-01 20:01:00+00")));
+        assertEquals(Severity.FATAL, f.severity());
+        assertEquals("Checking for prepared transactions", f.check(), "pg_upgrade's own title, so both show as one");
+        assertTrue(f.explanation().contains("2 prepared transactions"), f.explanation());
+        assertTrue(f.explanation().contains("'pay-42' (owner shop, database app, prepared at 2026-12-01 20:00:00+00)"),
+                f.explanation());
+        assertTrue(f.fix().contains("COMMIT PREPARED 'gid' or ROLLBACK PREPARED 'gid'"), f.fix());
+    }
+
+    @Test
     void postfixOperatorIsNamedWithItsSignature() {
         Finding f = BlockerQueries.postfixOperators(Map.of("shop", rows("shop-postfix-operators.txt")));
         assertEquals(Severity.FATAL, f.severity());

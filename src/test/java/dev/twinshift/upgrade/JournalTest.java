@@ -83,4 +83,13 @@ class JournalTest {
         assertFalse(line.contains("\n"));
         assertEquals("pg_upgrade said:\nfatal\n", Journal.parse(line).get(0).message());
     }
+
+    @Test
+    void aPlanJournaledBeforeTheInstallUserWasRecordedReadsAsPostgres() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode old = Json.mapper().valueToTree(plan());
+        old.remove("installUser");
+        UpgradePlan read = Json.mapper().treeToValue(old, UpgradePlan.class);
+        assertEquals("postgres", read.installUser());
+        assertEquals(plan(), read);
+    }
 }
