@@ -56,7 +56,7 @@ public final class RollbackService {
                     + " is restarted exactly as configured; " + c.id() + " is a bare postmaster");
         }
         ClusterVolume v = ClusterVolume.resolve(shell, c);
-        try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "rollback of " + c.id())) {
+        try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "rollback of " + c.id(), progress)) {
             return rollbackHeld(v, snapshotIdOrName, leaveRunning);
         }
     }
