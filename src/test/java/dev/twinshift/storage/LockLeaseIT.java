@@ -121,6 +121,35 @@ class LockLeaseIT {
     }
 
     @Test
+    void aHolderThatLostItsConnectionKnowsItOnceItsLeaseRanOut() throws Exception {
+        SshConnection cut = LabShell.fresh(Lab.require().admin());
+        Catalog b = on(consoleB, "f");
+        CatalogLock orphan = CatalogLock.acquire(new Catalog(cut, DIR + "/f"), ALICE, "upgrade V");
+        try {
+            cut.close();
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (orphan.stillHeld() && System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
+            LockedException e = assertThrows(LockedException.class, orphan::requireHeld);
+            assertTrue(e.getMessage().contains("its lease could not be renewed") && e.getMessage().contains("failures in a row"),
+                    e.getMessage());
+            // What it left on the server is free for the other console now, and for nobody before.
+            LockOwner left = awaitOwner(b, o -> !CatalogLock.judge(o).alive(), "the orphan's lease ran out");
+            assertEquals(orphan.owner().token(), left.token());
+            assertEquals(orphan.owner().token(), CatalogLock.breakIfGone(b).orElseThrow().token());
+        } finally {
+            try {
+                orphan.close();
+            } catch (dev.twinshift.ssh.SshException expected) {
+                // its connection is closed: nothing it can release
+            }
+            CatalogLock.breakLock(b);
+        }
+        assertFalse(b.exists(b.lockDir()));
+    }
+
+    @Test
     void aHolderWhoseProcessEndedOnThisMachineIsTakenOverAtOnce() throws Exception {
         Catalog b = on(consoleB, "c");
         Process p = new ProcessBuilder("true").start();
