@@ -181,7 +181,8 @@ public final class CatalogLock implements AutoCloseable {
             } catch (LockedException e) {
                 long now = System.nanoTime();
                 Duration waited = Duration.ofNanos(now - start);
-                if (waited.compareTo(wait) >= 0) {
+                // A holder proven gone will never release it: waiting would only delay the answer.
+                if (waited.compareTo(wait) >= 0 || e.owner().map(o -> !judge(o).alive()).orElse(false)) {
                     throw e;
                 }
                 if (!reported || now - lastReport >= WAIT_REPORT_EVERY.toNanos()) {
@@ -309,7 +310,9 @@ public final class CatalogLock implements AutoCloseable {
     /** Words for a holder's lease as this console sees it now. */
     static String leaseState(LockOwner o) {
         LockLiveness.Verdict v = judge(o);
-        return "holder " + LockLiveness.holderProcess(o) + ", " + (v.alive() ? "alive: " : "gone: ") + v.reason();
+        return "holder " + LockLiveness.holderProcess(o) + ", " + (v.alive() ? "alive: " + v.reason()
+                : "gone: " + v.reason() + "; its operation was left unfinished: resume or roll it back (upgrade status"
+                + " says how), or remove its lock with lock break --yes");
     }
 
     public static LockLiveness.Verdict judge(LockOwner o) {

@@ -186,6 +186,11 @@ class LockLeaseIT {
             CatalogLock.breakLock(b);
         }
         writeOwner(b, new LockOwner("old", ALICE, "upgrade W", Instant.now().minus(LEASE).minusSeconds(1)));
+        // Another operation is not let in (the dead one's state is for its resume or rollback), and is told why.
+        LockedException other = assertThrows(LockedException.class,
+                () -> CatalogLock.acquire(b, BOB, "snapshot of 13/main", Duration.ofMinutes(5)));
+        assertTrue(other.getMessage().contains("gone: it was taken ") && other.getMessage().contains("lock break --yes"),
+                other.getMessage());
         try (CatalogLock taken = CatalogLock.adopt(b, BOB, "upgrade W")) {
             assertEquals("bob", CatalogLock.holder(b).orElseThrow().who().workstationUser());
         }
