@@ -25,7 +25,8 @@ import java.util.Optional;
  * .twinshift/snapshots/VOLUME/NAME        read-only snapshot   + NAME.json
  * .twinshift/clones/NAME                  writable clone       + NAME.json, NAME.run/ (config, log, socket)
  * .twinshift/replaced/                    live volumes set aside during a rollback
- * .twinshift/lock/owner.json              held while an operation runs
+ * .twinshift/lock/owner.json              held while an operation runs (a lease its holder renews)
+ * .twinshift/lock.guard                   flock(1) file under which the lease is renewed, released, taken over
  * </pre>
  */
 public final class Catalog {

@@ -34,7 +34,7 @@ public final class CloneService {
     public CloneRecord create(Catalog catalog, String snapshotIdOrName, String name)
             throws RefusedException, LockedException, SshException, InterruptedException {
         Names.requireValid("clone name", name);
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "create clone " + name)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "create clone " + name, progress)) {
             SnapshotRecord snap = catalog.snapshot(snapshotIdOrName).orElseThrow(() -> new IllegalArgumentException(
                     "no snapshot " + snapshotIdOrName + " in " + catalog.root()));
             StorageDriver d = StorageDrivers.forMethod(snap.method(), shell);
@@ -101,7 +101,7 @@ public final class CloneService {
 
     /** Starts the clone on a free port; returns the record with its port and socket directory. */
     public CloneRecord start(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "start clone " + name)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "start clone " + name, progress)) {
             CloneRecord c = require(catalog, name);
             if (c.port() != null && server.isRunning(spec(catalog, c))) {
                 progress.step("clone " + name + " already runs on port " + c.port());
@@ -139,7 +139,7 @@ public final class CloneService {
      * starts the server itself (pg_upgrade starts both clusters it works on).
      */
     public CloneRecord configure(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "configure clone " + name)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "configure clone " + name, progress)) {
             return configureHeld(catalog, require(catalog, name));
         }
     }
@@ -159,7 +159,7 @@ public final class CloneService {
     /** Records a clone made by other means than a snapshot (a new-version cluster made by initdb beside one). */
     public void register(Catalog catalog, CloneRecord record) throws LockedException, SshException, InterruptedException {
         Names.requireValid("clone name", record.name());
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "register clone " + record.name())) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "register clone " + record.name(), progress)) {
             if (catalog.exists(catalog.cloneSidecar(record.name()))) {
                 throw new IllegalStateException("a clone named " + record.name() + " already exists in " + catalog.clonesDir());
             }
@@ -185,7 +185,7 @@ public final class CloneService {
     }
 
     public void stop(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "stop clone " + name)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "stop clone " + name, progress)) {
             CloneRecord c = require(catalog, name);
             stopIfRunning(catalog, c);
         }
@@ -200,7 +200,7 @@ public final class CloneService {
 
     /** Stops the clone if it runs and removes its data, config and sidecar. Its snapshots stay. */
     public void destroy(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "destroy clone " + name)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "destroy clone " + name, progress)) {
             CloneRecord c = require(catalog, name);
             stopIfRunning(catalog, c);
             StorageDriver d = StorageDrivers.forMethod(c.method(), shell);

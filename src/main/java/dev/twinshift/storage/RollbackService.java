@@ -150,7 +150,7 @@ public final class RollbackService {
         ClusterVolume v = ClusterVolume.resolve(shell, c);
         Catalog cat = v.catalog();
         String op = operationName(Instant.now(), v.volumeKey());
-        try (CatalogLock lock = CatalogLock.acquire(cat, actor, lockName(op))) {
+        try (CatalogLock lock = CatalogLock.acquire(cat, actor, lockName(op), progress)) {
             SnapshotRecord target = cat.snapshot(snapshotIdOrName)
                     .orElseThrow(() -> new RefusedException("no snapshot " + snapshotIdOrName + " in " + cat.root()
                             + "; " + c.id() + " was not touched"));

@@ -34,7 +34,7 @@ public final class SnapshotService {
             Names.requireValid("snapshot label", label);
         }
         ClusterVolume v = volumeOf(c);
-        try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "snapshot of " + c.id())) {
+        try (CatalogLock lock = CatalogLock.acquire(v.catalog(), actor, "snapshot of " + c.id(), progress)) {
             return createHeld(v, reason, label);
         }
     }
@@ -66,7 +66,7 @@ public final class SnapshotService {
             throw new IllegalStateException("clone " + clone.name() + " is running and " + clone.method().label()
                     + " is not atomic: stop the clone first");
         }
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "snapshot of clone " + clone.name())) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "snapshot of clone " + clone.name(), progress)) {
             Psql psql = running ? new Psql(shell, clone.owner(), clone.socketDirectory(), clone.port(),
                     "/usr/lib/postgresql/" + clone.pgVersion() + "/bin/psql") : null;
             PgCluster asCluster = new PgCluster(clone.pgVersion(), clone.name(), clone.port() == null ? 0 : clone.port(),
@@ -154,7 +154,7 @@ public final class SnapshotService {
     /** Marks a snapshot as kept (or no longer) regardless of age; a pinned snapshot cannot be deleted. */
     public SnapshotRecord pin(Catalog catalog, String idOrName, boolean pinned)
             throws LockedException, SshException, InterruptedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, (pinned ? "pin " : "unpin ") + idOrName)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, (pinned ? "pin " : "unpin ") + idOrName, progress)) {
             SnapshotRecord s = catalog.snapshot(idOrName)
                     .orElseThrow(() -> new IllegalArgumentException("no snapshot " + idOrName + " in " + catalog.root()));
             SnapshotRecord updated = s.withPinned(pinned);
@@ -198,7 +198,7 @@ public final class SnapshotService {
     /** Deletes a snapshot unless it is pinned or a clone was made from it. */
     public void delete(Catalog catalog, String idOrName)
             throws RefusedException, LockedException, SshException, InterruptedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "delete snapshot " + idOrName)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "delete snapshot " + idOrName, progress)) {
             SnapshotRecord s = catalog.snapshot(idOrName)
                     .orElseThrow(() -> new IllegalArgumentException("no snapshot " + idOrName + " in " + catalog.root()));
             if (s.pinned()) {

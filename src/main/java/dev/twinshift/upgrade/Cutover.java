@@ -102,7 +102,7 @@ public final class Cutover {
     public UpgradeState run(UpgradePlan plan) throws LockedException, UpgradeException, SshException, InterruptedException {
         Catalog catalog = catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()))) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()), listener::log)) {
             journal.append(UpgradeState.cutoverPlanEntry(actor, "upgrade planned: " + plan.summary(), plan));
             return proceed(journal);
         }
