@@ -221,6 +221,12 @@ public final class Cutover {
                 : " before " + plan.oldId() + " stopped: removing what the preparation made");
         journal.append(JournalEntry.note(actor, what, Map.of("cancelledBy", by, "cancelledBefore", next)));
         listener.log(what);
+        if (st.steps().isEmpty()) {
+            // Not one step began: nothing to undo, and a rollback would rewrite settings it never read.
+            outcome(journal, UpgradeState.ABANDONED, "cancelled by " + by + " before its first step; nothing was changed",
+                    Map.of());
+            return UpgradeState.of(journal.operation(), journal.read());
+        }
         rollbackHeld(journal, st, "rollback after the cancel");
         return UpgradeState.of(journal.operation(), journal.read());
     }

@@ -717,6 +717,8 @@ public final class UpgradeWizardViewModel {
             outcomeText.set((cancelledBy != null ? "Cancelled by " + cancelledBy + " before " + st.data().get("cancelledBefore")
                     + ", and rolled back" : failed == null ? "Rolled back"
                     : "The step " + failed + " failed and the upgrade was rolled back") + ": " + st.lastMessage() + ".");
+        } else if (UpgradeState.ABANDONED.equals(outcome)) {
+            outcomeText.set("Stopped before anything changed: " + st.lastMessage() + ".");
         } else if (UpgradeState.ROLLBACK_FAILED.equals(outcome)) {
             outcomeText.set("The rollback failed: " + st.lastMessage() + ". Fix what it names, then roll back again.");
         } else {

@@ -12,6 +12,7 @@ import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.UpgradePlanner;
+import dev.twinshift.upgrade.UpgradeState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -215,5 +216,23 @@ class UpgradeWizardViewModelTest {
         assertFalse(w.busyProperty().get(), "the run ended: the wizard is idle again");
         assertEquals(Page.RESULT, w.pageProperty().get());
         assertFalse(w.messageProperty().get().isEmpty(), "it says what happened and where to look");
+    }
+
+    @Test
+    void aCancelledCutoverSaysWhoCancelledAndThatItWasRolledBack() throws Exception {
+        UpgradeState stopped = WizardFixtures.stoppedDuringPgUpgrade();
+        dev.twinshift.storage.Actor a = new dev.twinshift.storage.Actor("tsadmin", "dba", "laptop");
+        java.util.List<dev.twinshift.upgrade.JournalEntry> entries = new java.util.ArrayList<>();
+        entries.add(dev.twinshift.upgrade.JournalEntry.plan(a, "upgrade planned", stopped.plan()));
+        entries.add(dev.twinshift.upgrade.JournalEntry.step(a, "pg_upgrade", UpgradeState.DONE, null, java.util.Map.of()));
+        entries.add(dev.twinshift.upgrade.JournalEntry.note(a, "cancelled by tsadmin (dba@laptop) inside the downtime",
+                java.util.Map.of("cancelledBy", "tsadmin (dba@laptop)", "cancelledBefore", "port-swap")));
+        entries.add(dev.twinshift.upgrade.JournalEntry.outcome(a, UpgradeState.ROLLED_BACK,
+                "13/main runs again on port 5433 with its pre-upgrade data", java.util.Map.of()));
+        UpgradeWizardViewModel w = wizard();
+        w.showState(UpgradeState.of(stopped.operation(), entries));
+        String text = w.outcomeTextProperty().get();
+        assertTrue(text.startsWith("Cancelled by tsadmin (dba@laptop) before port-swap, and rolled back: 13/main runs again"),
+                text);
     }
 }
