@@ -52,17 +52,18 @@ class CutoverCancelIT {
             List<String> before = CutoverIT.checksums(sc.psql());
             try {
                 Run run = cutOverAndCancel(p, Cutover.PREPARE, null);
-                assertTrue(run.ending.failure() == null && !run.ending.cancelled(),
-                        "the cutover's task ends by itself, not by an interrupt: " + run.ending);
 
                 UpgradeState st = CutoverIT.journal(p);
-                assertEquals(UpgradeState.ROLLED_BACK, st.outcome(), st.describe());
+                ClusterDiscovery d = new ClusterDiscovery(CutoverIT.shell);
+                assertEquals(UpgradeState.ROLLED_BACK, st.outcome(), st.describe() + "; " + p.oldId() + " running: "
+                        + d.find(p.oldId()).running());
+                assertTrue(run.ending.failure() == null && !run.ending.cancelled(),
+                        "the cutover's task ends by itself, not by an interrupt: " + run.ending);
                 assertTrue(st.data().getOrDefault("cancelledBy", "").contains("tsadmin"), "the journal names who: " + st.data());
                 assertFalse(st.steps().containsKey(Cutover.STOP_OLD), "the old cluster was never stopped: " + st.steps());
                 assertEquals(TaskCancel.Offer.Kind.CANCEL, run.offered, "before the stop the button says Cancel");
                 assertTrue(run.log.stream().anyMatch(l -> l.contains("cancel asked:")), "the task center said what cancel meant");
 
-                ClusterDiscovery d = new ClusterDiscovery(CutoverIT.shell);
                 CutoverIT.assertServesAs("13", port, d.find(p.oldId()));
                 assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "nothing of 15 is left: no cluster");
                 assertFalse(CutoverIT.shell.run(RemoteCommand.of("test", "-e", p.newDataDirectory()).asRoot()).ok(),
@@ -84,19 +85,20 @@ class CutoverCancelIT {
             String jobLog = Cutover.workDir(Cutover.catalogOf(CutoverIT.shell, p), p.operation()) + "/pg_upgrade/log";
             try {
                 Run run = cutOverAndCancel(p, Cutover.PG_UPGRADE, jobLog);
-                assertTrue(run.ending.failure() == null && !run.ending.cancelled(),
-                        "the cutover's task ends by itself, not by an interrupt: " + run.ending);
                 assertEquals(TaskCancel.Offer.Kind.ROLL_BACK, run.offered, "inside the downtime the button says Roll back now");
 
                 UpgradeState st = CutoverIT.journal(p);
-                assertEquals(UpgradeState.ROLLED_BACK, st.outcome(), st.describe());
+                ClusterDiscovery d = new ClusterDiscovery(CutoverIT.shell);
+                assertEquals(UpgradeState.ROLLED_BACK, st.outcome(), st.describe() + "; " + p.oldId() + " running: "
+                        + d.find(p.oldId()).running());
+                assertTrue(run.ending.failure() == null && !run.ending.cancelled(),
+                        "the cutover's task ends by itself, not by an interrupt: " + run.ending);
                 assertEquals(UpgradeState.DONE, st.steps().get(Cutover.PG_UPGRADE), "pg_upgrade was not cut half-way: "
                         + st.steps());
                 assertTrue(st.data().getOrDefault("cancelledBy", "").contains("tsadmin"), "the journal names who: " + st.data());
                 assertEquals(UpgradeState.DONE, st.steps().get("rollback"));
                 assertTrue(run.log.stream().anyMatch(l -> l.contains("roll back asked:")), "the task center said what cancel meant");
 
-                ClusterDiscovery d = new ClusterDiscovery(CutoverIT.shell);
                 CutoverIT.assertServesAs("13", port, d.find(p.oldId()));
                 assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "the new cluster is dropped");
                 assertEquals(before, CutoverIT.checksums(sc.psql()), "every table as before the cutover");
