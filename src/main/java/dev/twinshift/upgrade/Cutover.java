@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -76,8 +77,15 @@ public final class Cutover {
     private final ClusterControl control;
     private final Options options;
     private final ServerWork work;
+    private final CancelRequest cancel;
 
     public Cutover(RemoteShell shell, Actor actor, UpgradeListener listener, Options options) {
+        this(shell, actor, listener, options, new CancelRequest());
+    }
+
+    /** @param cancel looked at between steps only: see {@link #cancelPolicy(String, UpgradePlan)} */
+    public Cutover(RemoteShell shell, Actor actor, UpgradeListener listener, Options options, CancelRequest cancel) {
+        this.cancel = cancel == null ? new CancelRequest() : cancel;
         this.shell = shell;
         this.actor = actor;
         this.listener = listener == null ? UpgradeListener.NONE : listener;
@@ -157,6 +165,10 @@ public final class Cutover {
             if (st.done(step)) {
                 continue;
             }
+            Optional<String> cancelledBy = cancel.boundary(cancelPolicy(step, plan));
+            if (cancelledBy.isPresent()) {
+                return cancelled(journal, st, step, cancelledBy.get());
+            }
             stepEntry(journal, step, UpgradeState.STARTED, TITLES.get(step), Map.of());
             Map<String, String> out;
             try {
@@ -175,10 +187,51 @@ public final class Cutover {
             }
             stepEntry(journal, step, UpgradeState.DONE, null, out);
         }
+        cancel.refuse(plan.newId() + " serves on port " + plan.oldPort() + ": the upgrade has ended; use Roll back to go"
+                + " back to " + plan.oldId());
         st = UpgradeState.of(journal.operation(), journal.read());
         outcome(journal, UpgradeState.COMPLETED, plan.newId() + " serves on port " + plan.oldPort() + "; " + plan.oldId()
                 + " is stopped, set to manual start, and its pre-upgrade snapshot " + st.data().get("snapshot")
                 + " is pinned" + downtimeText(st), Map.of());
+        return UpgradeState.of(journal.operation(), journal.read());
+    }
+
+    /**
+     * What a cancel asked while {@code step} runs means: it is carried out at the end of that step
+     * (a step is never interrupted), before the next one starts.
+     */
+    public static CancelRequest.Policy cancelPolicy(String step, UpgradePlan plan) {
+        return switch (step) {
+            case PREPARE -> CancelRequest.Policy.abandon("Cancel: the preparation ends its current command, then "
+                    + plan.newId() + " and everything made for it are removed; " + plan.oldId() + " never stops.");
+            case STOP_OLD, SNAPSHOT, PG_UPGRADE, PORT_SWAP, START_NEW, VALIDATE -> CancelRequest.Policy.rollBack(
+                    "Roll back now: inside the downtime; once the running step (" + step + ") has finished, "
+                    + plan.newId() + " is dropped and " + plan.oldId() + " comes back on port " + plan.oldPort()
+                    + " with its pre-upgrade data. Nothing written by clients is lost.");
+            case HAND_OVER, ANALYZE -> CancelRequest.Policy.refused(plan.newId() + " serves on port " + plan.oldPort()
+                    + " and clients may write to it: cancel is refused. Use Roll back once the cutover ends; it says"
+                    + " what would be lost.");
+            default -> throw new IllegalArgumentException("unknown step " + step);
+        };
+    }
+
+    /** A cancel reached a step boundary: before the stop nothing live changed, inside the downtime it rolls back. */
+    private UpgradeState cancelled(Journal journal, UpgradeState st, String next, String by)
+            throws UpgradeException, SshException, InterruptedException {
+        UpgradePlan plan = st.plan();
+        boolean downtime = st.steps().containsKey(STOP_OLD);
+        cancel.refuse("The cancel asked by " + by + " is being carried out: the rollback runs to its end.");
+        String what = "cancelled by " + by + (downtime ? " inside the downtime, before " + next + ": rolling back now"
+                : " before " + plan.oldId() + " stopped: removing what the preparation made");
+        journal.append(JournalEntry.note(actor, what, Map.of("cancelledBy", by, "cancelledBefore", next)));
+        listener.log(what);
+        if (st.steps().isEmpty()) {
+            // Not one step began: nothing to undo, and a rollback would rewrite settings it never read.
+            outcome(journal, UpgradeState.ABANDONED, "cancelled by " + by + " before its first step; nothing was changed",
+                    Map.of());
+            return UpgradeState.of(journal.operation(), journal.read());
+        }
+        rollbackHeld(journal, st, "rollback after the cancel");
         return UpgradeState.of(journal.operation(), journal.read());
     }
 
@@ -189,6 +242,7 @@ public final class Cutover {
 
     private void failAndRollBack(Journal journal, String step, Exception cause)
             throws UpgradeException, SshException, InterruptedException {
+        cancel.refuse(step + " failed: the automatic rollback runs to its end.");
         stepEntry(journal, step, UpgradeState.FAILED, cause.getMessage(), Map.of());
         UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
         try {

@@ -107,8 +107,15 @@ public final class Rehearsal {
     private final Actor actor;
     private final UpgradeListener listener;
     private final ServerWork work;
+    private final CancelRequest cancel;
 
     public Rehearsal(RemoteShell shell, Actor actor, UpgradeListener listener) {
+        this(shell, actor, listener, new CancelRequest());
+    }
+
+    /** @param cancel looked at between steps only: the step running ends, then the twins are removed */
+    public Rehearsal(RemoteShell shell, Actor actor, UpgradeListener listener, CancelRequest cancel) {
+        this.cancel = cancel == null ? new CancelRequest() : cancel;
         this.shell = shell;
         this.actor = actor;
         this.listener = listener == null ? UpgradeListener.NONE : listener;
@@ -141,17 +148,35 @@ public final class Rehearsal {
                 if (s.stop) {
                     break;
                 }
+                s.cancelledBy = cancel.boundary(cancelPolicy(step)).orElse(null);
+                if (s.cancelledBy != null) {
+                    s.journal.append(JournalEntry.note(actor, "cancelled by " + s.cancelledBy + " before " + step,
+                            Map.of("cancelledBy", s.cancelledBy, "cancelledBefore", step)));
+                    listener.log("cancelled by " + s.cancelledBy + " before " + step + ": removing the twins");
+                    break;
+                }
                 step(s, step);
             }
-            ok = true;
+            ok = s.cancelledBy == null;
         } finally {
+            cancel.refuse("The twins are being removed: this runs to its end.");
             try {
                 finish(s, ok);
             } catch (SshException | RuntimeException e) {
                 listener.log("cleaning up the rehearsal failed: " + e.getMessage());
             }
         }
+        if (s.cancelledBy != null) {
+            throw new UpgradeException((preflightOnly ? "the preflight" : "the rehearsal") + " was cancelled by "
+                    + s.cancelledBy + "; its clones and snapshot were removed, the live cluster was not touched");
+        }
         return s.result();
+    }
+
+    /** What a cancel asked while {@code step} runs means: the step ends, then everything made is removed. */
+    public static CancelRequest.Policy cancelPolicy(String step) {
+        return CancelRequest.Policy.abandon("Cancel: the running step (" + step + ") finishes, then the twins and the"
+                + " snapshot made for them are removed. The live cluster is never touched.");
     }
 
     /** Everything the steps share. */
@@ -174,6 +199,7 @@ public final class Rehearsal {
         Map<String, String> beforeChecksums = Map.of();
         boolean compatible;
         boolean stop;
+        String cancelledBy;
         SnapshotRecord snapshot;
         CloneRecord oldClone;
         CloneRecord newClone;
@@ -553,6 +579,8 @@ public final class Rehearsal {
             }
         }
         s.journal.append(JournalEntry.outcome(actor, ok ? UpgradeState.COMPLETED : UpgradeState.ABANDONED,
-                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done") : "stopped; clones removed", Map.of()));
+                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done")
+                        : s.cancelledBy != null ? "cancelled by " + s.cancelledBy + "; clones removed"
+                        : "stopped; clones removed", Map.of()));
     }
 }

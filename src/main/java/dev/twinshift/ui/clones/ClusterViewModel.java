@@ -15,6 +15,7 @@ import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import dev.twinshift.ui.tasks.BackgroundTask;
 import dev.twinshift.ui.tasks.LogBuffer;
+import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel;
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ public final class ClusterViewModel {
     private RemoteShell shell;
     private PgCluster cluster;
     private String sshUser;
+    /** Operations submitted and not yet ended; changed on the FX thread only. */
+    private int running;
 
     private Runnable onClustersChanged = () -> { };
 
@@ -117,7 +120,10 @@ public final class ClusterViewModel {
     }
 
     public void refresh() {
-        run("Read snapshots of " + cluster.id(), p -> null, null);
+        if (cluster == null) {
+            return;
+        }
+        run("Read snapshots of " + cluster.id(), false, (p, t) -> null, null);
     }
 
     /** Checks a label typed by the administrator; null when fine. */
@@ -135,16 +141,16 @@ public final class ClusterViewModel {
 
     public void snapshotNow(String label) {
         String l = label == null || label.isBlank() ? null : label.strip();
-        run("Snapshot " + cluster.id(), p -> {
-            SnapshotRecord r = snapshots(p).create(cluster, Reason.MANUAL, l);
+        run("Snapshot " + idOrNone(), true, (p, t) -> {
+            SnapshotRecord r = t.snapshots(p).create(t.cluster(), Reason.MANUAL, l);
             return "Snapshot " + r.id() + " taken (WAL " + r.walLsn() + ").";
         }, null);
     }
 
     public void cloneFrom(SnapshotRecord snap, String name) {
-        run("Clone " + snap.id(), p -> {
-            CloneService cs = clones(p);
-            Catalog cat = catalog();
+        run("Clone " + snap.id(), true, (p, t) -> {
+            CloneService cs = t.clones(p);
+            Catalog cat = t.catalog();
             cs.create(cat, snap.id(), name);
             CloneRecord started = cs.start(cat, name);
             return "Clone " + name + " runs on port " + started.port() + ": " + cs.spec(cat, started).connectionString("postgres");
@@ -152,36 +158,36 @@ public final class ClusterViewModel {
     }
 
     public void startClone(CloneItem c) {
-        run("Start clone " + c.name(), p -> {
-            CloneRecord r = clones(p).start(catalog(), c.name());
+        run("Start clone " + c.name(), true, (p, t) -> {
+            CloneRecord r = t.clones(p).start(t.catalog(), c.name());
             return "Clone " + c.name() + " runs on port " + r.port() + ".";
         }, null);
     }
 
     public void stopClone(CloneItem c) {
-        run("Stop clone " + c.name(), p -> {
-            clones(p).stop(catalog(), c.name());
+        run("Stop clone " + c.name(), true, (p, t) -> {
+            t.clones(p).stop(t.catalog(), c.name());
             return "Clone " + c.name() + " stopped.";
         }, null);
     }
 
     public void destroyClone(CloneItem c) {
-        run("Destroy clone " + c.name(), p -> {
-            clones(p).destroy(catalog(), c.name());
+        run("Destroy clone " + c.name(), true, (p, t) -> {
+            t.clones(p).destroy(t.catalog(), c.name());
             return "Clone " + c.name() + " destroyed.";
         }, null);
     }
 
     public void pin(SnapshotRecord s, boolean pinned) {
-        run((pinned ? "Pin " : "Unpin ") + s.id(), p -> {
-            snapshots(p).pin(catalog(), s.id(), pinned);
+        run((pinned ? "Pin " : "Unpin ") + s.id(), true, (p, t) -> {
+            t.snapshots(p).pin(t.catalog(), s.id(), pinned);
             return s.id() + (pinned ? " is pinned: retention keeps it." : " is no longer pinned.");
         }, null);
     }
 
     public void delete(SnapshotRecord s) {
-        run("Delete " + s.id(), p -> {
-            snapshots(p).delete(catalog(), s.id());
+        run("Delete " + s.id(), true, (p, t) -> {
+            t.snapshots(p).delete(t.catalog(), s.id());
             return "Snapshot " + s.id() + " deleted.";
         }, null);
     }
@@ -209,10 +215,10 @@ public final class ClusterViewModel {
 
     public void rollback(SnapshotRecord s, Consumer<RollbackResult> done) {
         List<RollbackResult> out = new ArrayList<>(1);
-        run("Roll back " + cluster.id() + " to " + s.id(), p -> {
-            RollbackResult r = new RollbackService(shell, actor(), p::log).rollback(cluster, s.id());
+        run("Roll back " + idOrNone() + " to " + s.id(), true, (p, t) -> {
+            RollbackResult r = new RollbackService(t.shell(), t.actor(), p::log).rollback(t.cluster(), s.id());
             out.add(r);
-            return cluster.id() + " rolled back to " + s.id() + " (down " + r.downtime().toMillis() + " ms). To undo, roll back to "
+            return t.cluster().id() + " rolled back to " + s.id() + " (down " + r.downtime().toMillis() + " ms). To undo, roll back to "
                     + r.safety().id() + ".";
         }, () -> {
             if (!out.isEmpty() && done != null) {
@@ -221,29 +227,52 @@ public final class ClusterViewModel {
         });
     }
 
+    /**
+     * What a task acts on, fixed when it is asked for: the selection may change (or the view move to
+     * another server) before a pool thread runs it, and the task must still act on what was shown.
+     */
+    private record Target(RemoteShell shell, PgCluster cluster, Actor actor) {
+        SnapshotService snapshots(BackgroundTask.Progress p) {
+            return new SnapshotService(shell, actor, p::log);
+        }
+
+        CloneService clones(BackgroundTask.Progress p) {
+            return new CloneService(shell, actor, p::log);
+        }
+
+        Catalog catalog() throws Exception {
+            return ClusterVolume.resolve(shell, cluster).catalog();
+        }
+    }
+
     private interface Action {
-        String call(BackgroundTask.Progress p) throws Exception;
+        String call(BackgroundTask.Progress p, Target t) throws Exception;
     }
 
     private record Listing(String outcome, List<SnapshotRecord> snapshots, List<CloneItem> clones) { }
 
-    /** Runs an action, then re-reads both lists from the server in the same task. */
-    private void run(String title, Action action, Runnable after) {
+    /**
+     * Runs an action, then re-reads both lists from the server in the same task. Busy counts the
+     * operations under way, so that the first of two to end does not re-enable the buttons while the
+     * other still changes the server.
+     */
+    private void run(String title, boolean changes, Action action, Runnable after) {
         if (cluster == null || shell == null) {
             return;
         }
-        PgCluster c = cluster;
-        busy.set(true);
+        Target t = new Target(shell, cluster, actor());
+        PgCluster c = t.cluster();
+        started();
         tasks.submit(BackgroundTask.of(title, p -> {
             p.log(title);
-            String outcome = action.call(p);
+            String outcome = action.call(p, t);
             if (outcome != null) {
                 p.log(outcome);
             }
-            ClusterVolume v = ClusterVolume.resolve(shell, c);
-            List<SnapshotRecord> snaps = new ArrayList<>(snapshots(p).list(v));
+            ClusterVolume v = ClusterVolume.resolve(t.shell(), c);
+            List<SnapshotRecord> snaps = new ArrayList<>(t.snapshots(p).list(v));
             snaps.sort(Comparator.comparing(SnapshotRecord::createdAt).reversed());
-            CloneService cs = clones(p);
+            CloneService cs = t.clones(p);
             List<CloneItem> items = new ArrayList<>();
             for (CloneRecord r : cs.list(v.catalog())) {
                 if (!c.id().equals(r.cluster())) {
@@ -254,8 +283,8 @@ public final class ClusterViewModel {
             }
             return new Listing(outcome, snaps, items);
         }).onSuccess(l -> {
-            busy.set(false);
-            if (c != cluster) {
+            ended();
+            if (!shows(t)) {
                 return;
             }
             snapshots.setAll(l.snapshots());
@@ -264,27 +293,36 @@ public final class ClusterViewModel {
             if (after != null) {
                 after.run();
             }
-        }).onFailure(t -> {
-            busy.set(false);
-            String m = t instanceof dev.twinshift.ssh.SshException se ? se.explain() : String.valueOf(t.getMessage());
+        }).onFailure(e -> {
+            ended();
+            if (!shows(t) && !changes) {
+                return;
+            }
+            String m = e instanceof dev.twinshift.ssh.SshException se ? se.explain() : String.valueOf(e.getMessage());
             message.set(title + " failed: " + m);
-        }));
+        }).onCancelled(this::ended).cancel(changes ? TaskCancel.refused(TaskCancel.RUNS_TO_ITS_END) : TaskCancel.interrupts()));
+    }
+
+    /** The view still shows what {@code t} acted on (same server, same cluster). */
+    private boolean shows(Target t) {
+        return t.shell() == shell && cluster != null && t.cluster().id().equals(cluster.id());
+    }
+
+    private void started() {
+        running++;
+        busy.set(true);
+    }
+
+    private void ended() {
+        running--;
+        busy.set(running > 0);
+    }
+
+    private String idOrNone() {
+        return cluster == null ? "" : cluster.id();
     }
 
     private Actor actor() {
         return Actor.local(sshUser);
     }
-
-    private SnapshotService snapshots(BackgroundTask.Progress p) {
-        return new SnapshotService(shell, actor(), p::log);
-    }
-
-    private CloneService clones(BackgroundTask.Progress p) {
-        return new CloneService(shell, actor(), p::log);
-    }
-
-    private Catalog catalog() throws Exception {
-        return ClusterVolume.resolve(shell, cluster).catalog();
-    }
-
 }

@@ -31,6 +31,7 @@ public final class BackgroundTask<V> {
     private Consumer<V> onSuccess = v -> { };
     private Consumer<Throwable> onFailure = t -> { };
     private Runnable onCancelled = () -> { };
+    private TaskCancel cancel = TaskCancel.refused(TaskCancel.RUNS_TO_ITS_END);
 
     private BackgroundTask(String title, Work<V> work) {
         this.title = Objects.requireNonNull(title);
@@ -54,6 +55,16 @@ public final class BackgroundTask<V> {
     public BackgroundTask<V> onCancelled(Runnable r) {
         this.onCancelled = r;
         return this;
+    }
+
+    /** What Cancel does for this task; by default it is refused (see {@link TaskCancel#RUNS_TO_ITS_END}). */
+    public BackgroundTask<V> cancel(TaskCancel c) {
+        this.cancel = java.util.Objects.requireNonNull(c);
+        return this;
+    }
+
+    public TaskCancel cancelPolicy() {
+        return cancel;
     }
 
     public String title() {

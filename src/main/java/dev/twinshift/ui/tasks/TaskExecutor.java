@@ -24,6 +24,7 @@ public interface TaskExecutor {
             }
         };
 
+        /** As the Cancel button does: the task's {@link TaskCancel} decides what, if anything, happens. */
         void cancel();
 
         boolean isDone();

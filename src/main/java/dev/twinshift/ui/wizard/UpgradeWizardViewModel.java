@@ -9,7 +9,9 @@ import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.LockedException;
 import dev.twinshift.ui.tasks.BackgroundTask;
 import dev.twinshift.ui.tasks.LogBuffer;
+import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
+import dev.twinshift.upgrade.CancelRequest;
 import dev.twinshift.upgrade.Cutover;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Rehearsal;
@@ -368,7 +370,7 @@ public final class UpgradeWizardViewModel {
             List<UpgradeState> unfinished = new Upgrades(shell).unfinished(cat, cluster.id());
             List<String> installed = new Upgrades(shell).installedVersions();
             return new Opening(cat, unfinished, installed);
-        }, o -> {
+        }, TaskCancel.interrupts(), o -> {
             catalog = o.catalog();
             opened(o.unfinished(), o.installed());
         });
@@ -413,7 +415,8 @@ public final class UpgradeWizardViewModel {
         plan.set(null);
         refusals.clear();
         planText.set("");
-        run("Plan the upgrade of " + cluster.id() + " to " + v, p -> new Upgrades(shell).plan(cluster, v, name), this::planned);
+        run("Plan the upgrade of " + cluster.id() + " to " + v, p -> new Upgrades(shell).plan(cluster, v, name),
+                TaskCancel.interrupts(), this::planned);
     }
 
     void planned(UpgradePlanner.Result r) {
@@ -487,8 +490,9 @@ public final class UpgradeWizardViewModel {
         preflightVerdict.set("");
         preflight.set(null);
         rows(preflightSteps, Rehearsal.PREFLIGHT_STEPS, Rehearsal.TITLES);
+        CancelRequest cancel = new CancelRequest();
         run("Preflight of " + p.oldId() + " -> " + p.newVersion(), t -> new Rehearsal(shell, actor(),
-                listener(preflightSteps, Rehearsal.TITLES, t)).preflight(p), this::preflighted);
+                listener(preflightSteps, Rehearsal.TITLES, t), cancel).preflight(p), byRequest(cancel), this::preflighted);
     }
 
     void preflighted(Rehearsal.Result r) {
@@ -523,8 +527,10 @@ public final class UpgradeWizardViewModel {
         rehearsalVerdict.set("");
         rows(rehearsalSteps, Rehearsal.STEPS, Rehearsal.TITLES);
         Rehearsal.Options options = new Rehearsal.Options(parsed.checks(), List.of(), 3, keepClones.get());
+        CancelRequest cancel = new CancelRequest();
         run("Rehearsal of " + p.oldId() + " -> " + p.newVersion(), t -> new Rehearsal(shell, actor(),
-                listener(rehearsalSteps, Rehearsal.TITLES, t)).rehearse(p, options), this::rehearsed);
+                listener(rehearsalSteps, Rehearsal.TITLES, t), cancel).rehearse(p, options), byRequest(cancel),
+                this::rehearsed);
     }
 
     void rehearsed(Rehearsal.Result r) {
@@ -579,8 +585,9 @@ public final class UpgradeWizardViewModel {
         cutoverStarted = true;
         rows(cutoverSteps, Cutover.STEPS, Cutover.TITLES);
         Cutover.Options options = new Cutover.Options(Duration.ofSeconds(Math.max(0, graceSeconds.get())), true);
-        engine("Cutover of " + p.oldId() + " -> " + p.newId(), p.operation(), Page.CUTOVER,
-                l -> new Cutover(shell, actor(), l, options).run(p));
+        CancelRequest cancel = new CancelRequest();
+        engine("Cutover of " + p.oldId() + " -> " + p.newId(), p.operation(), Page.CUTOVER, byRequest(cancel),
+                l -> new Cutover(shell, actor(), l, options, cancel).run(p));
     }
 
     /** Continues the unfinished upgrade where its journal stopped. */
@@ -597,8 +604,9 @@ public final class UpgradeWizardViewModel {
             }
         }
         page.set(Page.CUTOVER);
-        engine("Resume " + st.operation(), st.operation(), Page.UNFINISHED,
-                l -> new Cutover(shell, actor(), l, null).resume(catalog(st), st.operation()));
+        CancelRequest cancel = new CancelRequest();
+        engine("Resume " + st.operation(), st.operation(), Page.UNFINISHED, byRequest(cancel),
+                l -> new Cutover(shell, actor(), l, null, cancel).resume(catalog(st), st.operation()));
     }
 
     /** Puts the old cluster back as the pre-upgrade snapshot holds it. */
@@ -609,8 +617,9 @@ public final class UpgradeWizardViewModel {
         }
         cutoverSteps.removeIf(r -> r.step().equals("rollback"));
         cutoverSteps.add(new StepRow("rollback", "Roll back to " + st.plan().oldId(), StepState.PENDING, -1, ""));
-        engine("Roll back " + st.operation(), st.operation(), page.get(), l -> new Cutover(shell, actor(), l, null).rollback(catalog(st),
-                st.operation()));
+        engine("Roll back " + st.operation(), st.operation(), page.get(), TaskCancel.refused("A rollback runs to its end:"
+                + " stopped half-way, " + st.plan().oldId() + " could stay down. Every rollback step can be run again."),
+                l -> new Cutover(shell, actor(), l, null).rollback(catalog(st), st.operation()));
     }
 
     private interface EngineCall {
@@ -620,7 +629,7 @@ public final class UpgradeWizardViewModel {
     private record Ending(UpgradeState state, String error, boolean refusedAtStart) { }
 
     /** A cutover, resume or rollback: whatever happens, the journal says where the upgrade stands. */
-    private void engine(String title, String operation, Page origin, EngineCall call) {
+    private void engine(String title, String operation, Page origin, TaskCancel cancel, EngineCall call) {
         RUNNING_HERE.put(operation, true);
         run(title, t -> {
             try {
@@ -640,10 +649,24 @@ public final class UpgradeWizardViewModel {
                 }
                 return new Ending(st.orElse(null), e.explain() + "; the upgrade's journal on the server says where it"
                         + " stopped: open the wizard again once the server answers, to resume or roll back", false);
+            } catch (Exception | Error e) {
+                // Whatever ended the run, the page shows what the journal says, never a wizard busy for ever.
+                boolean interrupted = Thread.interrupted();
+                Optional<UpgradeState> st = Optional.empty();
+                try {
+                    st = journaled(operation);
+                } catch (Exception again) {
+                    e.addSuppressed(again);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Ending(st.orElse(null), title + " stopped: " + e + "; the journal on the server says where it"
+                        + " stands: resume it or roll it back", false);
             } finally {
                 RUNNING_HERE.remove(operation);
             }
-        }, e -> {
+        }, cancel, e -> {
             message.set(e.error() == null ? "" : e.error());
             if (e.refusedAtStart()) {
                 // Back where the administrator pressed the button, to try again.
@@ -690,8 +713,12 @@ public final class UpgradeWizardViewModel {
         } else if (UpgradeState.ROLLED_BACK.equals(outcome)) {
             String failed = st.steps().entrySet().stream().filter(e -> UpgradeState.FAILED.equals(e.getValue())
                     && !e.getKey().equals("rollback")).map(Map.Entry::getKey).findFirst().orElse(null);
-            outcomeText.set((failed == null ? "Rolled back" : "The step " + failed + " failed and the upgrade was rolled back")
-                    + ": " + st.lastMessage() + ".");
+            String cancelledBy = st.data().get("cancelledBy");
+            outcomeText.set((cancelledBy != null ? "Cancelled by " + cancelledBy + " before " + st.data().get("cancelledBefore")
+                    + ", and rolled back" : failed == null ? "Rolled back"
+                    : "The step " + failed + " failed and the upgrade was rolled back") + ": " + st.lastMessage() + ".");
+        } else if (UpgradeState.ABANDONED.equals(outcome)) {
+            outcomeText.set("Stopped before anything changed: " + st.lastMessage() + ".");
         } else if (UpgradeState.ROLLBACK_FAILED.equals(outcome)) {
             outcomeText.set("The rollback failed: " + st.lastMessage() + ". Fix what it names, then roll back again.");
         } else {
@@ -862,7 +889,12 @@ public final class UpgradeWizardViewModel {
         V call(BackgroundTask.Progress p) throws Exception;
     }
 
-    private <V> void run(String title, Work<V> work, java.util.function.Consumer<V> done) {
+    /** Cancel goes to the engine, which acts at its next step boundary; the journal names who asked. */
+    private TaskCancel byRequest(CancelRequest cancel) {
+        return TaskCancel.byRequest(cancel, actor().display());
+    }
+
+    private <V> void run(String title, Work<V> work, TaskCancel cancel, java.util.function.Consumer<V> done) {
         if (shell == null) {
             return;
         }
@@ -884,7 +916,13 @@ public final class UpgradeWizardViewModel {
             String m = t instanceof SshException se ? se.explain() : String.valueOf(t.getMessage());
             message.set(title + " failed: " + m);
             update();
-        }));
+        }).onCancelled(() -> {
+            // Only work that changes nothing can be cancelled this way: there is nothing to undo.
+            busy.set(false);
+            busyText.set("");
+            message.set(title + " was cancelled; nothing was changed.");
+            update();
+        }).cancel(cancel));
     }
 
     private Actor actor() {

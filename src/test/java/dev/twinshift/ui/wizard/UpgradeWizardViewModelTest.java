@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.ui.tasks.CurrentThreadTaskExecutor;
+import dev.twinshift.ui.tasks.ManualTaskExecutor;
+import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.UpgradePlanner;
+import dev.twinshift.upgrade.UpgradeState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -156,5 +159,80 @@ class UpgradeWizardViewModelTest {
         String warning = w.rollbackWarning();
         assertTrue(warning.contains("20261125T140300Z-pre-upgrade"), warning);
         assertTrue(warning.contains("Nothing written by clients is lost"), "15/main never took over: " + warning);
+    }
+
+    /** A server that answers nothing: every command fails, as when it is gone. */
+    private static final class GoneServer implements dev.twinshift.ssh.RemoteShell {
+        @Override
+        public String serverName() {
+            return "db1";
+        }
+
+        @Override
+        public dev.twinshift.ssh.RunningCommand start(dev.twinshift.ssh.RemoteCommand command, dev.twinshift.ssh.ExecOptions options,
+                                                      dev.twinshift.ssh.LineListener listener) throws dev.twinshift.ssh.SshException {
+            throw new dev.twinshift.ssh.SshException(dev.twinshift.ssh.SshException.Kind.CONNECTION_LOST, "gone in this test");
+        }
+    }
+
+    @Test
+    void aRunEndedByCancellationLeavesTheWizardIdle() {
+        ManualTaskExecutor tasks = new ManualTaskExecutor();
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(tasks, new GoneServer(), "tsadmin", WizardFixtures.lab13(),
+                new LogBuffer(100));
+        w.open();
+        assertTrue(w.busyProperty().get());
+        assertEquals(TaskCancel.Offer.Kind.CANCEL, tasks.pending().get(0).cancelPolicy().offer().kind(),
+                "reading the journal changes nothing: it may be cancelled");
+        tasks.cancel(0);
+        assertFalse(w.busyProperty().get(), "a cancelled run is a run that ended");
+        assertTrue(w.messageProperty().get().contains("cancelled"), w.messageProperty().get());
+    }
+
+    @Test
+    void theCutoverIsCancelledThroughTheEngineAndEndsOnTheResultPageWhateverHappens() {
+        ManualTaskExecutor tasks = new ManualTaskExecutor();
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(tasks, new GoneServer(), "tsadmin", WizardFixtures.lab13(),
+                new LogBuffer(100));
+        w.planned(WizardFixtures.planTo15());
+        w.next();
+        while (!tasks.pending().isEmpty()) {
+            tasks.cancel(0);
+        }
+        w.preflighted(WizardFixtures.preflight("clean.txt"));
+        w.next();
+        w.rehearsed(WizardFixtures.rehearsal());
+        w.next();
+        w.next();
+        w.typedConfirmationProperty().set("13/main");
+        w.cutOver();
+        assertEquals(1, tasks.pending().size());
+        TaskCancel cancel = tasks.pending().get(0).cancelPolicy();
+        assertEquals(TaskCancel.Offer.Kind.CANCEL, cancel.offer().kind(), cancel.offer().text());
+        assertFalse(cancel.interruptsThread(), "a cutover is never interrupted: the engine carries the cancel out");
+        assertTrue(w.busyProperty().get());
+
+        tasks.run(0);
+        assertFalse(w.busyProperty().get(), "the run ended: the wizard is idle again");
+        assertEquals(Page.RESULT, w.pageProperty().get());
+        assertFalse(w.messageProperty().get().isEmpty(), "it says what happened and where to look");
+    }
+
+    @Test
+    void aCancelledCutoverSaysWhoCancelledAndThatItWasRolledBack() throws Exception {
+        UpgradeState stopped = WizardFixtures.stoppedDuringPgUpgrade();
+        dev.twinshift.storage.Actor a = new dev.twinshift.storage.Actor("tsadmin", "dba", "laptop");
+        java.util.List<dev.twinshift.upgrade.JournalEntry> entries = new java.util.ArrayList<>();
+        entries.add(dev.twinshift.upgrade.JournalEntry.plan(a, "upgrade planned", stopped.plan()));
+        entries.add(dev.twinshift.upgrade.JournalEntry.step(a, "pg_upgrade", UpgradeState.DONE, null, java.util.Map.of()));
+        entries.add(dev.twinshift.upgrade.JournalEntry.note(a, "cancelled by tsadmin (dba@laptop) inside the downtime",
+                java.util.Map.of("cancelledBy", "tsadmin (dba@laptop)", "cancelledBefore", "port-swap")));
+        entries.add(dev.twinshift.upgrade.JournalEntry.outcome(a, UpgradeState.ROLLED_BACK,
+                "13/main runs again on port 5433 with its pre-upgrade data", java.util.Map.of()));
+        UpgradeWizardViewModel w = wizard();
+        w.showState(UpgradeState.of(stopped.operation(), entries));
+        String text = w.outcomeTextProperty().get();
+        assertTrue(text.startsWith("Cancelled by tsadmin (dba@laptop) before port-swap, and rolled back: 13/main runs again"),
+                text);
     }
 }
