@@ -36,7 +36,7 @@ public record UpgradeState(String operation, UpgradePlan plan, Map<String, Strin
     }
 
     /** The first line of a rehearsal's journal: the plan it acts on. */
-    static JournalEntry planEntry(Actor by, String message, UpgradePlan plan) {
+    public static JournalEntry planEntry(Actor by, String message, UpgradePlan plan) {
         return JournalEntry.plan(by, message, Map.of("plan", planJson(plan), "cluster", plan.oldId()));
     }
 
@@ -44,7 +44,7 @@ public record UpgradeState(String operation, UpgradePlan plan, Map<String, Strin
      * The first line of a cutover's journal: the plan, read back exactly by a console that resumes it,
      * and what to run when it is found interrupted.
      */
-    static JournalEntry cutoverPlanEntry(Actor by, String message, UpgradePlan plan) {
+    public static JournalEntry cutoverPlanEntry(Actor by, String message, UpgradePlan plan) {
         String on = " --cluster " + plan.oldId() + " --operation " + plan.operation();
         return JournalEntry.plan(by, message, Map.of("plan", planJson(plan), "cluster", plan.oldId(),
                 JournalEntry.RESUME_WITH, "twinshift upgrade resume" + on,

@@ -222,12 +222,12 @@ class UpgradeWizardViewModelTest {
     void aCancelledCutoverSaysWhoCancelledAndThatItWasRolledBack() throws Exception {
         UpgradeState stopped = WizardFixtures.stoppedDuringPgUpgrade();
         dev.twinshift.storage.Actor a = new dev.twinshift.storage.Actor("tsadmin", "dba", "laptop");
-        java.util.List<dev.twinshift.upgrade.JournalEntry> entries = new java.util.ArrayList<>();
-        entries.add(dev.twinshift.upgrade.JournalEntry.plan(a, "upgrade planned", stopped.plan()));
-        entries.add(dev.twinshift.upgrade.JournalEntry.step(a, "pg_upgrade", UpgradeState.DONE, null, java.util.Map.of()));
-        entries.add(dev.twinshift.upgrade.JournalEntry.note(a, "cancelled by tsadmin (dba@laptop) inside the downtime",
+        java.util.List<dev.twinshift.storage.JournalEntry> entries = new java.util.ArrayList<>();
+        entries.add(dev.twinshift.upgrade.UpgradeState.cutoverPlanEntry(a, "upgrade planned", stopped.plan()));
+        entries.add(dev.twinshift.storage.JournalEntry.step(a, "pg_upgrade", UpgradeState.DONE, null, java.util.Map.of()));
+        entries.add(dev.twinshift.storage.JournalEntry.note(a, "cancelled by tsadmin (dba@laptop) inside the downtime",
                 java.util.Map.of("cancelledBy", "tsadmin (dba@laptop)", "cancelledBefore", "port-swap")));
-        entries.add(dev.twinshift.upgrade.JournalEntry.outcome(a, UpgradeState.ROLLED_BACK,
+        entries.add(dev.twinshift.storage.JournalEntry.outcome(a, UpgradeState.ROLLED_BACK,
                 "13/main runs again on port 5433 with its pre-upgrade data", java.util.Map.of()));
         UpgradeWizardViewModel w = wizard();
         w.showState(UpgradeState.of(stopped.operation(), entries));
