@@ -210,6 +210,14 @@ public final class CloneServer {
                     root("cp", "-a", "--", data + "/" + f, s.confDir() + "/" + f);
                 }
             }
+            // The source's configuration is gone with it (a Debian cluster dropped after its snapshot, as
+            // an upgrade's rollback drops the new one): the clone then takes local connections only,
+            // each as its own OS user, which is what the console and the tests use.
+            shell.run(RemoteCommand.of("sh", "-c", """
+                    [ -f "$1/postgresql.conf" ] || : > "$1/postgresql.conf"
+                    [ -f "$1/pg_ident.conf" ] || : > "$1/pg_ident.conf"
+                    [ -f "$1/pg_hba.conf" ] || printf 'local all all peer\n' > "$1/pg_hba.conf"
+                    """, "sh", s.confDir()).asRoot()).requireSuccess();
         }
         if (s.major() < 15) {
             root("mkdir", "-p", "--", run + "/pg_stat_tmp");

@@ -69,6 +69,12 @@ class CutoverFaultIT {
     record Run(int code, String out, String err) {
     }
 
+    /** The processes whose command line contains {@code what}, one per line; empty when none. */
+    static String running(String what) throws Exception {
+        return CutoverIT.shell.run(RemoteCommand.of("pgrep", "-af", "--", what).asRoot()).stdout().lines()
+                .filter(l -> !l.contains("pgrep")).reduce("", (a, b) -> a + b + "\n").strip();
+    }
+
     static Run cli(String... args) {
         Lab lab = Lab.require();
         List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
@@ -117,9 +123,10 @@ class CutoverFaultIT {
 
             ClusterDiscovery d = new ClusterDiscovery(CutoverIT.shell);
             UpgradeState st = UpgradeState.of(op, new dev.twinshift.storage.Journal(CutoverIT.shell, cat, op).read());
-            assertEquals("", CutoverIT.shell.run(RemoteCommand.of("sh", "-c", "pgrep -af 'pg_upgrade|postgres.*-D "
-                    + p.newDataDirectory() + "' | grep -v pgrep; exit 0").asRoot()).stdout().strip(),
-                    "neither pg_upgrade nor a server of the new cluster is left running");
+            assertEquals("", running("bin/pg_upgrade"), "no pg_upgrade is left running");
+            if (then.equals("rollback")) {
+                assertEquals("", running("postgres -D " + p.newDataDirectory()), "no server of the new cluster runs");
+            }
             if (then.equals("resume")) {
                 assertEquals(UpgradeState.COMPLETED, st.outcome(), st.describe());
                 CutoverIT.assertServesAs("15", port, d.find(p.newId()));
@@ -146,6 +153,12 @@ class CutoverFaultIT {
             FaultLedger.record("cutover", "killed at " + failPoint.substring("upgrade:".length()) + ", then " + then,
                     survived, Math.max(lost, 0));
             if (!survived) {
+                // Whatever this failure left, 13 must serve again for the faults that follow.
+                try {
+                    new Cutover(CutoverIT.shell, ME, UpgradeListener.NONE, null).rollback(cat, p.operation());
+                } catch (Exception e) {
+                    System.err.println("could not roll back " + p.operation() + " after the failure: " + e.getMessage());
+                }
                 CutoverIT.cleanUp(p);
             }
         }
