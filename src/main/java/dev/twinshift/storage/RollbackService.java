@@ -160,7 +160,7 @@ public final class RollbackService {
                 if (target.id().equals(e.plan().get("target")) && !STUCK.equals(e.outcome())) {
                     // The same rollback, interrupted (the upgrade's rollback runs it again until it converges).
                     progress.step("finishing the interrupted " + e.operation() + " (" + e.where() + ")");
-                    return proceed(new Journal(shell, cat, e.operation()), v);
+                    return proceed(new Journal(shell, cat, e.operation()), v, lock);
                 }
                 throw new RefusedException("an earlier rollback of " + c.id() + " is unfinished: " + e.operation() + " "
                         + e.where() + "; " + e.howToGoOn() + "; " + c.id() + " was not touched by this one");
@@ -168,7 +168,7 @@ public final class RollbackService {
             Map<String, String> plan = checkTarget(v, target, op, leaveRunning);
             Journal journal = new Journal(shell, cat, op);
             journal.append(JournalEntry.plan(actor, "rollback of " + c.id() + " to " + target.id(), plan));
-            return proceed(journal, v);
+            return proceed(journal, v, lock);
         }
     }
 
@@ -179,7 +179,7 @@ public final class RollbackService {
         try (CatalogLock lock = CatalogLock.adopt(cat, actor, lockName(operation))) {
             OperationState st = requireUnfinished(journal);
             journal.append(JournalEntry.note(actor, "resumed by " + actor.display() + " after it " + st.where(), Map.of()));
-            return proceed(journal, volumeFromPlan(cat, st.plan()));
+            return proceed(journal, volumeFromPlan(cat, st.plan()), lock);
         }
     }
 
@@ -294,7 +294,7 @@ public final class RollbackService {
     }
 
     /** Runs the journal's remaining steps; any failure puts the previous state back (or says it could not). */
-    private RollbackResult proceed(Journal journal, ClusterVolume v)
+    private RollbackResult proceed(Journal journal, ClusterVolume v, CatalogLock lock)
             throws RefusedException, SshException, InterruptedException {
         OperationState st = OperationState.read(journal);
         Map<String, String> plan = st.plan();
@@ -305,6 +305,7 @@ public final class RollbackService {
         String aside = plan.get("aside");
         boolean zfs = driver instanceof ZfsDriver;
         String current = null;
+        this.held = lock;
         try {
             if (!st.done(STOP)) {
                 boolean wasRunning = st.data().containsKey("wasRunning")
@@ -379,6 +380,10 @@ public final class RollbackService {
                 step(journal, START, OperationState.DONE, null, Map.of("downtimeMillis",
                         Long.toString(Duration.between(downAt, Instant.now()).toMillis())));
             }
+        } catch (LostLock e) {
+            // Another console may be at work on this volume now: leave everything as it is.
+            throw new RefusedException(e.getMessage() + "; this rollback stopped between two steps and changed"
+                    + " nothing more; the journal says where");
         } catch (SshException | RuntimeException | RefusedException e) {
             if (current != null) {
                 stepQuietly(journal, current, OperationState.FAILED, e.getMessage());
@@ -542,8 +547,22 @@ public final class RollbackService {
         driver.delete(into);
     }
 
+    /** The lock of the run in progress: every step starts only while it is still ours. */
+    private CatalogLock held;
+
+    private static final class LostLock extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LostLock(String message) {
+            super(message);
+        }
+    }
+
     private void step(Journal journal, String step, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
+        if (OperationState.STARTED.equals(state) && held != null && !held.stillHeld()) {
+            throw new LostLock("this console no longer holds the lock of " + shell.serverName());
+        }
         if (OperationState.DONE.equals(state)) {
             FailPoint.reached("rollback", step, "after");
         }

@@ -112,7 +112,7 @@ public final class Cutover {
         Journal journal = new Journal(shell, catalog, plan.operation());
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()), listener::log)) {
             journal.append(UpgradeState.cutoverPlanEntry(actor, "upgrade planned: " + plan.summary(), plan));
-            return proceed(journal);
+            return proceed(journal, lock);
         }
     }
 
@@ -124,7 +124,7 @@ public final class Cutover {
             UpgradeState st = UpgradeState.of(operation, journal.read());
             requireUnfinished(st);
             note(journal, "resumed by " + actor.display() + " after " + st.describe());
-            return proceed(journal);
+            return proceed(journal, lock);
         }
     }
 
@@ -154,7 +154,7 @@ public final class Cutover {
         }
     }
 
-    private UpgradeState proceed(Journal journal) throws UpgradeException, SshException, InterruptedException {
+    private UpgradeState proceed(Journal journal, CatalogLock lock) throws UpgradeException, SshException, InterruptedException {
         UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
         if (UpgradeState.ROLLBACK_FAILED.equals(st.outcome())) {
             throw new UpgradeException(st.describe() + ": an earlier rollback failed; roll back again");
@@ -164,6 +164,12 @@ public final class Cutover {
             st = UpgradeState.of(journal.operation(), journal.read());
             if (st.done(step)) {
                 continue;
+            }
+            try {
+                // Another console may have taken a lock whose lease this one could not renew: never act then.
+                lock.requireHeld();
+            } catch (LockedException e) {
+                throw new UpgradeException(e.getMessage() + "; stopped before " + step + ", nothing rolled back", e);
             }
             Optional<String> cancelledBy = cancel.boundary(cancelPolicy(step, plan));
             if (cancelledBy.isPresent()) {
