@@ -347,9 +347,9 @@ public final class Cutover {
         String dir = workDir(catalog, plan.operation()) + "/pg_upgrade";
         DetachedJob job = new DetachedJob(shell, dir);
         DetachedJob.Status s = job.poll(0, null);
+        String sock = null;
         if (s.state() == DetachedJob.State.MISSING) {
-            String sock = "/tmp/twinshift-upgrade-" + Integer.toHexString(plan.operation().hashCode());
-            work.privateDirectory(sock, plan.owner());
+            sock = work.socketDirectory(plan.owner());
             RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
                     "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
                     "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
@@ -360,6 +360,7 @@ public final class Cutover {
             listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
         }
         DetachedJob.Status end = job.follow(0, (stream, line) -> listener.log(line), Duration.ofMillis(300));
+        work.removeSocketDirectory(sock);
         if (!end.succeeded()) {
             throw new UpgradeException("pg_upgrade " + (end.state() == DetachedJob.State.LOST
                     ? "ended without an exit status (the server restarted or it was killed)"

@@ -411,8 +411,7 @@ public final class Rehearsal {
     private DetachedJob.Status pgUpgrade(State s, boolean check) throws SshException, InterruptedException {
         CloneServer.Spec oldSpec = s.spec(s.oldClone);
         CloneServer.Spec newSpec = s.spec(s.newClone);
-        String sock = "/tmp/twinshift-rh-" + Integer.toHexString(s.op.hashCode());
-        work.privateDirectory(sock, s.plan.owner());
+        String sock = work.socketDirectory(s.plan.owner());
         // The clone method the live cutover will use, when the clone's storage has reflinks; else copy.
         UpgradeMethod m = s.oldClone.method().copyOnWrite() ? UpgradeMethod.CLONE : UpgradeMethod.COPY;
         RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan, oldSpec.dataDirectory(), newSpec.dataDirectory(),
@@ -420,8 +419,12 @@ public final class Rehearsal {
                 sock, m, check);
         String dir = jobDir(s, check ? "check" : "upgrade");
         listener.log("$ " + String.join(" ", cmd.argv()));
-        DetachedJob job = DetachedJob.start(shell, dir, cmd);
-        return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));
+        try {
+            DetachedJob job = DetachedJob.start(shell, dir, cmd);
+            return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));
+        } finally {
+            work.removeSocketDirectory(sock);
+        }
     }
 
     private String start(State s) throws LockedException, SshException, InterruptedException {
