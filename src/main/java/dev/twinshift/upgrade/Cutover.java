@@ -94,12 +94,39 @@ public final class Cutover {
         return catalog.root() + "/upgrades/" + operation;
     }
 
-    /** Runs the plan from the start. On a failure after the old cluster stopped, rolls back by itself. */
+    /**
+     * Runs the plan from the start, if {@link CutoverReadiness} finds a passed, recent rehearsal of it.
+     * On a failure after the old cluster stopped, rolls back by itself.
+     */
     public UpgradeState run(UpgradePlan plan) throws LockedException, UpgradeException, SshException, InterruptedException {
+        return run(plan, false);
+    }
+
+    /**
+     * @param withoutRehearsal go ahead although no passed, recent rehearsal of this plan is journaled:
+     *                         the administrator's explicit override, journaled as a note
+     */
+    public UpgradeState run(UpgradePlan plan, boolean withoutRehearsal)
+            throws LockedException, UpgradeException, SshException, InterruptedException {
+        // The last guard, whoever calls: the wizard and the command line ask the same rule first.
+        CutoverReadiness.Decision ready = CutoverReadiness.read(shell, plan);
+        if (!ready.ready() && !withoutRehearsal) {
+            throw new CutoverRefusedException("cutover of " + plan.oldId() + " refused: " + ready.reason()
+                    + ". A cutover needs a passed rehearsal of the same plan on a snapshot of less than "
+                    + CutoverReadiness.RECENT.toHours() + " h. Nothing was changed: rehearse first, or override explicitly.");
+        }
         Catalog catalog = catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()))) {
             journal.append(JournalEntry.plan(actor, "upgrade planned: " + plan.summary(), plan));
+            if (ready.ready()) {
+                journal.append(JournalEntry.note(actor, "ready: " + ready.reason(), Map.of("readyBy", ready.rehearsal())));
+            } else {
+                String warning = "WARNING: cutover WITHOUT a passed rehearsal, overridden by " + actor.display() + ": "
+                        + ready.reason();
+                journal.append(JournalEntry.note(actor, warning, Map.of("withoutRehearsal", "true")));
+                listener.log(warning);
+            }
             return proceed(journal);
         }
     }

@@ -94,10 +94,9 @@ public final class Rehearsal {
             return findings.stream().filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).toList();
         }
 
-        /** The rehearsal proved the upgrade: compatible, every table equal, every check equal. */
+        /** The rehearsal proved the upgrade, as {@link CutoverReadiness} defines it for every console. */
         public boolean passed() {
-            return compatible && !preflightOnly && tables.stream().allMatch(Validation.TableComparison::equal)
-                    && checks.stream().allMatch(Validation.SideBySide::sameResult);
+            return CutoverReadiness.passed(this);
         }
     }
 
@@ -547,7 +546,13 @@ public final class Rehearsal {
                 listener.log("the rehearsal's snapshot " + s.snapshot.id() + " stays: " + e.getMessage());
             }
         }
+        // The verdict and the plan's fingerprint go with the outcome: a cutover from any console reads them here.
+        Instant snapshotAt = s.snapshot == null ? null : s.snapshot.createdAt();
+        Map<String, String> verdict = s.preflightOnly ? Map.of() : ok ? CutoverReadiness.outcomeData(s.result(), snapshotAt)
+                : CutoverReadiness.stoppedData(s.plan, snapshotAt);
         s.journal.append(JournalEntry.outcome(actor, ok ? UpgradeState.COMPLETED : UpgradeState.ABANDONED,
-                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done") : "stopped; clones removed", Map.of()));
+                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done" + (CutoverReadiness.PASSED.equals(
+                        verdict.get(CutoverReadiness.VERDICT)) ? ": passed" : ": not passed (" + verdict.get(CutoverReadiness.WHY)
+                        + ")")) : "stopped; clones removed", verdict));
     }
 }
