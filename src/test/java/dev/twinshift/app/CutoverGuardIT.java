@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code upgrade cutover --yes} as an administrator types it: refused without a passed rehearsal of
- * the plan, with live untouched; after one, it goes ahead.
+ * the plan, refused before the stop when live has blockers; live keeps serving in both cases.
  */
 class CutoverGuardIT {
     static RemoteShell shell;
@@ -96,6 +96,41 @@ class CutoverGuardIT {
             }
         } finally {
             PredictableTmpIT.unplant(shell, target, links);
+        }
+    }
+
+    @Test
+    void aCutoverWithBlockersOnLiveIsRefusedBeforeTheStopWithTheBlockersNamed() throws Exception {
+        try (ScratchCluster sc = ScratchCluster.create(shell, "13", "guardbad")) {
+            try {
+                sc.sql("postgres", "CREATE DATABASE app");
+                sc.sql("app", "CREATE TABLE callbacks(id int, handler regproc)");
+                sc.sql("app", "INSERT INTO callbacks VALUES (1, 'now')");
+                String started = startedAt(sc);
+
+                CliIT.Run r = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes",
+                        "--without-rehearsal", "--grace", "0");
+
+                assertEquals(Cli.EXIT_REFUSED, r.code(), r.err());
+                assertTrue(r.err().contains("WARNING: cutting over " + sc.id() + " WITHOUT a passed rehearsal"), r.err());
+                assertTrue(r.err().contains("refused before the stop"), r.err());
+                assertTrue(r.err().contains("app: public.callbacks.handler (regproc)"), "the blocker is named: " + r.err());
+                assertFalse(r.err().contains("exited with status 1; its log is"), r.err());
+                assertEquals(started, startedAt(sc), "the old cluster was never stopped");
+                assertTrue(sc.cluster().running());
+
+                List<UpgradeState> ups = upgradesOf(sc);
+                assertEquals(1, ups.size());
+                UpgradeState st = ups.get(0);
+                assertEquals(UpgradeState.ABANDONED, st.outcome(), st.describe());
+                assertEquals(UpgradeState.FAILED, st.steps().get("live-check"), st.steps().toString());
+                assertFalse(st.steps().containsKey("stop-old"), "the stop never started: " + st.steps());
+                assertTrue(st.data().get("blockers").contains("reg*"), st.data().toString());
+                assertEquals("true", st.data().get("withoutRehearsal"), "the override is journaled");
+                assertFalse(listed(st.plan().newId()), "the new cluster is dropped again");
+            } finally {
+                CutoverIT.cleanUpAllOf(sc, ME);
+            }
         }
     }
 }
