@@ -324,6 +324,7 @@ public final class Cutover {
         work.carryConfiguration(plan, newConfDir, newConfDir, overrides);
     }
 
+    static final String PG_UPGRADE_SOCKET_DIR = "pgUpgradeSocketDir";
     static final String MADE_DATA_DIRECTORY = "madeNewDataDirectory";
     static final String MADE_CLUSTER = "madeNewCluster";
 
@@ -460,9 +461,12 @@ public final class Cutover {
         String dir = workDir(catalog, plan.operation()) + "/pg_upgrade";
         DetachedJob job = new DetachedJob(shell, dir);
         DetachedJob.Status s = job.poll(0, null);
-        String sock = null;
+        String sock;
         if (s.state() == DetachedJob.State.MISSING) {
             sock = work.socketDirectory(plan.owner());
+            // Journaled, so that a console that reattaches after a lost one removes it when pg_upgrade ends.
+            journal.append(JournalEntry.note(actor, "pg_upgrade's socket directory is " + sock,
+                    Map.of(PG_UPGRADE_SOCKET_DIR, sock)));
             RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
                     "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
                     "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
@@ -471,6 +475,7 @@ public final class Cutover {
             note(journal, "pg_upgrade runs detached on the server; its log is " + dir + "/log");
         } else {
             listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
+            sock = UpgradeState.of(journal.operation(), journal.read()).data().get(PG_UPGRADE_SOCKET_DIR);
         }
         DetachedJob.Status end = job.follow(0, (stream, line) -> listener.log(line), Duration.ofMillis(300));
         work.removeSocketDirectory(sock);

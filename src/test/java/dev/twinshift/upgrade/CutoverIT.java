@@ -324,6 +324,10 @@ public class CutoverIT {
                     assertEquals(UpgradeState.COMPLETED, end.outcome());
                     assertServesAs("15", port, d.find(p.newId()));
                     assertEquals(before, checksums(Psql.forCluster(shell, d.find(p.newId()))));
+                    String sock = end.data().get("pgUpgradeSocketDir");
+                    assertTrue(sock != null && sock.startsWith("/tmp/twinshift-upgrade-"), "journaled: " + end.data());
+                    assertFalse(shell.run(RemoteCommand.of("test", "-e", sock).asRoot()).ok(),
+                            "the console that reattached removed pg_upgrade's socket directory");
                 } else {
                     UpgradeState end = second.rollback(cat, p.operation());
                     assertEquals(UpgradeState.ROLLED_BACK, end.outcome());
