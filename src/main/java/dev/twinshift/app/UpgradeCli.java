@@ -5,6 +5,8 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.RefusedException;
 import dev.twinshift.upgrade.Cutover;
+import dev.twinshift.upgrade.CutoverReadiness;
+import dev.twinshift.upgrade.CutoverRefusedException;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Rehearsal;
 import dev.twinshift.upgrade.UpgradeListener;
@@ -173,20 +175,47 @@ final class UpgradeCli {
         boolean noAnalyze;
         @Option(names = "--yes", description = "confirm: without it, only say what would happen")
         boolean yes;
+        @Option(names = "--without-rehearsal", description = "cut over although no passed rehearsal of this plan on a"
+                + " snapshot of less than 24 h is journaled (not recommended; journaled as an override)")
+        boolean withoutRehearsal;
 
         @Override
         public Integer call() throws Exception {
             UpgradePlan p = plan();
+            PrintWriter err = cli().spec.commandLine().getErr();
+            CutoverReadiness.Decision ready = CutoverReadiness.read(cli().shell(), p);
             if (!yes) {
-                PrintWriter err = cli().spec.commandLine().getErr();
                 err.println("would upgrade " + p.summary() + ". " + p.oldId() + " stops for the length of pg_upgrade"
-                        + " (rehearse first to know it). Nothing was changed. Add --yes to cut over.");
+                        + " (rehearse first to know it). " + (ready.ready() ? "Ready: " + ready.reason()
+                        : "Not ready: " + ready.reason() + " (rehearse first, or add --without-rehearsal)")
+                        + ". Nothing was changed. Add --yes to cut over.");
                 err.flush();
                 return Cli.EXIT_REFUSED;
             }
-            UpgradeState st = new Cutover(cli().shell(), cli().actor(), listener(),
-                    new Cutover.Options(Duration.ofSeconds(grace), !noAnalyze)).run(p);
-            return done(st);
+            if (!ready.ready()) {
+                if (!withoutRehearsal) {
+                    err.println("twinshift: cutover of " + p.oldId() + " refused: " + ready.reason() + ". A cutover needs a"
+                            + " passed rehearsal of the same plan on a snapshot of less than "
+                            + CutoverReadiness.RECENT.toHours() + " h. Nothing was changed. Run `upgrade rehearse --cluster "
+                            + cluster + "` with the same --to and --name first, or add --without-rehearsal to go ahead"
+                            + " at your own risk.");
+                    err.flush();
+                    return Cli.EXIT_REFUSED;
+                }
+                err.println("WARNING: cutting over " + p.oldId() + " WITHOUT a passed rehearsal (" + ready.reason()
+                        + "). Nothing proves that pg_upgrade, your data and your checks survive this upgrade; the"
+                        + " override is journaled.");
+                err.flush();
+            }
+            try {
+                UpgradeState st = new Cutover(cli().shell(), cli().actor(), listener(),
+                        new Cutover.Options(Duration.ofSeconds(grace), !noAnalyze)).run(p, withoutRehearsal);
+                return done(st);
+            } catch (CutoverRefusedException e) {
+                err.println("twinshift: " + e.getMessage());
+                err.flush();
+                return Cli.EXIT_REFUSED;
+            }
         }
     }
 

@@ -81,10 +81,13 @@ public final class CloneServer {
         this.shell = shell;
     }
 
-    /** Where the socket goes: the clone's run directory when the socket path fits, else a short one in /tmp. */
+    /**
+     * The clone's run directory when the socket path fits in it; else null: the socket then needs a
+     * private directory made by {@link SocketDirectories#make} (never a name that can be predicted).
+     */
     public static String socketDirectoryFor(String runDirectory, int port) {
         String inRun = runDirectory + "/.s.PGSQL." + port;
-        return inRun.length() <= MAX_SOCKET_PATH ? runDirectory : "/tmp/twinshift-clone-" + port;
+        return inRun.length() <= MAX_SOCKET_PATH ? runDirectory : null;
     }
 
     /** The settings that keep a clone away from production, in the order they are written. */
@@ -223,9 +226,8 @@ public final class CloneServer {
             root("mkdir", "-p", "--", run + "/pg_stat_tmp");
         }
         if (!s.socketDirectory().equals(run)) {
-            root("mkdir", "-p", "--", s.socketDirectory());
-            root("chown", s.owner() + ":", s.socketDirectory());
-            root("chmod", "0700", s.socketDirectory());
+            // Made by mktemp for this start; root never creates or chowns a socket directory by a known name.
+            SocketDirectories.requirePrivate(shell, s.socketDirectory(), s.owner());
         }
         root("chown", "-R", s.owner() + ":", run);
         root("chmod", "0700", run);

@@ -2,6 +2,7 @@ package dev.twinshift.storage;
 
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.CloneServer;
+import dev.twinshift.postgres.SocketDirectories;
 import dev.twinshift.postgres.ListeningPorts;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.RemoteCommand;
@@ -91,6 +92,9 @@ public final class CloneService {
         int port = c.port() == null ? 0 : c.port();
         String run = catalog.cloneRunDir(c.name());
         String sock = c.socketDirectory() != null ? c.socketDirectory() : CloneServer.socketDirectoryFor(run, port);
+        if (sock == null) {
+            sock = run; // not configured yet: nothing connects to it before configureHeld gives it one
+        }
         return new CloneServer.Spec(c.name(), c.pgVersion(), c.owner(), c.dataDirectory(), run,
                 c.sourceConfigDirectory(), port, sock);
     }
@@ -147,7 +151,15 @@ public final class CloneService {
     private CloneRecord configureHeld(Catalog catalog, CloneRecord c) throws SshException, InterruptedException {
         int port = choosePort(catalog, c);
         String run = catalog.cloneRunDir(c.name());
-        CloneRecord withPort = c.withRuntime(port, CloneServer.socketDirectoryFor(run, port));
+        String sock = CloneServer.socketDirectoryFor(run, port);
+        if (c.socketDirectory() != null && !c.socketDirectory().equals(sock)) {
+            SocketDirectories.remove(shell, c.socketDirectory());
+        }
+        if (sock == null) {
+            // A new private directory for each start: a reboot may have emptied /tmp since the last one.
+            sock = SocketDirectories.make(shell, "clone", c.owner());
+        }
+        CloneRecord withPort = c.withRuntime(port, sock);
         CloneServer.Spec spec = spec(catalog, withPort);
         progress.step("configure clone " + c.name() + ": port " + port + ", socket " + spec.socketDirectory()
                 + ", archiving and replication off");
@@ -211,9 +223,7 @@ public final class CloneService {
             String run = catalog.cloneRunDir(name);
             StorageDriver.requireInCatalog(run);
             shell.run(RemoteCommand.of("rm", "-rf", "--", run).asRoot()).requireSuccess();
-            if (c.socketDirectory() != null && c.socketDirectory().startsWith("/tmp/twinshift-clone-")) {
-                shell.run(RemoteCommand.of("rm", "-rf", "--", c.socketDirectory()).asRoot());
-            }
+            SocketDirectories.remove(shell, c.socketDirectory());
             catalog.remove(catalog.cloneSidecar(name));
         }
     }

@@ -42,6 +42,7 @@ import java.util.TreeMap;
  */
 public final class Cutover {
     public static final String PREPARE = "prepare";
+    public static final String LIVE_CHECK = "live-check";
     public static final String STOP_OLD = "stop-old";
     public static final String SNAPSHOT = "pre-upgrade-snapshot";
     public static final String PG_UPGRADE = "pg_upgrade";
@@ -50,11 +51,12 @@ public final class Cutover {
     public static final String VALIDATE = "validate";
     public static final String HAND_OVER = "hand-over";
     public static final String ANALYZE = "analyze";
-    public static final List<String> STEPS = List.of(PREPARE, STOP_OLD, SNAPSHOT, PG_UPGRADE, PORT_SWAP, START_NEW,
+    public static final List<String> STEPS = List.of(PREPARE, LIVE_CHECK, STOP_OLD, SNAPSHOT, PG_UPGRADE, PORT_SWAP, START_NEW,
             VALIDATE, HAND_OVER, ANALYZE);
     /** Step titles for a step list. */
     public static final Map<String, String> TITLES = Map.of(
             PREPARE, "Create and configure the new cluster beside the old one (no downtime)",
+            LIVE_CHECK, "pg_upgrade --check and the blocker queries against the running old cluster (no downtime)",
             STOP_OLD, "Stop the old cluster (downtime starts)",
             SNAPSHOT, "Pre-upgrade snapshot, pinned",
             PG_UPGRADE, "pg_upgrade on the live volume",
@@ -106,12 +108,39 @@ public final class Cutover {
         return catalog.root() + "/upgrades/" + operation;
     }
 
-    /** Runs the plan from the start. On a failure after the old cluster stopped, rolls back by itself. */
+    /**
+     * Runs the plan from the start, if {@link CutoverReadiness} finds a passed, recent rehearsal of it.
+     * On a failure after the old cluster stopped, rolls back by itself.
+     */
     public UpgradeState run(UpgradePlan plan) throws LockedException, UpgradeException, SshException, InterruptedException {
+        return run(plan, false);
+    }
+
+    /**
+     * @param withoutRehearsal go ahead although no passed, recent rehearsal of this plan is journaled:
+     *                         the administrator's explicit override, journaled as a note
+     */
+    public UpgradeState run(UpgradePlan plan, boolean withoutRehearsal)
+            throws LockedException, UpgradeException, SshException, InterruptedException {
+        // The last guard, whoever calls: the wizard and the command line ask the same rule first.
+        CutoverReadiness.Decision ready = CutoverReadiness.read(shell, plan);
+        if (!ready.ready() && !withoutRehearsal) {
+            throw new CutoverRefusedException("cutover of " + plan.oldId() + " refused: " + ready.reason()
+                    + ". A cutover needs a passed rehearsal of the same plan on a snapshot of less than "
+                    + CutoverReadiness.RECENT.toHours() + " h. Nothing was changed: rehearse first, or override explicitly.");
+        }
         Catalog catalog = catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()), listener::log)) {
             journal.append(UpgradeState.cutoverPlanEntry(actor, "upgrade planned: " + plan.summary(), plan));
+            if (ready.ready()) {
+                journal.append(JournalEntry.note(actor, "ready: " + ready.reason(), Map.of("readyBy", ready.rehearsal())));
+            } else {
+                String warning = "WARNING: cutover WITHOUT a passed rehearsal, overridden by " + actor.display() + ": "
+                        + ready.reason();
+                journal.append(JournalEntry.note(actor, warning, Map.of("withoutRehearsal", "true")));
+                listener.log(warning);
+            }
             return proceed(journal, lock);
         }
     }
@@ -179,6 +208,9 @@ public final class Cutover {
             Map<String, String> out;
             try {
                 out = runStep(step, plan, st, journal);
+            } catch (CutoverRefusedException e) {
+                refuse(journal, step, e);
+                throw e;
             } catch (SshException e) {
                 if (unreachable(e)) {
                     // Nothing can be done on a server we cannot reach: the journal says where we stopped,
@@ -272,6 +304,8 @@ public final class Cutover {
             throws UpgradeException, RefusedException, LockedException, SshException, InterruptedException {
         return switch (step) {
             case PREPARE -> prepare(plan, journal);
+            // A journal from before this step existed may resume past the stop: live is no longer live then.
+            case LIVE_CHECK -> st.steps().containsKey(STOP_OLD) ? Map.of() : liveCheck(plan);
             case STOP_OLD -> stopOld(plan);
             case SNAPSHOT -> snapshot(plan);
             case PG_UPGRADE -> pgUpgrade(plan, journal);
@@ -356,11 +390,91 @@ public final class Cutover {
         work.carryConfiguration(plan, newConfDir, newConfDir, overrides);
     }
 
+    static final String PG_UPGRADE_SOCKET_DIR = "pgUpgradeSocketDir";
     static final String MADE_DATA_DIRECTORY = "madeNewDataDirectory";
     static final String MADE_CLUSTER = "madeNewCluster";
 
     private void made(Journal journal, String what, String value) throws SshException, InterruptedException {
         journal.append(JournalEntry.note(actor, "made " + value, Map.of(what, value)));
+    }
+
+    /**
+     * What would stop pg_upgrade, found while the old cluster still serves: the preflight's blocker
+     * queries on live (read-only) and pg_upgrade --check against the running old cluster. Any
+     * blocker refuses the cutover before the stop.
+     */
+    private Map<String, String> liveCheck(UpgradePlan plan) throws UpgradeException, SshException, InterruptedException {
+        LiveCheck check = new LiveCheck(shell, listener, work);
+        List<PgUpgradeCheckReport.Finding> blockers = new ArrayList<>();
+        PgCluster old = oldCluster(plan);
+        if (control.isRunning(old)) {
+            check.blockerQueries(plan, Psql.forCluster(shell, old)).stream()
+                    .filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).forEach(blockers::add);
+        }
+        PgCluster n = listed(plan.newId());
+        if (control.isRunning(n)) {
+            // pg_upgrade --check starts the new cluster itself; it is ours and serves nobody yet.
+            listener.log("stopping " + plan.newId() + " for pg_upgrade --check");
+            control.stop(n);
+        }
+        LiveCheck.CheckResult r = check.pgUpgradeCheck(plan, workDir(catalogOf(shell, plan), plan.operation()) + "/check");
+        for (PgUpgradeCheckReport.Finding f : r.findings()) {
+            if (f.severity() == PgUpgradeCheckReport.Severity.FATAL
+                    && blockers.stream().noneMatch(b -> b.check().equals(f.check()))) {
+                blockers.add(f);
+            }
+        }
+        if (!r.compatible() && blockers.isEmpty()) {
+            blockers.add(new PgUpgradeCheckReport.Finding("pg_upgrade --check", PgUpgradeCheckReport.Severity.FATAL,
+                    "pg_upgrade --check exited with status " + r.exitCode() + "; " + LiveCheck.lastLines(r.log()), null, null));
+        }
+        if (!blockers.isEmpty()) {
+            StringBuilder b = new StringBuilder("refused before the stop: " + blockers.size() + " blocker(s) on " + plan.oldId()
+                    + " would make pg_upgrade fail");
+            for (PgUpgradeCheckReport.Finding f : blockers) {
+                b.append("\n  - ").append(LiveCheck.describe(f));
+            }
+            b.append("\n").append(plan.oldId()).append(" kept serving and was not changed; fix these, then cut over again");
+            throw new CutoverRefusedException(b.toString(), blockers);
+        }
+        listener.log("pg_upgrade --check passed against the running " + plan.oldId() + "; no blocker found");
+        return Map.of();
+    }
+
+    /**
+     * A refusal before the stop: what PREPARE made is removed again, the old cluster was never
+     * stopped, and the journal ends ABANDONED with the reason.
+     */
+    private void refuse(Journal journal, String step, CutoverRefusedException why)
+            throws UpgradeException, SshException, InterruptedException {
+        stepEntry(journal, step, UpgradeState.FAILED, why.getMessage(), Map.of());
+        UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
+        UpgradePlan plan = st.plan();
+        try {
+            if (st.data().containsKey(MADE_CLUSTER) && newExists(plan)) {
+                PgCluster n = newCluster(plan);
+                if (control.isRunning(n)) {
+                    control.stop(n);
+                }
+                listener.log("dropping " + plan.newId() + " again");
+                work.logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
+            }
+            if (st.data().containsKey(MADE_DATA_DIRECTORY) && work.exists(plan.newDataDirectory())) {
+                if (plan.newIsSubvolume()) {
+                    work.root("btrfs", "subvolume", "delete", plan.newDataDirectory());
+                } else {
+                    work.root("rm", "-rf", "--", plan.newDataDirectory());
+                }
+            }
+        } catch (SshException | RuntimeException e) {
+            outcome(journal, UpgradeState.ROLLBACK_FAILED, "refused before the stop, but removing " + plan.newId()
+                    + " failed: " + e.getMessage(), Map.of());
+            throw new UpgradeException(why.getMessage() + "\nremoving " + plan.newId() + " again failed: " + e.getMessage()
+                    + "; roll back to remove it (" + plan.oldId() + " was never stopped)", e);
+        }
+        List<String> names = why.blockers().stream().map(PgUpgradeCheckReport.Finding::check).toList();
+        outcome(journal, UpgradeState.ABANDONED, why.getMessage().replace("\n", " ") + "; " + plan.newId() + " was dropped again",
+                names.isEmpty() ? Map.of() : Map.of("blockers", String.join("; ", names)));
     }
 
     private Map<String, String> stopOld(UpgradePlan plan) throws SshException, InterruptedException {
@@ -426,9 +540,12 @@ public final class Cutover {
         String dir = workDir(catalog, plan.operation()) + "/pg_upgrade";
         DetachedJob job = new DetachedJob(shell, dir);
         DetachedJob.Status s = job.poll(0, null);
+        String sock;
         if (s.state() == DetachedJob.State.MISSING) {
-            String sock = "/tmp/twinshift-upgrade-" + Integer.toHexString(plan.operation().hashCode());
-            work.privateDirectory(sock, plan.owner());
+            sock = work.socketDirectory(plan.owner());
+            // Journaled, so that a console that reattaches after a lost one removes it when pg_upgrade ends.
+            journal.append(JournalEntry.note(actor, "pg_upgrade's socket directory is " + sock,
+                    Map.of(PG_UPGRADE_SOCKET_DIR, sock)));
             RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
                     "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
                     "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
@@ -438,12 +555,17 @@ public final class Cutover {
             note(journal, "pg_upgrade runs detached on the server; its log is " + dir + "/log");
         } else {
             listener.log("reattaching to pg_upgrade (" + s.state().name().toLowerCase() + ") in " + dir);
+            sock = UpgradeState.of(journal.operation(), journal.read()).data().get(PG_UPGRADE_SOCKET_DIR);
         }
         DetachedJob.Status end = job.follow(0, (stream, line) -> listener.log(line), Duration.ofMillis(300));
+        work.removeSocketDirectory(sock);
         if (!end.succeeded()) {
+            // pg_upgrade's reason is read now: its files are in the new data directory, which the rollback drops.
+            String why = end.state() == DetachedJob.State.LOST ? ""
+                    : ": " + new LiveCheck(shell, listener, work).failureReason(job.log());
             throw new UpgradeException("pg_upgrade " + (end.state() == DetachedJob.State.LOST
                     ? "ended without an exit status (the server restarted or it was killed)"
-                    : "exited with status " + end.exitCode()) + "; its log is " + dir + "/log");
+                    : "exited with status " + end.exitCode()) + why + "; its log is " + dir + "/log");
         }
         listener.log("sync -f " + plan.newDataDirectory() + " (the new cluster's files on disk before it starts)");
         shell.run(RemoteCommand.of("sync", "-f", plan.newDataDirectory()).asRoot(), Duration.ofMinutes(30)).requireSuccess();

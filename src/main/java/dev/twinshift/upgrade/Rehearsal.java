@@ -96,10 +96,9 @@ public final class Rehearsal {
             return findings.stream().filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).toList();
         }
 
-        /** The rehearsal proved the upgrade: compatible, every table equal, every check equal. */
+        /** The rehearsal proved the upgrade, as {@link CutoverReadiness} defines it for every console. */
         public boolean passed() {
-            return compatible && !preflightOnly && tables.stream().allMatch(Validation.TableComparison::equal)
-                    && checks.stream().allMatch(Validation.SideBySide::sameResult);
+            return CutoverReadiness.passed(this);
         }
     }
 
@@ -444,8 +443,7 @@ public final class Rehearsal {
     private DetachedJob.Status pgUpgrade(State s, boolean check) throws SshException, InterruptedException {
         CloneServer.Spec oldSpec = s.spec(s.oldClone);
         CloneServer.Spec newSpec = s.spec(s.newClone);
-        String sock = "/tmp/twinshift-rh-" + Integer.toHexString(s.op.hashCode());
-        work.privateDirectory(sock, s.plan.owner());
+        String sock = work.socketDirectory(s.plan.owner());
         // The clone method the live cutover will use, when the clone's storage has reflinks; else copy.
         UpgradeMethod m = s.oldClone.method().copyOnWrite() ? UpgradeMethod.CLONE : UpgradeMethod.COPY;
         RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan, oldSpec.dataDirectory(), newSpec.dataDirectory(),
@@ -453,8 +451,12 @@ public final class Rehearsal {
                 sock, m, check);
         String dir = jobDir(s, check ? "check" : "upgrade");
         listener.log("$ " + String.join(" ", cmd.argv()));
-        DetachedJob job = DetachedJob.start(shell, dir, cmd);
-        return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));
+        try {
+            DetachedJob job = DetachedJob.start(shell, dir, cmd);
+            return job.follow(0, (st, line) -> listener.log(line), Duration.ofMillis(300));
+        } finally {
+            work.removeSocketDirectory(sock);
+        }
     }
 
     private String start(State s) throws LockedException, SshException, InterruptedException {
@@ -578,9 +580,14 @@ public final class Rehearsal {
                 listener.log("the rehearsal's snapshot " + s.snapshot.id() + " stays: " + e.getMessage());
             }
         }
+        // The verdict and the plan's fingerprint go with the outcome: a cutover from any console reads them here.
+        Instant snapshotAt = s.snapshot == null ? null : s.snapshot.createdAt();
+        Map<String, String> verdict = s.preflightOnly ? Map.of() : ok ? CutoverReadiness.outcomeData(s.result(), snapshotAt)
+                : CutoverReadiness.stoppedData(s.plan, snapshotAt);
         s.journal.append(JournalEntry.outcome(actor, ok ? UpgradeState.COMPLETED : UpgradeState.ABANDONED,
-                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done")
-                        : s.cancelledBy != null ? "cancelled by " + s.cancelledBy + "; clones removed"
-                        : "stopped; clones removed", Map.of()));
+                ok ? (s.preflightOnly ? "preflight done" : "rehearsal done" + (CutoverReadiness.PASSED.equals(
+                        verdict.get(CutoverReadiness.VERDICT)) ? ": passed" : ": not passed (" + verdict.get(CutoverReadiness.WHY)
+                        + ")")) : s.cancelledBy != null ? "cancelled by " + s.cancelledBy + "; clones removed"
+                        : "stopped; clones removed", verdict));
     }
 }

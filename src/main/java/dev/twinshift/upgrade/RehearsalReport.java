@@ -79,7 +79,7 @@ public final class RehearsalReport {
         if (r.passed()) {
             return "the upgrade works on the twin: ready for the cutover";
         }
-        return "the rehearsal found differences: read them before the cutover";
+        return "not ready for the cutover: " + String.join("; ", CutoverReadiness.problems(r));
     }
 
     private static void sideBySide(StringBuilder b, String title, java.util.List<Validation.SideBySide> rows) {

@@ -1,5 +1,6 @@
 package dev.twinshift.upgrade;
 
+import dev.twinshift.postgres.SocketDirectories;
 import dev.twinshift.ssh.ExecOptions;
 import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
@@ -90,9 +91,20 @@ final class ServerWork {
         return shell.run(RemoteCommand.of("test", "-e", path).asRoot()).ok();
     }
 
-    /** A directory only {@code owner} may enter (pg_upgrade's socket directory), made in one call. */
-    void privateDirectory(String path, String owner) throws SshException, InterruptedException {
-        root("sh", "-c", "mkdir -p -- \"$1\" && chown -- \"$2:\" \"$1\" && chmod 0700 -- \"$1\"", "sh", path, owner);
+    /**
+     * A new directory only {@code owner} may enter, for pg_upgrade's sockets: made by mktemp under
+     * /tmp (short enough for any socket path, and never a name known in advance).
+     */
+    String socketDirectory(String owner) throws SshException, InterruptedException {
+        return SocketDirectories.make(shell, "upgrade", owner);
+    }
+
+    void removeSocketDirectory(String path) throws InterruptedException {
+        try {
+            SocketDirectories.remove(shell, path);
+        } catch (SshException e) {
+            listener.log("could not remove " + path + ": " + e.getMessage());
+        }
     }
 
     void root(String... argv) throws SshException, InterruptedException {

@@ -153,7 +153,7 @@ class CutoverCancelIT {
         };
         Cutover cutover = new Cutover(CutoverIT.shell, CutoverIT.ME, pressCancel, new Cutover.Options(Duration.ZERO, false),
                 cancel);
-        BackgroundTask<UpgradeState> task = BackgroundTask.of("Cutover of " + p.oldId(), pr -> cutover.run(p))
+        BackgroundTask<UpgradeState> task = BackgroundTask.of("Cutover of " + p.oldId(), pr -> cutover.run(p, CutoverIT.WITHOUT_REHEARSAL))
                 .onSuccess(st -> ended.complete(new Ending(st, null, false)))
                 .onFailure(t -> ended.complete(new Ending(null, t, false)))
                 .onCancelled(() -> ended.complete(new Ending(null, null, true)))

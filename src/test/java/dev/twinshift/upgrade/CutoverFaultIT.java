@@ -112,7 +112,7 @@ class CutoverFaultIT {
         long lost = -1;
         try {
             ConsoleProcess.Ended killed = ConsoleProcess.run(failPoint, "upgrade", "cutover", "--cluster", sc.id(),
-                    "--yes", "--grace", "0");
+                    "--yes", "--grace", "0", "--without-rehearsal");
             assertEquals(137, killed.code(), "the fail point halts the console: " + killed.out() + killed.err());
             String op = new Upgrades(CutoverIT.shell).unfinished(cat, sc.id()).get(0).operation();
 
@@ -174,7 +174,7 @@ class CutoverFaultIT {
         Catalog cat = Cutover.catalogOf(CutoverIT.shell, p);
         try {
             UpgradeState done = new Cutover(CutoverIT.shell, ME, UpgradeListener.NONE, new Cutover.Options(Duration.ZERO,
-                    false)).run(p);
+                    false)).run(p, CutoverIT.WITHOUT_REHEARSAL);
             assertEquals(UpgradeState.COMPLETED, done.outcome());
             Psql fifteen = Psql.forCluster(CutoverIT.shell, new ClusterDiscovery(CutoverIT.shell).find(p.newId()));
             for (int i = 0; i < 5; i++) {

@@ -40,6 +40,11 @@ public class CutoverIT {
     /** The lab's shell; other lab tests that reuse {@link #scratch} and {@link #cleanUp} set it. */
     public static RemoteShell shell;
     static final Actor ME = new Actor("tsadmin", "it", "cutover-it");
+    /**
+     * These tests are of the cutover's steps, not of the readiness rule (CutoverReadinessTest and
+     * UpgradeReadinessIT): they go ahead by the explicit override instead of rehearsing each time.
+     */
+    static final boolean WITHOUT_REHEARSAL = true;
 
     @BeforeAll
     static void lab() {
@@ -178,7 +183,7 @@ public class CutoverIT {
                     public void log(String line) {
                         log.add(line);
                     }
-                }, new Cutover.Options(Duration.ofSeconds(1), true)).run(p);
+                }, new Cutover.Options(Duration.ofSeconds(1), true)).run(p, WITHOUT_REHEARSAL);
 
                 assertEquals(UpgradeState.COMPLETED, done.outcome(), String.join("\n", log));
                 pgbench.get(2, TimeUnit.MINUTES);
@@ -237,7 +242,8 @@ public class CutoverIT {
                     }
                 };
                 UpgradeException e = assertThrows(UpgradeException.class,
-                        () -> new Cutover(shell, ME, breakNewConfig, new Cutover.Options(Duration.ZERO, false)).run(p));
+                        () -> new Cutover(shell, ME, breakNewConfig, new Cutover.Options(Duration.ZERO, false)).run(p,
+                                WITHOUT_REHEARSAL));
                 assertTrue(e.getMessage().contains(Cutover.START_NEW) && e.getMessage().contains("rolled back"), e.getMessage());
 
                 UpgradeState st = journal(p);
@@ -298,7 +304,8 @@ public class CutoverIT {
                     }
                 };
                 SshException lost = assertThrows(SshException.class,
-                        () -> new Cutover(first, ME, cutWhenPgUpgradeWrites, new Cutover.Options(Duration.ZERO, false)).run(p));
+                        () -> new Cutover(first, ME, cutWhenPgUpgradeWrites, new Cutover.Options(Duration.ZERO, false))
+                                .run(p, WITHOUT_REHEARSAL));
                 assertTrue(cut.get());
                 // Cut from this side, the command in flight reports the connection closed under it.
                 assertTrue(lost.kind() == SshException.Kind.CONNECTION_LOST || lost.kind() == SshException.Kind.CANCELLED,
@@ -318,6 +325,10 @@ public class CutoverIT {
                     assertEquals(UpgradeState.COMPLETED, end.outcome());
                     assertServesAs("15", port, d.find(p.newId()));
                     assertEquals(before, checksums(Psql.forCluster(shell, d.find(p.newId()))));
+                    String sock = end.data().get("pgUpgradeSocketDir");
+                    assertTrue(sock != null && sock.startsWith("/tmp/twinshift-upgrade-"), "journaled: " + end.data());
+                    assertFalse(shell.run(RemoteCommand.of("test", "-e", sock).asRoot()).ok(),
+                            "the console that reattached removed pg_upgrade's socket directory");
                 } else {
                     UpgradeState end = second.rollback(cat, p.operation());
                     assertEquals(UpgradeState.ROLLED_BACK, end.outcome());

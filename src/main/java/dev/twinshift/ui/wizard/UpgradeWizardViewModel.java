@@ -13,6 +13,8 @@ import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
 import dev.twinshift.upgrade.CancelRequest;
 import dev.twinshift.upgrade.Cutover;
+import dev.twinshift.upgrade.CutoverReadiness;
+import dev.twinshift.upgrade.CutoverRefusedException;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Rehearsal;
 import dev.twinshift.upgrade.UpgradeException;
@@ -561,10 +563,9 @@ public final class UpgradeWizardViewModel {
         if (r.passed()) {
             return "The upgrade works on the twin: every table equal, every check the same. Ready for the cutover.";
         }
-        long differ = r.checks().stream().filter(c -> !c.sameResult()).count()
-                + r.workload().stream().filter(c -> !c.sameResult()).count();
-        return "The upgrade works on the twin, but " + differ + " quer" + (differ == 1 ? "y gives" : "ies give")
-                + " a different result on the new version: read the report before the cutover.";
+        // The engine's rule, word for word: what the cutover itself will refuse, the wizard does not offer.
+        return "Not ready for the cutover: " + String.join("; ", CutoverReadiness.problems(r))
+                + ". Read the report, fix the cause (or the check) and rehearse again.";
     }
 
     static String downtimeExplanation(UpgradePlan p, Long upgradeMillis) {
@@ -638,6 +639,11 @@ public final class UpgradeWizardViewModel {
                 // Another operation holds the server: nothing was done, so it can be tried again.
                 return new Ending(journaled(operation).orElse(null), e.getMessage() + ". Nothing was changed: try again once"
                         + " it has finished.", true);
+            } catch (CutoverRefusedException e) {
+                // Refused by the readiness rule before anything was journaled, or before the stop with the
+                // new cluster dropped again: either way the old cluster kept serving.
+                Optional<UpgradeState> st = journaled(operation);
+                return new Ending(st.orElse(null), e.getMessage(), st.isEmpty());
             } catch (UpgradeException e) {
                 return new Ending(journaled(operation).orElse(null), e.getMessage(), false);
             } catch (SshException e) {
@@ -718,7 +724,9 @@ public final class UpgradeWizardViewModel {
                     + ", and rolled back" : failed == null ? "Rolled back"
                     : "The step " + failed + " failed and the upgrade was rolled back") + ": " + st.lastMessage() + ".");
         } else if (UpgradeState.ABANDONED.equals(outcome)) {
-            outcomeText.set("Stopped before anything changed: " + st.lastMessage() + ".");
+            String cancelledBy = st.data().get("cancelledBy");
+            outcomeText.set((cancelledBy != null ? "Cancelled by " + cancelledBy + " before anything changed: "
+                    : "Refused before the stop: ") + st.lastMessage() + ". " + p.oldId() + " kept serving.");
         } else if (UpgradeState.ROLLBACK_FAILED.equals(outcome)) {
             outcomeText.set("The rollback failed: " + st.lastMessage() + ". Fix what it names, then roll back again.");
         } else {
@@ -792,8 +800,8 @@ public final class UpgradeWizardViewModel {
         ParsedChecks parsed = parseChecks(checksText.get());
         checksProblem.set(String.join("; ", parsed.problems()));
         blocked.set(pf != null && !pf.compatible());
-        boolean rehearsed = rh != null && rh.compatible() && rh.tables().stream().allMatch(Validation.TableComparison::equal)
-                && rh.reportPath() != null && rh.stepMillis().containsKey(Rehearsal.REPORT);
+        // One rule with the engine (CutoverReadiness): differing SQL checks are not a pass here either.
+        boolean rehearsed = rh != null && rh.passed() && rh.reportPath() != null && rh.stepMillis().containsKey(Rehearsal.REPORT);
         canRehearse.set(idle && plan.get() != null && pf != null && pf.compatible() && parsed.problems().isEmpty()
                 && !cutoverStarted);
         canNext.set(idle && switch (page.get()) {

@@ -129,10 +129,26 @@ class UpgradeWizardViewModelTest {
         assertTrue(w.tablesSummaryProperty().get().startsWith("Tables equal"), w.tablesSummaryProperty().get());
         assertEquals(2, w.comparisons().size(), "the check and the workload query");
         assertTrue(w.reportTextProperty().get().startsWith("# Rehearsal of 13/main -> 15"), w.reportTextProperty().get());
-        assertTrue(w.rehearsalVerdictProperty().get().contains("1 query gives a different result"),
-                w.rehearsalVerdictProperty().get());
+        assertTrue(w.rehearsalVerdictProperty().get().contains("Ready for the cutover"), w.rehearsalVerdictProperty().get());
         assertTrue(w.downtimeTextProperty().get().contains("about 4.3 s"), "pg_upgrade's time on the twin: "
                 + w.downtimeTextProperty().get());
+    }
+
+    @Test
+    void aDifferingSqlCheckIsNotReadyAndTheCutoverPageStaysClosed() {
+        UpgradeWizardViewModel w = wizard();
+        w.planned(WizardFixtures.planTo15());
+        w.next();
+        w.preflighted(WizardFixtures.preflight("clean.txt"));
+        w.next();
+        w.rehearsed(WizardFixtures.rehearsalWithADifferingCheck());
+        w.next();
+        assertEquals(Page.REPORT, w.pageProperty().get());
+        String verdict = w.rehearsalVerdictProperty().get();
+        assertTrue(verdict.startsWith("Not ready for the cutover") && verdict.contains("server major"), verdict);
+        assertFalse(w.canNextProperty().get(), "the engine would refuse this cutover: the wizard does not offer it");
+        w.next();
+        assertEquals(Page.REPORT, w.pageProperty().get());
     }
 
     @Test

@@ -57,8 +57,19 @@ final class WizardFixtures {
                 millis, List.of(), List.of(), List.of(), List.of(), null, null, null, null, null);
     }
 
-    /** A rehearsal as RehearsalIT sees it end: tables equal, the version check differing. */
+    /** A rehearsal that passed: tables equal, the administrator's check the same on both. */
     static Rehearsal.Result rehearsal() {
+        return rehearsal(new Validation.SideBySide("orders total", "app", "SELECT sum(total) FROM orders", "3001500.00",
+                "3001500.00", 1, 1, null, null, null));
+    }
+
+    /** A rehearsal as RehearsalIT sees it end: tables equal, the version check differing. */
+    static Rehearsal.Result rehearsalWithADifferingCheck() {
+        return rehearsal(new Validation.SideBySide("server major", "postgres",
+                "SELECT current_setting('server_version_num')::int / 10000", "13", "15", 1, 1, null, null, null));
+    }
+
+    private static Rehearsal.Result rehearsal(Validation.SideBySide check) {
         UpgradePlan plan = planTo15().plan();
         Map<String, Long> millis = new LinkedHashMap<>();
         Rehearsal.STEPS.forEach(s -> millis.put(s, 1200L));
@@ -66,8 +77,7 @@ final class WizardFixtures {
         List<Validation.TableComparison> tables = List.of(
                 new Validation.TableComparison("postgres.public.pgbench_accounts", "200000:1", "200000:1"),
                 new Validation.TableComparison("app.public.orders", "2000:7", "2000:7"));
-        List<Validation.SideBySide> checks = List.of(new Validation.SideBySide("server major", "postgres",
-                "SELECT current_setting('server_version_num')::int / 10000", "13", "15", 1, 1, null, null, null));
+        List<Validation.SideBySide> checks = List.of(check);
         List<Validation.SideBySide> workload = List.of(new Validation.SideBySide("pgbench select-only", "postgres",
                 "SELECT abalance FROM pgbench_accounts WHERE aid = 4242", "0", "0", 2, 1, "Index Scan", "Index Scan", null));
         Rehearsal.Result r = new Rehearsal.Result("20261125T140200Z-rehearsal-13-main", plan, false, true, List.of(), millis,
