@@ -58,7 +58,9 @@ import picocli.CommandLine.Spec;
  * twinshift --server tsadmin@db1 rollback --cluster 13/main --to 20250102T030405Z-before-upgrade --yes
  * </pre>
  */
-@Command(name = "twinshift", mixinStandardHelpOptions = true, version = "twinshift 0.1",
+// scope = INHERIT hands --help/-h and --version/-V down to every subcommand: help is a help request
+// everywhere, answered before required options are checked.
+@Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
         subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
                 UpgradeCli.class})
@@ -133,31 +135,72 @@ public final class Cli {
         }
     }
 
+    private static final String SERVER_FORM = "expected USER@HOST[:PORT], e.g. tsadmin@db1:22 or tsadmin@[::1]:2222";
+
+    /**
+     * USER@HOST[:PORT]; USER defaults to the local user, PORT to 22, an IPv6 address goes in brackets
+     * when a port follows. Empty parts are refused: {@code tsadmin@:2222} would otherwise connect to
+     * whatever an empty host name resolves to.
+     */
     static SshTarget parseServer(String s) {
         if (s == null || s.isBlank()) {
             throw new IllegalArgumentException("say which server: --server USER@HOST[:PORT]");
         }
         String user = System.getProperty("user.name");
-        String rest = s;
-        int at = s.lastIndexOf('@');
+        String rest = s.strip();
+        int at = rest.lastIndexOf('@');
         if (at >= 0) {
-            user = s.substring(0, at);
-            rest = s.substring(at + 1);
+            user = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+            if (user.isEmpty()) {
+                throw badServer(s, "the user before '@' is empty");
+            }
         }
         int port = 22;
-        int colon = rest.lastIndexOf(':');
-        if (colon >= 0 && rest.indexOf(']') < colon) {
-            try {
-                port = Integer.parseInt(rest.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a port: " + rest.substring(colon + 1));
+        String host = rest;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                throw badServer(s, "the '[' of an IPv6 address has no ']'");
             }
-            rest = rest.substring(0, colon);
+            host = rest.substring(1, close);
+            String after = rest.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw badServer(s, "after ']' only ':PORT' may follow, not '" + after + "'");
+                }
+                port = parsePort(s, after.substring(1));
+            }
+        } else if (rest.indexOf(':') >= 0 && rest.indexOf(':') == rest.lastIndexOf(':')) {
+            // One colon: HOST:PORT. Several without brackets: a bare IPv6 address, as ssh takes it.
+            int colon = rest.indexOf(':');
+            host = rest.substring(0, colon);
+            port = parsePort(s, rest.substring(colon + 1));
         }
-        if (rest.startsWith("[") && rest.endsWith("]")) {
-            rest = rest.substring(1, rest.length() - 1);
+        if (host.isEmpty()) {
+            throw badServer(s, "the host is empty");
         }
-        return SshTarget.of(user, rest, port);
+        return SshTarget.of(user, host, port);
+    }
+
+    private static int parsePort(String server, String port) {
+        if (port.isEmpty()) {
+            throw badServer(server, "the port after ':' is empty (leave out ':' for port 22)");
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw badServer(server, "'" + port + "' is not a port number");
+        }
+        if (p < 1 || p > 65535) {
+            throw badServer(server, "port " + p + " is not between 1 and 65535");
+        }
+        return p;
+    }
+
+    private static IllegalArgumentException badServer(String server, String why) {
+        return new IllegalArgumentException("--server '" + server + "': " + why + "; " + SERVER_FORM + ".");
     }
 
     private static RemoteShell connect(SshTarget target) throws SshException {
@@ -613,7 +656,7 @@ public final class Cli {
         @ParentCommand
         Cli cli;
 
-        @Command(name = "show")
+        @Command(name = "show", description = "Whether the catalog lock is held, by whom and since when.")
         static final class Show implements Callable<Integer> {
             @ParentCommand
             Lock parent;
