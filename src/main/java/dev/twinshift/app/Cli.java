@@ -84,18 +84,25 @@ public final class Cli {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "print results as JSON")
     boolean json;
 
+    @Option(names = "--accept-new-host-key", scope = ScopeType.INHERIT,
+            description = "trust a host key not yet in known_hosts: it is added and its fingerprint printed"
+                    + " (as OpenSSH's StrictHostKeyChecking=accept-new); a changed key is still refused")
+    boolean acceptNewHostKey;
+
     @Spec
     CommandSpec spec;
 
     private final ShellFactory factory;
     private RemoteShell shell;
 
+    /** Opens shells through {@code factory}; the host-key options do not apply to it. */
     public Cli(ShellFactory factory) {
         this.factory = factory;
     }
 
+    /** Connects with the console's SSH layer (~/.ssh/known_hosts, the agent, the audit log). */
     public Cli() {
-        this(Cli::connect);
+        this.factory = null;
     }
 
     public static void main(String[] args) {
@@ -203,15 +210,61 @@ public final class Cli {
         return new IllegalArgumentException("--server '" + server + "': " + why + "; " + SERVER_FORM + ".");
     }
 
-    private static RemoteShell connect(SshTarget target) throws SshException {
-        Console console = System.console();
-        HostKeyPrompt keys = console == null ? HostKeyPrompt.REFUSE : (host, port, type, fp) -> {
+    private RemoteShell connect(SshTarget target) throws SshException {
+        SshConnector connector = SshConnector.standard();
+        PrintWriter err = spec.commandLine().getErr();
+        Console console = terminal();
+        List<String> unanswered = new ArrayList<>();
+        HostKeyPrompt keys = (host, port, type, fp) -> {
+            if (acceptNewHostKey) {
+                err.println("Trusting the new " + type + " host key of " + host + ":" + port + " (" + fp
+                        + ") as --accept-new-host-key asks; adding it to " + connector.knownHosts() + ".");
+                err.flush();
+                return true;
+            }
+            if (console == null) {
+                unanswered.add(unknownKeyAdvice(host, port, type, fp, connector.knownHosts()));
+                return false;
+            }
             String a = console.readLine("The host key of %s:%d is not known.%n%s key fingerprint is %s.%n"
                     + "Trust it and add it to known_hosts? [y/N] ", host, port, type, fp);
             return a != null && a.strip().equalsIgnoreCase("y");
         };
         PasswordPrompt pw = console == null ? PasswordPrompt.NONE : u -> console.readPassword("Password for %s: ", u);
-        return SshConnector.standard().connect(target, keys, pw);
+        try {
+            return connector.connect(target, keys, pw);
+        } catch (SshException e) {
+            if (e.kind() == SshException.Kind.HOST_KEY_REJECTED && !unanswered.isEmpty()) {
+                throw new SshException(SshException.Kind.HOST_KEY_REJECTED, unanswered.get(unanswered.size() - 1), e);
+            }
+            throw e;
+        }
+    }
+
+    /** What to do about an unknown host key when there is nobody at a terminal to ask. */
+    static String unknownKeyAdvice(String host, int port, String type, String fingerprint, Path knownHosts) {
+        return "The " + type + " host key of " + host + ":" + port + " is not in " + knownHosts + "; its fingerprint is "
+                + fingerprint + ", and there is no terminal to ask whether to trust it. Compare the fingerprint with the"
+                + " server's own (`ssh-keygen -lf` of its /etc/ssh/ssh_host_*_key.pub), then run again with"
+                + " --accept-new-host-key, or add the key once with `ssh-keyscan -p " + port + " " + host + " >> "
+                + knownHosts + "`.";
+    }
+
+    /**
+     * The console if stdin and stdout are a terminal. From JDK 22 on System.console() may return a
+     * console for redirected streams too; asking it would read an answer from a pipe.
+     */
+    private static Console terminal() {
+        Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        try {
+            Object t = Console.class.getMethod("isTerminal").invoke(c);
+            return Boolean.TRUE.equals(t) ? c : null;
+        } catch (ReflectiveOperationException e) {
+            return c; // before JDK 22 a non-null console is a terminal
+        }
     }
 
     RemoteShell shell() throws Exception {
@@ -220,7 +273,7 @@ public final class Cli {
             if (identity != null) {
                 t = t.withIdentity(identity);
             }
-            shell = factory.open(t);
+            shell = factory == null ? connect(t) : factory.open(t);
         }
         return shell;
     }
