@@ -60,7 +60,9 @@ import picocli.CommandLine.Spec;
  * twinshift --server tsadmin@db1 rollback --cluster 13/main --to 20250102T030405Z-before-upgrade --yes
  * </pre>
  */
-@Command(name = "twinshift", mixinStandardHelpOptions = true, version = "twinshift 0.1",
+// scope = INHERIT hands --help/-h and --version/-V down to every subcommand: help is a help request
+// everywhere, answered before required options are checked.
+@Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
         subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
                 UpgradeCli.class})
@@ -84,18 +86,25 @@ public final class Cli {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "print results as JSON")
     boolean json;
 
+    @Option(names = "--accept-new-host-key", scope = ScopeType.INHERIT,
+            description = "trust a host key not yet in known_hosts: it is added and its fingerprint printed"
+                    + " (as OpenSSH's StrictHostKeyChecking=accept-new); a changed key is still refused")
+    boolean acceptNewHostKey;
+
     @Spec
     CommandSpec spec;
 
     private final ShellFactory factory;
     private RemoteShell shell;
 
+    /** Opens shells through {@code factory}; the host-key options do not apply to it. */
     public Cli(ShellFactory factory) {
         this.factory = factory;
     }
 
+    /** Connects with the console's SSH layer (~/.ssh/known_hosts, the agent, the audit log). */
     public Cli() {
-        this(Cli::connect);
+        this.factory = null;
     }
 
     public static void main(String[] args) {
@@ -135,42 +144,129 @@ public final class Cli {
         }
     }
 
+    private static final String SERVER_FORM = "expected USER@HOST[:PORT], e.g. tsadmin@db1:22 or tsadmin@[::1]:2222";
+
+    /**
+     * USER@HOST[:PORT]; USER defaults to the local user, PORT to 22, an IPv6 address goes in brackets
+     * when a port follows. Empty parts are refused: {@code tsadmin@:2222} would otherwise connect to
+     * whatever an empty host name resolves to.
+     */
     static SshTarget parseServer(String s) {
         if (s == null || s.isBlank()) {
             throw new IllegalArgumentException("say which server: --server USER@HOST[:PORT]");
         }
         String user = System.getProperty("user.name");
-        String rest = s;
-        int at = s.lastIndexOf('@');
+        String rest = s.strip();
+        int at = rest.lastIndexOf('@');
         if (at >= 0) {
-            user = s.substring(0, at);
-            rest = s.substring(at + 1);
+            user = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+            if (user.isEmpty()) {
+                throw badServer(s, "the user before '@' is empty");
+            }
         }
         int port = 22;
-        int colon = rest.lastIndexOf(':');
-        if (colon >= 0 && rest.indexOf(']') < colon) {
-            try {
-                port = Integer.parseInt(rest.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a port: " + rest.substring(colon + 1));
+        String host = rest;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                throw badServer(s, "the '[' of an IPv6 address has no ']'");
             }
-            rest = rest.substring(0, colon);
+            host = rest.substring(1, close);
+            String after = rest.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw badServer(s, "after ']' only ':PORT' may follow, not '" + after + "'");
+                }
+                port = parsePort(s, after.substring(1));
+            }
+        } else if (rest.indexOf(':') >= 0 && rest.indexOf(':') == rest.lastIndexOf(':')) {
+            // One colon: HOST:PORT. Several without brackets: a bare IPv6 address, as ssh takes it.
+            int colon = rest.indexOf(':');
+            host = rest.substring(0, colon);
+            port = parsePort(s, rest.substring(colon + 1));
         }
-        if (rest.startsWith("[") && rest.endsWith("]")) {
-            rest = rest.substring(1, rest.length() - 1);
+        if (host.isEmpty()) {
+            throw badServer(s, "the host is empty");
         }
-        return SshTarget.of(user, rest, port);
+        return SshTarget.of(user, host, port);
     }
 
-    private static RemoteShell connect(SshTarget target) throws SshException {
-        Console console = System.console();
-        HostKeyPrompt keys = console == null ? HostKeyPrompt.REFUSE : (host, port, type, fp) -> {
+    private static int parsePort(String server, String port) {
+        if (port.isEmpty()) {
+            throw badServer(server, "the port after ':' is empty (leave out ':' for port 22)");
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw badServer(server, "'" + port + "' is not a port number");
+        }
+        if (p < 1 || p > 65535) {
+            throw badServer(server, "port " + p + " is not between 1 and 65535");
+        }
+        return p;
+    }
+
+    private static IllegalArgumentException badServer(String server, String why) {
+        return new IllegalArgumentException("--server '" + server + "': " + why + "; " + SERVER_FORM + ".");
+    }
+
+    private RemoteShell connect(SshTarget target) throws SshException {
+        SshConnector connector = SshConnector.standard();
+        PrintWriter err = spec.commandLine().getErr();
+        Console console = terminal();
+        List<String> unanswered = new ArrayList<>();
+        HostKeyPrompt keys = (host, port, type, fp) -> {
+            if (acceptNewHostKey) {
+                err.println("Trusting the new " + type + " host key of " + host + ":" + port + " (" + fp
+                        + ") as --accept-new-host-key asks; adding it to " + connector.knownHosts() + ".");
+                err.flush();
+                return true;
+            }
+            if (console == null) {
+                unanswered.add(unknownKeyAdvice(host, port, type, fp, connector.knownHosts()));
+                return false;
+            }
             String a = console.readLine("The host key of %s:%d is not known.%n%s key fingerprint is %s.%n"
                     + "Trust it and add it to known_hosts? [y/N] ", host, port, type, fp);
             return a != null && a.strip().equalsIgnoreCase("y");
         };
         PasswordPrompt pw = console == null ? PasswordPrompt.NONE : u -> console.readPassword("Password for %s: ", u);
-        return SshConnector.standard().connect(target, keys, pw);
+        try {
+            return connector.connect(target, keys, pw);
+        } catch (SshException e) {
+            if (e.kind() == SshException.Kind.HOST_KEY_REJECTED && !unanswered.isEmpty()) {
+                throw new SshException(SshException.Kind.HOST_KEY_REJECTED, unanswered.get(unanswered.size() - 1), e);
+            }
+            throw e;
+        }
+    }
+
+    /** What to do about an unknown host key when there is nobody at a terminal to ask. */
+    static String unknownKeyAdvice(String host, int port, String type, String fingerprint, Path knownHosts) {
+        return "The " + type + " host key of " + host + ":" + port + " is not in " + knownHosts + "; its fingerprint is "
+                + fingerprint + ", and there is no terminal to ask whether to trust it. Compare the fingerprint with the"
+                + " server's own (`ssh-keygen -lf` of its /etc/ssh/ssh_host_*_key.pub), then run again with"
+                + " --accept-new-host-key, or add the key once with `ssh-keyscan -p " + port + " " + host + " >> "
+                + knownHosts + "`.";
+    }
+
+    /**
+     * The console if stdin and stdout are a terminal. From JDK 22 on System.console() may return a
+     * console for redirected streams too; asking it would read an answer from a pipe.
+     */
+    private static Console terminal() {
+        Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        try {
+            Object t = Console.class.getMethod("isTerminal").invoke(c);
+            return Boolean.TRUE.equals(t) ? c : null;
+        } catch (ReflectiveOperationException e) {
+            return c; // before JDK 22 a non-null console is a terminal
+        }
     }
 
     RemoteShell shell() throws Exception {
@@ -179,7 +275,7 @@ public final class Cli {
             if (identity != null) {
                 t = t.withIdentity(identity);
             }
-            shell = factory.open(t);
+            shell = factory == null ? connect(t) : factory.open(t);
         }
         return shell;
     }

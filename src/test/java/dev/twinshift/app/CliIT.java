@@ -6,14 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinshift.lab.Lab;
 import dev.twinshift.lab.LabShell;
+import dev.twinshift.ssh.KnownHostsFile;
 import dev.twinshift.storage.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against the lab, the way an administrator would type it. */
 class CliIT {
@@ -130,5 +144,125 @@ class CliIT {
         Run status = cli("upgrade", "status", "--cluster", "13/main");
         assertEquals(0, status.code(), status.err());
         assertTrue(cli("clusters").out().contains("13/main"), "13/main is still there");
+    }
+
+    /**
+     * The shipped main class in a process of its own, as an administrator runs it from a script: no
+     * terminal, HOME (and so ~/.ssh/known_hosts) in {@code home}, no ssh-agent, only the lab's key.
+     */
+    static Run process(Path home, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), "dev.twinshift.app.Launcher",
+                "--server", lab.admin().user() + "@" + lab.admin().host() + ":" + lab.admin().port(),
+                "--identity", lab.admin().identityFiles().get(0).toString()));
+        cmd.addAll(Arrays.asList(args));
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("SSH_AUTH_SOCK");
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the command line did not end within 120 s: " + cmd);
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void anUnknownHostKeyWithoutATerminalSaysItsFingerprintAndHowToAcceptIt(@TempDir Path home) throws Exception {
+        Run r = process(home, "lock", "show", "--cluster", "13/main");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(lab.hostKeyFingerprint()), r.err());
+        assertTrue(r.err().contains("--accept-new-host-key"), r.err());
+        assertTrue(r.err().contains("ssh-keyscan -p " + lab.admin().port() + " " + lab.admin().host() + " >> "
+                + home.resolve(".ssh/known_hosts")), r.err());
+        assertEquals("", Files.readString(home.resolve(".ssh/known_hosts")), "nothing was trusted");
+    }
+
+    @Test
+    void acceptNewHostKeyTrustsAnUnknownKeyOnceAndStillRefusesAChangedOne(@TempDir Path home) throws Exception {
+        Path knownHosts = home.resolve(".ssh/known_hosts");
+        Run first = process(home, "--accept-new-host-key", "lock", "show", "--cluster", "13/main");
+        assertEquals(0, first.code(), first.err());
+        assertEquals("not locked", first.out().strip());
+        assertTrue(first.err().contains(lab.hostKeyFingerprint()) && first.err().contains(knownHosts.toString()), first.err());
+        String token = KnownHostsFile.hostToken(lab.admin().host(), lab.admin().port());
+        List<String> lines = Files.readAllLines(knownHosts);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith(token + " ssh-ed25519 "), lines.toString());
+
+        Run known = process(home, "lock", "show", "--cluster", "13/main");
+        assertEquals(0, known.code(), known.err());
+        assertEquals("", known.err(), "a known key is neither announced nor asked about");
+
+        // Another key for the same host: the server's key has changed, and accept-new does not cover that.
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(blob);
+        byte[] type = "ssh-ed25519".getBytes(StandardCharsets.US_ASCII);
+        d.writeInt(type.length);
+        d.write(type);
+        d.writeInt(32);
+        d.write(new byte[32]);
+        String other = token + " ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.toByteArray()) + "\n";
+        Files.writeString(knownHosts, other);
+        Run changed = process(home, "--accept-new-host-key", "lock", "show", "--cluster", "13/main");
+        assertEquals(1, changed.code(), changed.err());
+        assertTrue(changed.err().contains("has changed") && changed.err().contains(lab.hostKeyFingerprint()), changed.err());
+        assertTrue(!changed.err().contains("Trusting"), changed.err());
+        assertEquals(other, Files.readString(knownHosts), "known_hosts untouched");
+    }
+
+    /**
+     * The README's command-line walk-through, run line by line as written (the placeholder
+     * SNAPSHOT replaced by the snapshot the walk-through takes, the clone under a name of its own),
+     * then the read-only upgrade lines; the README's other upgrade lines change the cluster and are
+     * only parsed, by CliTest.
+     */
+    @Test
+    void theReadmeCommandLinesWorkAsWritten() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Command line"));
+        section = section.substring(0, section.indexOf("\n## ", 3));
+        List<String> walk = section.lines().filter(l -> l.startsWith("$ts ")).toList();
+        List<String> upgrade = readme.lines().filter(l -> l.startsWith("$ts upgrade plan ") || l.startsWith("$ts upgrade status "))
+                .toList();
+        assertTrue(walk.size() >= 6 && upgrade.size() == 2, walk + " " + upgrade);
+        String clone = "readme-" + UUID.randomUUID().toString().substring(0, 6);
+        String snapshot = null;
+        List<String> cleanup = new ArrayList<>();
+        try {
+            for (String line : walk) {
+                List<String> args = new ArrayList<>();
+                for (String w : CliTest.words(line.substring(4))) {
+                    args.add(w.equals("SNAPSHOT") ? snapshot : w.equals("rehearsal") ? clone : w);
+                }
+                Run r = cli(args.toArray(String[]::new));
+                boolean preview = args.get(0).equals("rollback") && !args.contains("--yes");
+                assertEquals(preview ? Cli.EXIT_REFUSED : 0, r.code(), line + "\n" + r.err());
+                if (preview) {
+                    assertTrue(r.err().contains("Nothing was changed"), r.err());
+                }
+                if (args.get(0).equals("snapshot") && args.get(1).equals("create")) {
+                    Matcher m = Pattern.compile("^(\\S+)  taken at WAL").matcher(r.out());
+                    assertTrue(m.find(), r.out());
+                    snapshot = m.group(1);
+                    cleanup.add(0, "snapshot delete --cluster 13/main " + snapshot);
+                }
+                if (args.get(0).equals("clone") && args.get(1).equals("create")) {
+                    cleanup.add(0, "clone destroy --cluster 13/main " + clone);
+                }
+            }
+            for (String line : upgrade) {
+                Run r = cli(CliTest.words(line.substring(4)).toArray(String[]::new));
+                assertEquals(0, r.code(), line + "\n" + r.err());
+            }
+        } finally {
+            for (String c : cleanup) {
+                Run r = cli(c.split(" "));
+                assertEquals(0, r.code(), c + "\n" + r.err());
+            }
+        }
     }
 }

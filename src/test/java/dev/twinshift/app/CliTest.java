@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.ssh.SshTarget;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -22,6 +29,117 @@ class CliTest {
         assertEquals("::1", Cli.parseServer("a@[::1]:2200").host());
         assertEquals(2200, Cli.parseServer("a@[::1]:2200").port());
         assertThrows(IllegalArgumentException.class, () -> Cli.parseServer("a@db:x"));
+    }
+
+    @Test
+    void emptyPartsOfAServerAreRefusedWithTheExpectedForm() {
+        for (String[] c : new String[][] {
+                {"@:", "the user before '@' is empty"},
+                {"@db1", "the user before '@' is empty"},
+                {"tsadmin@:2222", "the host is empty"},
+                {"tsadmin@", "the host is empty"},
+                {":2222", "the host is empty"},
+                {"tsadmin@db1:", "the port after ':' is empty"},
+                {"tsadmin@[::1]:", "the port after ':' is empty"},
+                {"tsadmin@[]:2222", "the host is empty"},
+                {"tsadmin@[::1", "has no ']'"},
+                {"tsadmin@[::1]2222", "only ':PORT' may follow"},
+                {"tsadmin@db1:0", "not between 1 and 65535"},
+                {"tsadmin@db1:x", "'x' is not a port number"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cli.parseServer(c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("--server '" + c[0] + "'") && e.getMessage().contains("expected USER@HOST[:PORT]"),
+                    e.getMessage());
+        }
+        SshTarget v6 = Cli.parseServer("tsadmin@[::1]:2222");
+        assertEquals("::1", v6.host());
+        assertEquals(2222, v6.port());
+        assertEquals("::1", Cli.parseServer("tsadmin@[::1]").host());
+        SshTarget bare = Cli.parseServer("tsadmin@fe80::1");
+        assertEquals("fe80::1", bare.host());
+        assertEquals(22, bare.port());
+        assertEquals(System.getProperty("user.name"), Cli.parseServer("db1:2200").user());
+    }
+
+    /** Every command and subcommand, as the words typed after {@code twinshift}. */
+    static List<List<String>> allCommands(CommandLine cl, List<String> path, List<List<String>> out) {
+        out.add(path);
+        cl.getSubcommands().forEach((name, sub) -> {
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            allCommands(sub, p, out);
+        });
+        return out;
+    }
+
+    @Test
+    void helpWorksOnEveryCommandEvenWithoutItsRequiredOptions() {
+        CommandLine root = new CommandLine(new Cli(t -> null));
+        String rootDescription = String.join(" ", root.getCommandSpec().usageMessage().description());
+        List<List<String>> commands = allCommands(root, List.of(), new ArrayList<>());
+        assertTrue(commands.size() > 20, "the tree was walked: " + commands);
+        for (List<String> path : commands) {
+            for (String flag : List.of("--help", "-h")) {
+                List<String> args = new ArrayList<>(path);
+                args.add(flag);
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                int code = Cli.run(new Cli(t -> {
+                    throw new AssertionError("help must not connect");
+                }), new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+                assertEquals(0, code, args + ": " + err);
+                assertEquals("", err.toString(), args + " prints nothing on stderr");
+                String usage = "Usage: " + String.join(" ", List.of("twinshift", String.join(" ", path))).strip();
+                assertTrue(out.toString().startsWith(usage), args + ":\n" + out);
+                assertTrue(out.toString().contains("-h, --help"), args + ":\n" + out);
+            }
+            if (!path.isEmpty()) {
+                CommandLine sub = root;
+                for (String name : path) {
+                    sub = sub.getSubcommands().get(name);
+                }
+                // The root's attributes are inherited: a subcommand without a description would show the root's.
+                assertTrue(!String.join(" ", sub.getCommandSpec().usageMessage().description()).equals(rootDescription),
+                        path + " has a description of its own");
+            }
+        }
+    }
+
+    /**
+     * The README's command lines ({@code $ts ...} with {@code ts="... --server ... --identity ..."})
+     * are complete: every one parses with its required options and parameters.
+     */
+    @Test
+    void everyCommandLineOfTheReadmeParses() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher ts = Pattern.compile("(?m)^ts=\"[^\"]*?twinshift (.*)\"\\s*$").matcher(readme);
+        assertTrue(ts.find(), "the README defines ts=");
+        List<String> prefix = words(ts.group(1));
+        List<String> lines = readme.lines().filter(l -> l.startsWith("$ts ")).toList();
+        assertTrue(lines.size() >= 10, "README command lines: " + lines);
+        for (String line : lines) {
+            List<String> args = new ArrayList<>(prefix);
+            args.addAll(words(line.substring(4)));
+            try {
+                CommandLine.ParseResult r = new CommandLine(new Cli(t -> null)).parseArgs(args.toArray(String[]::new));
+                assertTrue(r.subcommand() != null, line);
+            } catch (CommandLine.ParameterException e) {
+                throw new AssertionError("README: `" + line + "` does not work as written: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Shell words of a README line: split at blanks, double quotes group, a '#' word starts a comment. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line);
+        while (m.find()) {
+            if (m.group(2) != null && m.group(2).startsWith("#")) {
+                break;
+            }
+            out.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return out;
     }
 
     @Test
