@@ -240,7 +240,8 @@ public final class Cutover {
      */
     public static CancelRequest.Policy cancelPolicy(String step, UpgradePlan plan) {
         return switch (step) {
-            case PREPARE -> CancelRequest.Policy.abandon("Cancel: the preparation ends its current command, then "
+            case PREPARE, LIVE_CHECK -> CancelRequest.Policy.abandon("Cancel: the " + (step.equals(PREPARE) ? "preparation"
+                    : "check of the live cluster") + " ends its current command, then "
                     + plan.newId() + " and everything made for it are removed; " + plan.oldId() + " never stops.");
             case STOP_OLD, SNAPSHOT, PG_UPGRADE, PORT_SWAP, START_NEW, VALIDATE -> CancelRequest.Policy.rollBack(
                     "Roll back now: inside the downtime; once the running step (" + step + ") has finished, "

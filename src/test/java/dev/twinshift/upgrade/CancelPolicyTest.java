@@ -25,6 +25,7 @@ class CancelPolicyTest {
         UpgradePlan p = plan();
         Map<String, CancelRequest.Effect> expected = Map.of(
                 Cutover.PREPARE, CancelRequest.Effect.ABANDON,
+                Cutover.LIVE_CHECK, CancelRequest.Effect.ABANDON,
                 Cutover.STOP_OLD, CancelRequest.Effect.ROLL_BACK,
                 Cutover.SNAPSHOT, CancelRequest.Effect.ROLL_BACK,
                 Cutover.PG_UPGRADE, CancelRequest.Effect.ROLL_BACK,
