@@ -8,6 +8,7 @@ import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Puts a cluster back to a snapshot: stop, snapshot the current state (so the rollback can be
@@ -81,6 +82,10 @@ public final class RollbackService {
         if (!c.walInsideDataDirectory() || !c.tablespaces().isEmpty()) {
             throw new RefusedException(String.join("; ", v.snapshotProblems()) + "; " + c.id() + " was not touched");
         }
+        List<String> shared = v.rollbackProblems(shell);
+        if (!shared.isEmpty()) {
+            throw new RefusedException(String.join("; ", shared) + "; " + c.id() + " was not touched");
+        }
         ZfsSwap zfsSwap = driver instanceof ZfsDriver z ? ZfsSwap.plan(shell, z, progress, v) : null;
         String live = v.volumePath();
         String ownerMode = stat(c.dataDirectory());
@@ -118,7 +123,7 @@ public final class RollbackService {
         try {
             progress.step("writable copy of " + target.id() + " -> " + live);
             driver.cloneOf(targetLocation, live);
-            startFromRestored(c, live, ownerMode, wasRunning || leaveRunning);
+            startFromRestored(c, c.dataDirectory(), ownerMode, wasRunning || leaveRunning);
         } catch (SshException | RuntimeException e) {
             progress.step("rollback failed (" + e.getMessage() + "): putting the previous state back");
             putBack(c, driver, live, aside, wasRunning, e);
