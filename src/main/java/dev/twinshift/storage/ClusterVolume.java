@@ -106,8 +106,10 @@ public record ClusterVolume(PgCluster cluster, StorageAssessment storage, String
         List<String> other = new ArrayList<>();
         String dir = root;
         for (String part : dataSubpath().split("/")) {
-            CommandResult r = shell.run(RemoteCommand.of("find", dir, "-mindepth", "1", "-maxdepth", "1", "-printf",
-                    "%f\\n").asRoot()).requireSuccess();
+            // Empty directories hold nothing to lose: an upgrade's rollback leaves the new version's parent
+            // directory (".../15") behind once it has removed the new cluster.
+            CommandResult r = shell.run(RemoteCommand.of("find", dir, "-mindepth", "1", "-maxdepth", "1", "!", "(",
+                    "-type", "d", "-empty", ")", "-printf", "%f\\n").asRoot()).requireSuccess();
             for (String name : r.stdout().split("\n")) {
                 String entry = dir + "/" + name;
                 // A directory on the way to another cluster is named through that cluster.

@@ -96,7 +96,8 @@ public final class Upgrades {
         // --clone works within one btrfs filesystem), snapshotted through that subvolume like the old.
         boolean ownSubvolume = a.method() == StorageMethod.BTRFS_SUBVOLUME && !a.nested();
         String catalogDir = a.method() == StorageMethod.ZFS_DATASET ? a.mountTarget() : ClusterVolume.catalogDirectory(a);
-        return new UpgradeFacts(c, versions, ids, ports, a.method(), ownSubvolume, catalogDir, free, enc, collate, ctype, checksums, taken, cpus);
+        return new UpgradeFacts(c, versions, ids, ports, a.method(), ownSubvolume, catalogDir, free, enc, collate, ctype,
+                checksums, taken, cpus);
     }
 
     public UpgradePlanner.Result plan(PgCluster cluster, String targetVersion, String newName)

@@ -57,13 +57,13 @@ public final class ScratchCluster implements AutoCloseable {
     }
 
     /**
-     * Creates and starts {@code VERSION/PREFIX<random>} whose PGDATA is {@code VOLUME/VERSION/main} inside a new
-     * btrfs subvolume {@code VOLUME} in the lab: the layout of a {@code /var/lib/postgresql} on a subvolume of its own.
+     * Creates and starts {@code VERSION/PREFIX<random>} whose PGDATA is {@code VOLUME/VERSION/NAME} (Debian's layout) inside a
+     * new btrfs subvolume {@code VOLUME} in the lab: the layout of a {@code /var/lib/postgresql} on a subvolume of its own.
      */
     public static ScratchCluster createInSubvolume(RemoteShell shell, String version, String prefix) throws Exception {
         String name = prefix + UUID.randomUUID().toString().substring(0, 6);
         String vol = BTRFS + "/" + name + "-vol";
-        ScratchCluster sc = new ScratchCluster(shell, version, name, BTRFS, vol + "/" + version + "/main", null);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, BTRFS, vol + "/" + version + "/" + name, null);
         sc.volume = vol;
         sc.volumeKey = name + "-vol";
         try {
@@ -149,13 +149,13 @@ public final class ScratchCluster implements AutoCloseable {
     }
 
     /**
-     * Creates and starts {@code VERSION/PREFIX<random>} whose PGDATA is {@code VERSION/main} inside a new dataset
+     * Creates and starts {@code VERSION/PREFIX<random>} whose PGDATA is {@code VERSION/NAME} inside a new dataset
      * {@code twinshift-lab/NAME} (mounted at {@code /srv/twinshift-lab/zfs/NAME}).
      */
     public static ScratchCluster createInZfsDataset(RemoteShell shell, String version, String prefix) throws Exception {
         String name = prefix + UUID.randomUUID().toString().substring(0, 6);
         String mnt = ZFS_MOUNT + "/" + name;
-        ScratchCluster sc = new ScratchCluster(shell, version, name, ZFS_MOUNT, mnt + "/" + version + "/main",
+        ScratchCluster sc = new ScratchCluster(shell, version, name, ZFS_MOUNT, mnt + "/" + version + "/" + name,
                 ZFS_POOL + "/" + name);
         sc.volume = mnt;
         try {

@@ -44,14 +44,23 @@ class LayoutIT {
         SnapshotService snapshots = new SnapshotService(shell, ME, Progress.NONE);
         CloneService clones = new CloneService(shell, ME, Progress.NONE);
         try (ScratchCluster sc = ScratchCluster.createInSubvolume(shell, "13", "itlay")) {
-            String vol = sc.path().substring(0, sc.path().length() - "/13/main".length());
+            String sub = "13/" + sc.name();
+            String vol = sc.path().substring(0, sc.path().length() - sub.length() - 1);
             RollbackIT.fill(sc);
             ClusterVolume v = snapshots.volumeOf(sc.cluster());
             assertEquals(StorageMethod.BTRFS_SUBVOLUME, v.storage().method(), v.storage().reason());
             assertEquals(vol, v.volumePath(), "the subvolume that holds PGDATA is what is snapshotted");
-            assertEquals("13/main", v.dataSubpath());
+            assertEquals(sub, v.dataSubpath());
             SnapshotVerdict verdict = v.snapshotVerdict();
             assertTrue(verdict.atomic(), String.valueOf(verdict.refusal()));
+            // The upgrade puts the new PGDATA beside the old, in the same subvolume, and clones its files there.
+            dev.twinshift.upgrade.UpgradePlanner.Result plan = new dev.twinshift.upgrade.Upgrades(shell)
+                    .plan(sc.cluster(), "15", null);
+            assertTrue(plan.refusals().isEmpty(), plan.refusals().toString());
+            assertEquals(vol + "/15/" + sc.name(), plan.plan().newDataDirectory());
+            assertFalse(plan.plan().newIsSubvolume(), "a directory in the subvolume, not a subvolume in it");
+            assertEquals(dev.twinshift.upgrade.UpgradeMethod.CLONE, plan.plan().method());
+            assertEquals(v.catalog().filesystemRoot(), plan.plan().catalogFilesystem());
 
             List<String> atSnapshot = ScratchCluster.checksums(sc.psql(), "postgres");
             SnapshotRecord snap = snapshots.create(sc.cluster(), Reason.MANUAL, "nested");
@@ -60,14 +69,14 @@ class LayoutIT {
             try {
                 assertEquals(StorageMethod.BTRFS_SUBVOLUME, snap.method());
                 assertTrue(snap.online(), "taken while the cluster ran");
-                assertEquals("13/main", snap.dataSubpath());
+                assertEquals(sub, snap.dataSubpath());
                 assertEquals(snap, cat.snapshot(snap.id()).orElseThrow(), "the sidecar reads back as written");
                 assertEquals("256", shell.check(RemoteCommand.of("stat", "-c", "%i", snap.location()).asRoot())
                         .stdout().strip(), "the snapshot is a subvolume");
                 RollbackIT.changeMore(sc);
 
                 CloneRecord clone = clones.create(cat, snap.id(), cloneName);
-                assertEquals(clone.location() + "/13/main", clone.dataDirectory());
+                assertEquals(clone.location() + "/" + sub, clone.dataDirectory());
                 clone = clones.start(cat, cloneName);
                 Psql cp = new CloneServer(shell).psql(clones.spec(cat, clone));
                 assertEquals(clone.dataDirectory(), cp.value("postgres", "SHOW data_directory"));
@@ -82,7 +91,9 @@ class LayoutIT {
                     assertTrue(e.getMessage().contains("was not touched"), e.getMessage());
                     assertTrue(sc.cluster().running() && other.cluster().running(), "both still run");
                 }
-                // The subvolume holds this PGDATA alone again: the rollback goes ahead.
+                // The subvolume holds this PGDATA alone again (an empty directory, as an upgrade's rollback
+                // leaves the new version's behind, holds nothing to lose): the rollback goes ahead.
+                shell.check(RemoteCommand.of("mkdir", "--", vol + "/15").asRoot());
                 RollbackResult r = new RollbackService(shell, ME, Progress.NONE).rollback(sc.cluster(), snap.id());
                 assertTrue(sc.cluster().running());
                 assertEquals(atSnapshot, ScratchCluster.checksums(sc.psql(), "postgres"));
@@ -109,7 +120,7 @@ class LayoutIT {
             ClusterVolume v = snapshots.volumeOf(sc.cluster());
             assertEquals(StorageMethod.ZFS_DATASET, v.storage().method(), v.storage().reason());
             assertEquals(sc.dataset(), v.volumePath());
-            assertEquals("15/main", v.dataSubpath());
+            assertEquals("15/" + sc.name(), v.dataSubpath());
             assertTrue(v.snapshotVerdict().atomic(), String.valueOf(v.snapshotVerdict().refusal()));
             List<String> atSnapshot = ScratchCluster.checksums(sc.psql(), "postgres");
             SnapshotRecord snap = snapshots.create(sc.cluster(), Reason.MANUAL, "nested");
@@ -117,10 +128,10 @@ class LayoutIT {
             String cloneName = "it-" + sc.name();
             try {
                 assertEquals(sc.dataset() + "@" + snap.name(), snap.location());
-                assertEquals("15/main", snap.dataSubpath());
+                assertEquals("15/" + sc.name(), snap.dataSubpath());
                 RollbackIT.changeMore(sc);
                 CloneRecord clone = clones.create(cat, snap.id(), cloneName);
-                assertTrue(clone.dataDirectory().endsWith("/" + cloneName + "/15/main"), clone.dataDirectory());
+                assertTrue(clone.dataDirectory().endsWith("/" + cloneName + "/15/" + sc.name()), clone.dataDirectory());
                 clone = clones.start(cat, cloneName);
                 Psql cp = new CloneServer(shell).psql(clones.spec(cat, clone));
                 assertEquals(clone.dataDirectory(), cp.value("postgres", "SHOW data_directory"));
