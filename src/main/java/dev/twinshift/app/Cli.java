@@ -249,8 +249,9 @@ public final class Cli {
 
     // ---- clusters ---------------------------------------------------------------------------------
 
-    @Command(name = "clusters", description = "List the server's clusters with where their data and WAL are and which"
-            + " snapshot method their storage allows.")
+    @Command(name = "clusters", description = "List the server's clusters with where their data and WAL are, which"
+            + " snapshot method their storage allows, and whether a snapshot now would be atomic, a copy of a stopped"
+            + " cluster, or refused (and why).")
     static final class Clusters implements Callable<Integer> {
         @ParentCommand
         Cli cli;

@@ -142,7 +142,13 @@ class LayoutIT {
                         () -> new RollbackService(shell, ME, Progress.NONE).rollback(sc.cluster(), snap.id()));
                 assertTrue(e.getMessage().contains("notes.txt"), e.getMessage());
                 assertTrue(sc.cluster().running());
-                snapshots.delete(cat, snap.id());
+                // With the file gone, the dataset holds this PGDATA alone: the rollback swaps it.
+                shell.check(RemoteCommand.of("rm", "--", sc.path() + "/../../notes.txt").asRoot());
+                RollbackResult r = new RollbackService(shell, ME, Progress.NONE).rollback(sc.cluster(), snap.id());
+                assertTrue(sc.cluster().running());
+                assertEquals(atSnapshot, ScratchCluster.checksums(sc.psql(), "postgres"));
+                assertEquals(sc.path(), sc.psql().value("postgres", "SHOW data_directory"));
+                assertEquals(Reason.PRE_ROLLBACK, r.safety().reason());
             } finally {
                 if (cat.clone(cloneName).isPresent()) {
                     clones.destroy(cat, cloneName);
