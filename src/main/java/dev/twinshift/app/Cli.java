@@ -29,8 +29,8 @@ import dev.twinshift.storage.RollbackResult;
 import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
+import dev.twinshift.storage.SnapshotVerdict;
 import dev.twinshift.storage.StorageAssessment;
-import dev.twinshift.storage.StorageProbe;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -347,8 +347,9 @@ public final class Cli {
 
     // ---- clusters ---------------------------------------------------------------------------------
 
-    @Command(name = "clusters", description = "List the server's clusters with where their data and WAL are and which"
-            + " snapshot method their storage allows.")
+    @Command(name = "clusters", description = "List the server's clusters with where their data and WAL are, which"
+            + " snapshot method their storage allows, and whether a snapshot now would be atomic, a copy of a stopped"
+            + " cluster, or refused (and why).")
     static final class Clusters implements Callable<Integer> {
         @ParentCommand
         Cli cli;
@@ -356,39 +357,63 @@ public final class Cli {
         @Override
         public Integer call() throws Exception {
             List<PgCluster> all = new ClusterDiscovery(cli.shell()).discover();
-            StorageProbe probe = new StorageProbe(cli.shell());
             List<Map<String, Object>> js = new ArrayList<>();
             List<List<String>> rows = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
             for (PgCluster c : all) {
-                // A broken entry has no storage to look at; it is listed with why, the others as usual.
-                StorageAssessment a = c.broken() ? null : probe.assess(c.dataDirectory());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("cluster", c);
-                m.put("storage", a);
+                String method = "-";
+                String snapshot;
+                if (c.broken()) {
+                    // A broken entry has no storage to look at; it is listed with why, the others as usual.
+                    snapshot = "refused";
+                    m.put("snapshot", Map.of("allowed", false, "atomic", false, "refusal", "broken: " + c.problem()));
+                    notes.add(c.id() + ": broken: " + c.problem() + "\n    to fix: " + c.repairAdvice());
+                } else try {
+                    // The same rule `snapshot create` enforces, so the listing never promises what it refuses.
+                    ClusterVolume v = ClusterVolume.resolve(cli.shell(), c);
+                    SnapshotVerdict verdict = v.snapshotVerdict();
+                    StorageAssessment a = v.storage();
+                    m.put("storage", a);
+                    m.put("snapshot", verdictJson(verdict));
+                    method = a.method().name();
+                    snapshot = verdict.summary();
+                    notes.add(c.id() + ": " + (verdict.allowed() ? a.reason() : verdict.refusal())
+                            + (a.advice() == null ? "" : "\n    to improve: " + a.advice()));
+                } catch (IllegalStateException e) {
+                    m.put("snapshot", Map.of("allowed", false, "atomic", false, "refusal", e.getMessage()));
+                    snapshot = "refused";
+                    notes.add(c.id() + ": " + e.getMessage());
+                }
                 js.add(m);
                 rows.add(List.of(c.id(), Integer.toString(c.port()), c.broken() ? "broken" : c.status(), c.owner(),
                         c.dataDirectory(),
                         c.walDirectory() == null ? "?" : c.walInsideDataDirectory() ? "inside" : c.walDirectory(),
                         c.tablespaces().isEmpty() ? "-" : Integer.toString(c.tablespaces().size()), size(c.sizeBytes()),
-                        a == null ? "-" : a.method().name()));
+                        method, snapshot));
             }
             if (cli.json) {
                 cli.printJson(js);
             } else {
                 table(cli.out(), List.of("CLUSTER", "PORT", "STATUS", "OWNER", "DATA", "WAL", "TABLESPACES", "SIZE",
-                        "STORAGE"), rows);
-                for (Map<String, Object> m : js) {
-                    StorageAssessment a = (StorageAssessment) m.get("storage");
-                    PgCluster c = (PgCluster) m.get("cluster");
-                    if (a == null) {
-                        cli.out().println(c.id() + ": broken: " + c.problem() + "\n    to fix: " + c.repairAdvice());
-                        continue;
-                    }
-                    cli.out().println(c.id() + ": " + a.reason() + (a.advice() == null ? "" : "\n    to improve: " + a.advice()));
+                        "STORAGE", "SNAPSHOT"), rows);
+                for (String n : notes) {
+                    cli.out().println(n);
                 }
                 cli.out().flush();
             }
             return 0;
+        }
+
+        static Map<String, Object> verdictJson(SnapshotVerdict v) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("allowed", v.allowed());
+            m.put("atomic", v.atomic());
+            m.put("method", v.method());
+            m.put("problems", v.problems());
+            m.put("refusal", v.refusal());
+            return m;
         }
     }
 

@@ -3,8 +3,9 @@ package dev.twinshift.app;
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.storage.ClusterVolume;
+import dev.twinshift.storage.SnapshotVerdict;
 import dev.twinshift.storage.StorageAssessment;
-import dev.twinshift.storage.StorageProbe;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import dev.twinshift.ui.dashboard.ServerInspector;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ final class ClusterInspector {
 
     static ServerInspector.Result inspect(RemoteShell shell, Consumer<String> log) throws Exception {
         ClusterDiscovery discovery = new ClusterDiscovery(shell);
-        StorageProbe probe = new StorageProbe(shell);
         List<ClusterRow> rows = new ArrayList<>();
         List<String> advice = new ArrayList<>();
         for (PgCluster c : discovery.discover()) {
@@ -32,10 +32,15 @@ final class ClusterInspector {
             String fs = "unknown";
             String method = "unknown";
             try {
-                StorageAssessment a = probe.assess(c.dataDirectory());
+                // The same rule a snapshot enforces: the dashboard never promises what it would refuse.
+                ClusterVolume v = ClusterVolume.resolve(shell, c);
+                StorageAssessment a = v.storage();
+                SnapshotVerdict verdict = v.snapshotVerdict();
                 fs = a.fsType() + " (" + a.mountTarget() + ")";
-                method = a.method().label();
-                if (a.advice() != null) {
+                method = a.method().label() + ": " + verdict.summary();
+                if (!verdict.allowed()) {
+                    advice.add(c.id() + ": " + verdict.refusal());
+                } else if (a.advice() != null) {
                     advice.add(c.id() + ": " + a.advice());
                 }
             } catch (Exception e) {

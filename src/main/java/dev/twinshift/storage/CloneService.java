@@ -62,7 +62,7 @@ public final class CloneService {
             progress.step("clone " + from + " -> " + location + " (" + d.method().label() + ")");
             d.cloneOf(from, location);
             CloneRecord rec = new CloneRecord(name, Instant.now(), actor, snap.id(), snap.cluster(), snap.pgVersion(),
-                    owner, d.method(), location, d.mountPathOf(location), configDir, null, null);
+                    owner, d.method(), location, snap.dataDirectoryIn(d.mountPathOf(location)), configDir, null, null);
             try {
                 catalog.writeJson(catalog.cloneSidecar(name), rec);
             } catch (SshException | RuntimeException e) {

@@ -258,6 +258,10 @@ public final class RollbackService {
         if (!c.walInsideDataDirectory() || !c.tablespaces().isEmpty()) {
             throw new RefusedException(String.join("; ", v.snapshotProblems()) + "; " + c.id() + " was not touched");
         }
+        List<String> shared = v.rollbackProblems(shell);
+        if (!shared.isEmpty()) {
+            throw new RefusedException(String.join("; ", shared) + "; " + c.id() + " was not touched");
+        }
         if (driver instanceof ZfsDriver z) {
             ZfsSwap.plan(shell, z, progress, v); // refuses layouts it cannot swap, before anything changes
         }

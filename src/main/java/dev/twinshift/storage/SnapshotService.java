@@ -45,14 +45,14 @@ public final class SnapshotService {
      */
     SnapshotRecord createHeld(ClusterVolume v, Reason reason, String label)
             throws RefusedException, SshException, InterruptedException {
-        List<String> problems = v.snapshotProblems();
-        if (!problems.isEmpty()) {
-            throw new RefusedException("cannot snapshot " + v.cluster().id() + ": " + String.join("; ", problems));
+        SnapshotVerdict verdict = v.snapshotVerdict();
+        if (!verdict.allowed()) {
+            throw new RefusedException(verdict.refusal());
         }
         PgCluster c = v.cluster();
         Psql psql = c.running() ? Psql.forCluster(shell, c) : null;
         return take(v.catalog(), v.driver(), v.volumePath(), v.volumeKey(), c.id(), c.version(), psql,
-                () -> new ClusterControl(shell).walPosition(c, false), reason, label, null);
+                () -> new ClusterControl(shell).walPosition(c, false), reason, label, null, v.dataSubpath());
     }
 
     /** Takes a snapshot of a clone, running or not. */
@@ -74,7 +74,7 @@ public final class SnapshotService {
                     clone.socketDirectory(), null, null, List.of(), -1, PgCluster.Manager.POSTMASTER);
             return take(catalog, driver, clone.location(), driver.volumeKey(catalog, clone.location()), clone.cluster(), clone.pgVersion(), psql,
                     () -> new ClusterControl(shell).walPosition(asCluster, false), Reason.MANUAL, label,
-                    "clone:" + clone.name());
+                    "clone:" + clone.name(), subpathOf(driver.mountPathOf(clone.location()), clone.dataDirectory()));
         }
     }
 
@@ -84,7 +84,7 @@ public final class SnapshotService {
 
     private SnapshotRecord take(Catalog cat, StorageDriver driver, String source, String volumeKey, String clusterId,
                                 String version, Psql runningPsql, WalReader stoppedWal, Reason reason, String label,
-                                String parent) throws SshException, InterruptedException {
+                                String parent, String dataSubpath) throws SshException, InterruptedException {
         shell.run(dev.twinshift.ssh.RemoteCommand.of("mkdir", "-p", "--", cat.snapshotDir(volumeKey)).asRoot())
                 .requireSuccess();
         Instant at = Instant.now();
@@ -112,7 +112,7 @@ public final class SnapshotService {
         driver.snapshot(source, location);
         SnapshotRecord rec = new SnapshotRecord(volumeKey + "/" + name, name, volumeKey, at, actor, reason, label,
                 clusterId, version, wal.lsn(), wal.timeline(), source, parent, reason.pinnedWhenTaken(), driver.method(), location,
-                runningPsql != null);
+                runningPsql != null, dataSubpath == null || dataSubpath.isEmpty() ? null : dataSubpath);
         try {
             cat.writeJson(cat.snapshotSidecar(volumeKey, name), rec);
         } catch (SshException | RuntimeException e) {
@@ -126,6 +126,13 @@ public final class SnapshotService {
         }
         progress.step("snapshot " + rec.id() + " taken at WAL " + wal.lsn() + " timeline " + wal.timeline());
         return rec;
+    }
+
+    /** Where a clone's PGDATA is inside its volume (a clone of a volume that holds PGDATA keeps it there). */
+    static String subpathOf(String volumeRoot, String dataDirectory) {
+        String r = PgCluster.stripSlash(volumeRoot);
+        String d = PgCluster.stripSlash(dataDirectory);
+        return d.startsWith(r + "/") ? d.substring(r.length() + 1) : null;
     }
 
     private static WalPosition readWal(Psql psql) throws SshException, InterruptedException {

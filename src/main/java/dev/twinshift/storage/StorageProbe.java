@@ -1,9 +1,11 @@
 package dev.twinshift.storage;
 
+import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,11 +75,59 @@ public final class StorageProbe {
                     "btrfs, but the btrfs tool is not installed, so subvolumes cannot be used",
                     "install btrfs-progs on the server");
         }
+        Optional<String> holder = enclosingSubvolume(path, mnt.target());
+        if (holder.isPresent()) {
+            String sub = relative(holder.get(), path);
+            return new StorageAssessment(path, "btrfs", mnt.source(), mnt.target(), StorageMethod.BTRFS_SUBVOLUME,
+                    holder.get(), "a directory (" + sub + ") inside btrfs subvolume " + holder.get()
+                    + ": atomic read-only snapshots and writable clones of the whole subvolume", null, sub);
+        }
         return new StorageAssessment(path, "btrfs", mnt.source(), mnt.target(), StorageMethod.REFLINK, path,
                 "a plain directory on btrfs: reflink copies work, but they are not atomic",
                 "convert it to a subvolume: stop the cluster, `btrfs subvolume create NEW`,"
                         + " `cp -a --reflink=always OLD/. NEW/`, swap the two directories (`mv OLD OLD.old; mv NEW OLD`),"
                         + " start the cluster, then remove OLD.old");
+    }
+
+    /**
+     * The nearest directory above {@code path}, below the mount point, that is a subvolume's root: on
+     * btrfs those and only those have inode 256. The mount point itself does not count: it is the
+     * filesystem's top level (or a subvolume mounted by itself), which the catalog cannot sit beside.
+     */
+    private Optional<String> enclosingSubvolume(String path, String mountTarget) throws SshException, InterruptedException {
+        List<String> above = new ArrayList<>();
+        String m = PgCluster.stripSlash(mountTarget);
+        String p = PgCluster.stripSlash(path);
+        for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+            String a = p.substring(0, slash);
+            if (a.equals(m) || !PgCluster.isInside(a, m)) {
+                break;
+            }
+            above.add(a);
+        }
+        if (above.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> argv = new ArrayList<>(List.of("stat", "-c", "%i", "--"));
+        argv.addAll(above);
+        CommandResult r = shell.run(RemoteCommand.of(argv).asRoot());
+        if (!r.ok()) {
+            return Optional.empty();
+        }
+        String[] inodes = r.stdout().strip().split("\n");
+        for (int i = 0; i < inodes.length && i < above.size(); i++) {
+            if (inodes[i].strip().equals("256")) {
+                return Optional.of(above.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code path} relative to {@code root}, which holds it. */
+    static String relative(String root, String path) {
+        String r = PgCluster.stripSlash(root);
+        String p = PgCluster.stripSlash(path);
+        return p.substring(r.equals("/") ? 1 : r.length() + 1);
     }
 
     private StorageAssessment zfs(String path, FindmntOutput mnt) throws SshException, InterruptedException {
@@ -91,8 +141,15 @@ public final class StorageProbe {
             return new StorageAssessment(path, "zfs", mnt.source(), mnt.target(), StorageMethod.ZFS_DATASET,
                     exact.get().name(), "ZFS dataset " + exact.get().name() + ": atomic snapshots and clones", null);
         }
-        String holder = ZfsList.holding(ds, path).map(ZfsList.Dataset::name).orElse(mnt.source());
-        return plain(path, mnt, "a directory inside ZFS dataset " + holder + ", not a dataset of its own",
+        Optional<ZfsList.Dataset> holding = ZfsList.holding(ds, path);
+        if (holding.isPresent()) {
+            String sub = relative(holding.get().mountpoint(), path);
+            return new StorageAssessment(path, "zfs", mnt.source(), mnt.target(), StorageMethod.ZFS_DATASET,
+                    holding.get().name(), "a directory (" + sub + ") inside ZFS dataset " + holding.get().name()
+                    + ": atomic snapshots and clones of the whole dataset", null, sub);
+        }
+        String holder = mnt.source();
+        return plain(path, mnt, "on ZFS (" + holder + "), but `zfs list` shows no mounted dataset holding it",
                 "give PGDATA its own dataset: stop the cluster, `zfs create " + holder + "/NEW`,"
                         + " copy PGDATA into it with `cp -a`, point the cluster at it, start");
     }

@@ -80,10 +80,11 @@ final class ZfsSwap {
                     + "): its snapshots do not contain them, so a rollback would mix two points in time" + untouched);
         }
         String[] mp = zfs.property(live, "mountpoint");
-        String dataDir = PgCluster.stripSlash(v.cluster().dataDirectory());
+        // PGDATA itself, or the directory of the dataset that holds it (then PGDATA is inside it).
+        String dataDir = PgCluster.stripSlash(v.storage().volumeRoot());
         if (!PgCluster.stripSlash(mp[0]).equals(dataDir)) {
-            throw new RefusedException("ZFS dataset " + live + " is mounted at " + mp[0] + ", not at PGDATA " + dataDir
-                    + untouched);
+            throw new RefusedException("ZFS dataset " + live + " is mounted at " + mp[0] + ", not at " + dataDir
+                    + " where PGDATA of " + id + " is" + untouched);
         }
         boolean local;
         if (mp[1].equals("local") || mp[1].equals("received")) {
@@ -160,7 +161,8 @@ final class ZfsSwap {
         zfs.retryingBusy(live, mountpoint, "set", "mountpoint=none", live);
         liveUnmounted = true;
         progress.step("set the live dataset aside: " + live + " -> " + aside);
-        zfs.zfs("rename", live, aside);
+        // zfs-fuse can call a dataset busy for a while after it was unmounted.
+        zfs.retryingBusy(live, null, "rename", live, aside);
         liveAside = true;
         progress.step("put " + fresh + " in its place: " + fresh + " -> " + live);
         zfs.zfs("rename", fresh, live);

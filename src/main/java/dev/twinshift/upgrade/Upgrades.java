@@ -10,6 +10,7 @@ import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import dev.twinshift.storage.Catalog;
+import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.Journal;
 import dev.twinshift.storage.StorageAssessment;
 import dev.twinshift.storage.StorageMethod;
@@ -109,8 +110,12 @@ public final class Upgrades {
         if (nproc.ok() && nproc.stdout().strip().matches("[0-9]+")) {
             cpus = Integer.parseInt(nproc.stdout().strip());
         }
-        return new UpgradeFacts(c, versions, ids, ports, a.method(), a.method() == StorageMethod.BTRFS_SUBVOLUME,
-                a.mountTarget(), free, enc, collate, ctype, checksums, taken, cpus, broken, installUser);
+        // A PGDATA inside a subvolume gets its new PGDATA beside it in the same subvolume (pg_upgrade
+        // --clone works within one btrfs filesystem), snapshotted through that subvolume like the old.
+        boolean ownSubvolume = a.method() == StorageMethod.BTRFS_SUBVOLUME && !a.nested();
+        String catalogDir = a.method() == StorageMethod.ZFS_DATASET ? a.mountTarget() : ClusterVolume.catalogDirectory(a);
+        return new UpgradeFacts(c, versions, ids, ports, a.method(), ownSubvolume, catalogDir, free, enc, collate, ctype,
+                checksums, taken, cpus, broken, installUser);
     }
 
     public UpgradePlanner.Result plan(PgCluster cluster, String targetVersion, String newName)

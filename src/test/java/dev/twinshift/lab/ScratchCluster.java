@@ -38,14 +38,89 @@ public final class ScratchCluster implements AutoCloseable {
     private final String base;
     private final String dataset;
     private List<String> initdbArgs = List.of();
+    /* What close() removes besides the cluster, and the catalog's key for it: the data directory itself, or the
+       subvolume that holds it; null for a cluster made inside another's volume (that one removes the volume). */
+    private String volume;
+    private String volumeKey;
+    private String catalogRoot;
+    private String walDirectory;
 
     private ScratchCluster(RemoteShell shell, String version, String name, String base, String dataset) {
+        this(shell, version, name, base, base + "/" + name, dataset);
+    }
+
+    private ScratchCluster(RemoteShell shell, String version, String name, String base, String path, String dataset) {
         this.shell = shell;
         this.version = version;
         this.name = name;
         this.base = base;
-        this.path = base + "/" + name;
+        this.path = path;
         this.dataset = dataset;
+        this.volume = path;
+        this.volumeKey = name;
+        this.catalogRoot = base + "/.twinshift";
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} whose PGDATA is {@code VOLUME/VERSION/NAME} (Debian's layout) inside a
+     * new btrfs subvolume {@code VOLUME} in the lab: the layout of a {@code /var/lib/postgresql} on a subvolume of its own.
+     */
+    public static ScratchCluster createInSubvolume(RemoteShell shell, String version, String prefix) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        String vol = BTRFS + "/" + name + "-vol";
+        ScratchCluster sc = new ScratchCluster(shell, version, name, BTRFS, vol + "/" + version + "/" + name, null);
+        sc.volume = vol;
+        sc.volumeKey = name + "-vol";
+        try {
+            shell.check(RemoteCommand.of("btrfs", "subvolume", "create", vol).asRoot());
+            shell.check(RemoteCommand.of("mkdir", "-p", "--", sc.path).asRoot());
+            shell.check(RemoteCommand.of("chown", "postgres:postgres", vol + "/" + version).asRoot());
+            sc.createCluster();
+            return sc;
+        } catch (Exception e) {
+            try {
+                sc.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Creates and starts a second cluster {@code VERSION/PREFIX<random>} in the volume of {@code holder} (made by
+     * {@link #createInSubvolume}), at {@code VOLUME/VERSION/NAME}. Closing it drops only the cluster.
+     */
+    public static ScratchCluster createBeside(ScratchCluster holder, String prefix) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        ScratchCluster sc = new ScratchCluster(holder.shell, holder.version, name, holder.base,
+                holder.volume + "/" + holder.version + "/" + name, null);
+        sc.volume = null;
+        return sc.createOn(RemoteCommand.of("mkdir", "--", sc.path));
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} as a plain directory in {@code base}, its catalog
+     * at {@code catalogRoot} (for storage whose catalog is not at {@code base}).
+     */
+    public static ScratchCluster createPlain(RemoteShell shell, String version, String prefix, String base,
+                                             String catalogRoot, String volumeKey) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, base, null);
+        sc.catalogRoot = catalogRoot;
+        sc.volumeKey = volumeKey.replace("NAME", name);
+        return sc.createOn(RemoteCommand.of("mkdir", sc.path));
+    }
+
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} on a new btrfs subvolume with its pg_wal in a plain
+     * directory beside it, outside PGDATA (initdb's --waldir).
+     */
+    public static ScratchCluster createWithWalElsewhere(RemoteShell shell, String version, String prefix) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        ScratchCluster sc = new ScratchCluster(shell, version, name, BTRFS, null);
+        sc.walDirectory = BTRFS + "/" + name + "-wal";
+        return sc.createOn(RemoteCommand.of("btrfs", "subvolume", "create", sc.path));
     }
 
     /** Creates and starts {@code VERSION/PREFIX<random>} on a new btrfs subvolume. */
@@ -90,6 +165,32 @@ public final class ScratchCluster implements AutoCloseable {
                 : RemoteCommand.of("zfs", "create", sc.dataset));
     }
 
+    /**
+     * Creates and starts {@code VERSION/PREFIX<random>} whose PGDATA is {@code VERSION/NAME} inside a new dataset
+     * {@code twinshift-lab/NAME} (mounted at {@code /srv/twinshift-lab/zfs/NAME}).
+     */
+    public static ScratchCluster createInZfsDataset(RemoteShell shell, String version, String prefix) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        String mnt = ZFS_MOUNT + "/" + name;
+        ScratchCluster sc = new ScratchCluster(shell, version, name, ZFS_MOUNT, mnt + "/" + version + "/" + name,
+                ZFS_POOL + "/" + name);
+        sc.volume = mnt;
+        try {
+            shell.check(RemoteCommand.of("zfs", "create", "-o", "mountpoint=" + mnt, sc.dataset).asRoot());
+            shell.check(RemoteCommand.of("mkdir", "-p", "--", sc.path).asRoot());
+            shell.check(RemoteCommand.of("chown", "postgres:postgres", mnt + "/" + version).asRoot());
+            sc.createCluster();
+            return sc;
+        } catch (Exception e) {
+            try {
+                sc.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /** Makes the volume with {@code makeVolume}, then the cluster on it; whatever was made goes on failure. */
     private ScratchCluster createOn(RemoteCommand makeVolume) throws Exception {
         try {
@@ -122,11 +223,20 @@ public final class ScratchCluster implements AutoCloseable {
                 break;
             }
         }
+        if (walDirectory != null) {
+            shell.check(RemoteCommand.of("mkdir", "--", walDirectory).asRoot());
+            shell.check(RemoteCommand.of("chown", "postgres:postgres", walDirectory).asRoot());
+            shell.check(RemoteCommand.of("chmod", "0700", walDirectory).asRoot());
+        }
         List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d", path, "-p",
                 Integer.toString(port), "--start", version, name));
-        if (!initdbArgs.isEmpty()) {
+        List<String> initdb = new ArrayList<>(initdbArgs);
+        if (walDirectory != null) {
+            initdb.add("--waldir=" + walDirectory);
+        }
+        if (!initdb.isEmpty()) {
             argv.add("--");
-            argv.addAll(initdbArgs);
+            argv.addAll(initdb);
         }
         shell.run(RemoteCommand.of(argv).asRoot(),
                 ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)), LineListener.IGNORE).requireSuccess();
@@ -189,8 +299,14 @@ public final class ScratchCluster implements AutoCloseable {
                 rmdir "$2"/snapshots/"$3" 2>/dev/null
                 exit 0
                 """;
-        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", script, "sh", path, base + "/.twinshift", name).asRoot());
+        if (volume == null) {
+            return; // its volume belongs to the cluster it was made beside
+        }
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", script, "sh", volume, catalogRoot, volumeKey).asRoot());
         r.requireSuccess();
+        if (walDirectory != null) {
+            shell.run(RemoteCommand.of("rm", "-rf", "--", walDirectory).asRoot()).requireSuccess();
+        }
     }
 
     /*
@@ -215,7 +331,7 @@ public final class ScratchCluster implements AutoCloseable {
                 [ -z "$left" ] || { echo "could not destroy:$left" >&2; exit 1; }
                 """;
         shell.run(RemoteCommand.of("sh", "-c", script, "sh", dataset, ZFS_POOL + "/twinshift/replaced", name,
-                ZFS_MOUNT + "/.twinshift", path).asRoot(), ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)),
+                ZFS_MOUNT + "/.twinshift", volume).asRoot(), ExecOptions.defaults().withTimeout(Duration.ofMinutes(5)),
                 LineListener.IGNORE).requireSuccess();
     }
 

@@ -29,9 +29,21 @@ class StorageProbeIT {
     }
 
     @Test
+    void directoryInsideASubvolumeIsSnapshottedThroughIt() throws Exception {
+        StorageAssessment a = probe.assess("/srv/twinshift-lab/btrfs/pg13-main/base/");
+        assertEquals(StorageMethod.BTRFS_SUBVOLUME, a.method(), a.reason());
+        assertEquals("/srv/twinshift-lab/btrfs/pg13-main", a.volume());
+        assertEquals("base", a.subpath());
+        assertEquals("/srv/twinshift-lab/btrfs/pg13-main", a.volumeRoot());
+        assertNull(a.advice());
+    }
+
+    @Test
     void plainDirectoryOnBtrfsGetsConversionAdvice() throws Exception {
-        StorageAssessment a = probe.assess("/srv/twinshift-lab/btrfs/pg13-main/base");
+        // On the filesystem's top level, in no subvolume but the top level itself.
+        StorageAssessment a = probe.assess("/srv/twinshift-lab/btrfs/.twinshift/snapshots");
         assertEquals(StorageMethod.REFLINK, a.method());
+        assertNull(a.subpath());
         assertTrue(a.advice().contains("btrfs subvolume create"), a.advice());
         assertTrue(a.advice().contains("cp -a --reflink=always"), a.advice());
     }
@@ -52,10 +64,12 @@ class StorageProbeIT {
     }
 
     @Test
-    void directoryInsideZfsDataset() throws Exception {
+    void directoryInsideZfsDatasetIsSnapshottedThroughIt() throws Exception {
         StorageAssessment a = probe.assess("/srv/twinshift-lab/zfs/pg15-main/base");
-        assertEquals(StorageMethod.PLAIN_COPY, a.method(), a.reason());
-        assertTrue(a.advice().contains("zfs create twinshift-lab/pg15/"), a.advice());
+        assertEquals(StorageMethod.ZFS_DATASET, a.method(), a.reason());
+        assertEquals("twinshift-lab/pg15", a.volume());
+        assertEquals("base", a.subpath());
+        assertEquals("/srv/twinshift-lab/zfs/pg15-main", a.volumeRoot());
     }
 
     @Test
