@@ -52,7 +52,8 @@ look() {
       why="stopped at $(date -u +%Y-%m-%dT%H:%M:%SZ): free space $avail bytes below floor $floor bytes on $fs"
       printf '%s\n' "$why" > "$run/space-stop.tmp" && mv -f "$run/space-stop.tmp" "$run/space-stop"
       say "clone ${run##*/}: $why"
-      if ! runuser -u "$owner" -- "$bin/pg_ctl" stop -D "$data" -m fast -w -t 60 >> "$log" 2>&1; then
+      # Children get neither lock: a stray one must not keep the watcher's lock (or the filesystem) busy.
+      if ! runuser -u "$owner" -- "$bin/pg_ctl" stop -D "$data" -m fast -w -t 60 >> "$log" 2>&1 8>&- 9>&-; then
         # SIGINT is the fast shutdown pg_ctl would have asked for.
         kill -INT "$(head -n 1 "$data/postmaster.pid")" 2>/dev/null
       fi
@@ -89,7 +90,7 @@ loop)
       fi
       exec 8>&-
     fi
-    sleep "$(num pollSeconds 2)"
+    sleep "$(num pollSeconds 2)" 8>&- 9>&-
   done
   ;;
 *)

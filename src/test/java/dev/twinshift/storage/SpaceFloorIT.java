@@ -103,10 +103,21 @@ class SpaceFloorIT {
         public void close() throws Exception {
             // The filler first, whatever else fails: other engineers share this machine.
             unfill();
-            // The watcher of this catalog (if a test left one) holds files open there.
-            shell.run(RemoteCommand.of("sh", "-c", "pkill -f \"space-watch.sh loop $1/.twinshift\" || true", "sh", mount)
-                    .asRoot());
-            shell.run(RemoteCommand.of("umount", mount).asRoot(), Duration.ofMinutes(1));
+            // The watcher of this catalog holds files open there: it ends by itself once no clone runs
+            // (the tests destroy theirs); one a failed test left behind is stopped by its process id.
+            Catalog cat = new Catalog(shell, mount);
+            Instant until = Instant.now().plusSeconds(20);
+            while (watcherPids(cat).length > 0 && Instant.now().isBefore(until)) {
+                Thread.sleep(250);
+            }
+            for (String pid : watcherPids(cat)) {
+                shell.run(RemoteCommand.of("kill", pid).asRoot());
+            }
+            // A process that just ended may hold the filesystem for a moment longer.
+            for (int i = 0; i < 20 && !shell.run(RemoteCommand.of("umount", mount).asRoot(), Duration.ofMinutes(1)).ok()
+                    && shell.run(RemoteCommand.of("mountpoint", "-q", mount).asRoot()).ok(); i++) {
+                Thread.sleep(500);
+            }
             shell.run(RemoteCommand.of("rmdir", mount).asRoot());
             shell.run(RemoteCommand.of("rm", "-f", "--", image).asRoot());
         }
@@ -150,6 +161,38 @@ class SpaceFloorIT {
                 fs.unfill();
                 if (cat.clone(made).isPresent()) {
                     clones.destroy(cat, made);
+                }
+            }
+        }
+    }
+
+    @Test
+    void whereBtrfsQuotasAreOnACloneGetsALimitHalfwayIntoTheFloor() throws Exception {
+        CloneService clones = new CloneService(shell, ME, Progress.NONE);
+        try (ScratchFs fs = ScratchFs.create(1024 * MIB);
+             ScratchCluster live = ScratchCluster.create(shell, "13", "itqg", fs.mount, true)) {
+            shell.check(RemoteCommand.of("btrfs", "quota", "enable", fs.mount).asRoot());
+            SnapshotService snaps = new SnapshotService(shell, ME, Progress.NONE);
+            SnapshotRecord snap = snaps.create(live.cluster(), Reason.MANUAL, "qgroup");
+            Catalog cat = snaps.volumeOf(live.cluster()).catalog();
+            long floor = 300 * MIB;
+            writePolicy(cat, floor);
+            String name = "it-qgroup";
+            try {
+                shell.check(RemoteCommand.of("sync", "-f", fs.mount).asRoot());
+                long free = fs.free();
+                CloneRecord c = clones.create(cat, snap.id(), name);
+                String show = shell.check(RemoteCommand.of("btrfs", "qgroup", "show", "-re", "--raw", "-f", c.location())
+                        .asRoot()).stdout();
+                String[] row = show.strip().split("\n")[2].strip().split("\\s+");
+                long maxExcl = Long.parseLong(row[4]);
+                // free - floor + floor / 2, with free measured a moment apart
+                long expected = free - floor / 2;
+                assertTrue(Math.abs(maxExcl - expected) < 32 * MIB, "limit " + maxExcl + ", expected about " + expected
+                        + "\n" + show);
+            } finally {
+                if (cat.clone(name).isPresent()) {
+                    clones.destroy(cat, name);
                 }
             }
         }
@@ -266,10 +309,14 @@ class SpaceFloorIT {
 
     /** The watcher processes of this catalog. */
     static int watchers(Catalog cat) {
+        return watcherPids(cat).length;
+    }
+
+    static String[] watcherPids(Catalog cat) {
         try {
             CommandResult r = shell.run(RemoteCommand.of("pgrep", "-f", "-x", "sh " + cat.root() + "/space-watch.sh loop "
                     + cat.root()).asRoot());
-            return r.stdout().isBlank() ? 0 : r.stdout().strip().split("\n").length;
+            return r.stdout().isBlank() ? new String[0] : r.stdout().strip().split("\n");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
