@@ -255,6 +255,7 @@ public final class CloneService {
             if (c.socketDirectory() != null && c.socketDirectory().startsWith("/tmp/twinshift-clone-")) {
                 shell.run(RemoteCommand.of("rm", "-rf", "--", c.socketDirectory()).asRoot());
             }
+            guard.unregister(catalog, name);
             catalog.remove(catalog.cloneSidecar(name));
         }
     }

@@ -23,14 +23,17 @@ import java.util.Map;
  * while the filesystem is under its floor ({@link SpacePolicy}); a clone gets a storage limit where
  * the storage has one; and every started clone is watched on the server by {@code space-watch.sh},
  * which stops the clones (never the live cluster) when free space falls under the floor and
- * records why in the clone's run directory, where {@link #stopReasons} finds it.
+ * records why beside the clone's sidecar, where {@link #stopReasons} finds it.
  */
 public final class SpaceGuard {
     static final String SCRIPT = resource("space-watch.sh");
-    /** In the clone's run directory: what the watcher needs to know of a clone it may stop. */
-    static final String WATCH_FILE = "space-watch";
-    /** In the clone's run directory: written by the watcher when it stopped the clone. */
-    static final String STOP_FILE = "space-stop";
+    /**
+     * Beside the clone's sidecar (root's directory, not the clone's run directory, which its owner may
+     * change: the watcher runs pg_ctl from this as root): what the watcher needs to know of a clone.
+     */
+    static final String WATCH_SUFFIX = ".space-watch";
+    /** Beside the clone's sidecar: written by the watcher when it stopped the clone. */
+    static final String STOP_SUFFIX = ".space-stop";
 
     /** Free space of the catalog's filesystem and its floor. */
     public record Standing(String mountPoint, long freeBytes, long sizeBytes, long floorBytes) {
@@ -108,11 +111,16 @@ public final class SpaceGuard {
      * clone starts, so the watcher never misses a running clone.
      */
     public void register(Catalog catalog, CloneServer.Spec spec) throws SshException, InterruptedException {
-        String run = spec.runDirectory();
-        StorageDriver.requireInCatalog(run);
-        shell.run(RemoteCommand.of("sh", "-c", "mkdir -p -- \"$1\" && printf '%s\\n%s\\n%s\\n' \"$3\" \"$4\" \"$5\" > \"$1/$2.tmp\""
-                        + " && mv -f -- \"$1/$2.tmp\" \"$1/$2\" && rm -f -- \"$1/$6\"", "sh", run, WATCH_FILE,
-                spec.dataDirectory(), spec.owner(), spec.binDir(), STOP_FILE).asRoot()).requireSuccess();
+        String base = catalog.clonePath(spec.name());
+        shell.run(RemoteCommand.of("sh", "-c", "printf '%s\\n%s\\n%s\\n' \"$3\" \"$4\" \"$5\" > \"$1.tmp\""
+                        + " && mv -f -- \"$1.tmp\" \"$1\" && rm -f -- \"$2\"", "sh", base + WATCH_SUFFIX, base + STOP_SUFFIX,
+                spec.dataDirectory(), spec.owner(), spec.binDir()).asRoot()).requireSuccess();
+    }
+
+    /** Forgets the clone (when it is destroyed). */
+    public void unregister(Catalog catalog, String name) throws SshException, InterruptedException {
+        String base = catalog.clonePath(name);
+        shell.run(RemoteCommand.of("rm", "-f", "--", base + WATCH_SUFFIX, base + STOP_SUFFIX).asRoot()).requireSuccess();
     }
 
     /** Starts the catalog's watcher on the server unless one runs; it ends by itself with the last clone. */
@@ -127,9 +135,9 @@ public final class SpaceGuard {
 
     /** Why the watcher stopped each clone it stopped, by clone name; a later start clears it. */
     public Map<String, String> stopReasons(Catalog catalog) throws SshException, InterruptedException {
-        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", "for f in \"$1\"/*.run/\"$2\"; do [ -f \"$f\" ] || continue;"
-                + " d=${f%/*}; n=${d##*/}; printf '%s\\t%s\\n' \"${n%.run}\" \"$(head -n 1 \"$f\")\"; done", "sh",
-                catalog.clonesDir(), STOP_FILE).asRoot()).requireSuccess();
+        CommandResult r = shell.run(RemoteCommand.of("sh", "-c", "for f in \"$1\"/*\"$2\"; do [ -f \"$f\" ] || continue;"
+                + " n=${f##*/}; printf '%s\\t%s\\n' \"${n%\"$2\"}\" \"$(head -n 1 \"$f\")\"; done; exit 0", "sh",
+                catalog.clonesDir(), STOP_SUFFIX).asRoot()).requireSuccess();
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : r.stdout().split("\n")) {
             int t = line.indexOf('\t');

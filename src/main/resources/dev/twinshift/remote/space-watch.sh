@@ -4,8 +4,11 @@
 # Installed as CATALOG/space-watch.sh. Usage:
 #        space-watch.sh start CATALOG   (as root) starts the watcher detached unless one runs;
 #        space-watch.sh loop CATALOG    the watcher itself.
-# A clone takes part once CATALOG/clones/NAME.run/space-watch names it: three lines, its data
-# directory, its OS owner and its bin directory. The watcher ends by itself when none of them runs.
+# A clone takes part once CATALOG/clones/NAME.space-watch names it: three lines, its data
+# directory, its OS owner and its bin directory. Root writes it beside the clone's sidecar, never in
+# the clone's run directory, which its owner may change: the watcher runs pg_ctl from it as root.
+# Why a clone was stopped goes to CATALOG/clones/NAME.space-stop. The watcher ends by itself when none
+# of the clones runs.
 # The floor is read from CATALOG/space.json at every poll (the same rule as the console's):
 # max(floorPercent % of the filesystem, floorMinBytes); pollSeconds between looks.
 set -u
@@ -41,17 +44,20 @@ look() {
   case "$avail$size" in ''|*[!0-9]*) say "cannot measure the free space of $cat"; avail=; size=0;; esac
   pct=$(num floorPercent 5); min=$(num floorMinBytes 536870912)
   floor=$((size / 100 * pct)); [ "$floor" -gt "$min" ] || floor=$min
-  for w in "$cat"/clones/*.run/space-watch; do
+  for w in "$cat"/clones/*.space-watch; do
     [ -f "$w" ] || continue
-    run=${w%/space-watch}
+    name=${w##*/}; name=${name%.space-watch}
     { read -r data; read -r owner; read -r bin; } < "$w" || continue
     case "$data" in /*) ;; *) continue;; esac
+    case "$bin" in /usr/lib/postgresql/*/bin) ;; *) say "clone $name: unexpected bin directory $bin, skipped"; continue;; esac
+    [ "$owner" != root ] || continue
     runs "$data" || continue
     any=1
     if [ "$act" = act ] && [ -n "$avail" ] && [ "$avail" -lt "$floor" ]; then
       why="stopped at $(date -u +%Y-%m-%dT%H:%M:%SZ): free space $avail bytes below floor $floor bytes on $fs"
-      printf '%s\n' "$why" > "$run/space-stop.tmp" && mv -f "$run/space-stop.tmp" "$run/space-stop"
-      say "clone ${run##*/}: $why"
+      stop=$cat/clones/$name.space-stop
+      printf '%s\n' "$why" > "$stop.tmp" && mv -f "$stop.tmp" "$stop"
+      say "clone $name: $why"
       # Children get neither lock: a stray one must not keep the watcher's lock (or the filesystem) busy.
       if ! runuser -u "$owner" -- "$bin/pg_ctl" stop -D "$data" -m fast -w -t 60 >> "$log" 2>&1 8>&- 9>&-; then
         # SIGINT is the fast shutdown pg_ctl would have asked for.

@@ -270,6 +270,10 @@ class SpaceFloorIT {
 
                 // With no clone left running, the watcher ends by itself.
                 waitFor(() -> watchers(cat) == 0, true, Duration.ofSeconds(60));
+                // What it runs as root comes from a file the clone's owner cannot change.
+                String owner = shell.check(RemoteCommand.of("stat", "-c", "%U %a", cat.clonesDir(),
+                        cat.clonePath(name) + ".space-watch").asRoot()).stdout();
+                assertEquals("root 755\nroot 644\n", owner);
             } finally {
                 if (cat.clone(name).isPresent()) {
                     clones.destroy(cat, name);
