@@ -44,6 +44,17 @@ look() {
   case "$avail$size" in ''|*[!0-9]*) say "cannot measure the free space of $cat"; avail=; size=0;; esac
   pct=$(num floorPercent 5); min=$(num floorMinBytes 536870912)
   floor=$((size / 100 * pct)); [ "$floor" -gt "$min" ] || floor=$min
+  # Act before the floor is crossed: when the next poll, at the pace of the last one, would be under it.
+  drop=0
+  if [ -n "$avail" ] && [ -n "${last:-}" ] && [ "$last" -gt "$avail" ]; then drop=$((last - avail)); fi
+  last=$avail
+  if [ -n "$avail" ] && [ "$avail" -lt "$floor" ]; then
+    why="free space $avail bytes below floor $floor bytes on $fs"
+  elif [ -n "$avail" ] && [ $((avail - drop)) -lt "$floor" ]; then
+    why="free space $avail bytes falling by $drop bytes per poll, about to cross floor $floor bytes on $fs"
+  else
+    why=
+  fi
   for w in "$cat"/clones/*.space-watch; do
     [ -f "$w" ] || continue
     name=${w##*/}; name=${name%.space-watch}
@@ -53,11 +64,10 @@ look() {
     [ "$owner" != root ] || continue
     runs "$data" || continue
     any=1
-    if [ "$act" = act ] && [ -n "$avail" ] && [ "$avail" -lt "$floor" ]; then
-      why="stopped at $(date -u +%Y-%m-%dT%H:%M:%SZ): free space $avail bytes below floor $floor bytes on $fs"
+    if [ "$act" = act ] && [ -n "$why" ]; then
       stop=$cat/clones/$name.space-stop
-      printf '%s\n' "$why" > "$stop.tmp" && mv -f "$stop.tmp" "$stop"
-      say "clone $name: $why"
+      printf 'stopped at %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$why" > "$stop.tmp" && mv -f "$stop.tmp" "$stop"
+      say "clone $name stopped: $why"
       # Children get neither lock: a stray one must not keep the watcher's lock (or the filesystem) busy.
       if ! runuser -u "$owner" -- "$bin/pg_ctl" stop -D "$data" -m fast -w -t 60 >> "$log" 2>&1 8>&- 9>&-; then
         # SIGINT is the fast shutdown pg_ctl would have asked for.
