@@ -669,16 +669,19 @@ public final class Cli {
                 Catalog cat = cli.catalogOf(cluster);
                 CloneService svc = new CloneService(cli.shell(), cli.actor(), cli.progress());
                 List<CloneRecord> all = svc.list(cat);
+                Map<String, String> stopped = svc.stopReasons(cat);
                 List<Map<String, Object>> js = new ArrayList<>();
                 List<List<String>> rows = new ArrayList<>();
                 for (CloneRecord c : all) {
                     boolean running = c.port() != null && svc.isRunning(cat, c);
+                    String why = running ? null : stopped.get(c.name());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("clone", c);
                     m.put("running", running);
+                    m.put("stoppedBecause", why);
                     js.add(m);
                     rows.add(java.util.Arrays.asList(c.name(), c.parent(), c.pgVersion(),
-                            c.port() == null ? "" : c.port().toString(), running ? "running" : "stopped",
+                            c.port() == null ? "" : c.port().toString(), running ? "running" : why != null ? why : "stopped",
                             c.createdBy() == null ? "?" : c.createdBy().display()));
                 }
                 if (cli.json) {

@@ -2,6 +2,7 @@ package dev.twinshift.postgres;
 
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.FailureCause;
 import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
@@ -256,9 +257,14 @@ public final class CloneServer {
         CommandResult r = shell.run(cmd, ExecOptions.defaults().withTimeout(timeout.plusSeconds(30)), LineListener.IGNORE);
         if (!r.ok()) {
             CommandResult log = shell.run(RemoteCommand.of("tail", "-n", "20", "--", s.logFile()).asRoot());
-            throw new SshException(SshException.Kind.COMMAND_FAILED, "clone " + s.name() + " did not start (pg_ctl exited "
+            String tail = log.ok() ? log.stdout() : "";
+            // The server's reason is in its log, not in pg_ctl's output: a full disk is named from there too.
+            String cause = FailureCause.diagnose(shell, "root", r.stderr() + "\n" + tail,
+                    List.of(s.dataDirectory(), s.runDirectory()));
+            throw new SshException(cause == null ? SshException.Kind.COMMAND_FAILED : SshException.Kind.NO_SPACE,
+                    (cause == null ? "" : cause + ": ") + "clone " + s.name() + " did not start (pg_ctl exited "
                     + r.exitCode() + "): " + r.stderr().strip() + (log.ok() ? "\nlast lines of " + s.logFile() + ":\n"
-                    + log.stdout().strip() : ""));
+                    + tail.strip() : ""));
         }
     }
 

@@ -30,9 +30,13 @@ final class CommandOutput {
     private static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
     /** Longer "lines" (binary output without newlines) are handed over in pieces of this size. */
     private static final int MAX_LINE = 1024 * 1024;
+    /**
+     * stderr is kept up to at least this much whatever the capture limit: a caller that wants no
+     * output (a write through tee) still needs the reason when the command fails.
+     */
+    static final int MIN_STDERR_CAPTURE = 64 * 1024;
 
     private final LineListener listener;
-    private final int captureLimit;
     private final String marker;
     private final Executor executor;
 
@@ -52,7 +56,8 @@ final class CommandOutput {
      */
     CommandOutput(LineListener listener, int captureLimit, String marker, Executor executor) {
         this.listener = listener == null ? LineListener.IGNORE : listener;
-        this.captureLimit = Math.max(0, captureLimit);
+        out.captureLimit = Math.max(0, captureLimit);
+        err.captureLimit = Math.max(MIN_STDERR_CAPTURE, captureLimit);
         this.marker = marker;
         this.executor = executor;
         err.awaitingMarker = marker != null;
@@ -153,6 +158,7 @@ final class CommandOutput {
         final CharBuffer chars = CharBuffer.allocate(8192);
         final StringBuilder line = new StringBuilder();
         final StringBuilder capture = new StringBuilder();
+        int captureLimit;
         boolean awaitingMarker;
         boolean ended;
         boolean closed;

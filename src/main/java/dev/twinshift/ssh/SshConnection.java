@@ -511,7 +511,22 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
             } else {
                 int code = exitCodeOf(status, signal);
                 audit.record(startedAt, target.alias(), target.user(), command.effectiveArgv(), code, took);
-                result.complete(new CommandResult(command, code, output.capturedStdout(), output.capturedStderr(), took));
+                CommandResult r = new CommandResult(command, code, output.capturedStdout(), output.capturedStderr(), took);
+                if (code != 0 && !control && FailureCause.outOfSpace(r.stderr()) != null) {
+                    // Ask the server how full it is before anyone sees the failure: that is its cause.
+                    IO.execute(() -> {
+                        try {
+                            result.complete(r.withCause(FailureCause.diagnose(SshConnection.this, r)));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            result.complete(r);
+                        } catch (RuntimeException e) {
+                            result.complete(r);
+                        }
+                    });
+                } else {
+                    result.complete(r);
+                }
             }
         }
 

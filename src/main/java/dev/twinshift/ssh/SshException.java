@@ -20,7 +20,10 @@ public class SshException extends Exception {
                 + " (see README), or connect as an account that has it."),
         COMMAND_TIMEOUT("The command took longer than allowed and was stopped on the server."),
         CANCELLED("Cancelled on request; the remote process was stopped."),
-        COMMAND_FAILED("See the command's error output above."),
+        // The message quotes the command's own error output (or says there was none).
+        COMMAND_FAILED(""),
+        NO_SPACE("Free space on that filesystem (destroy clones you no longer need, delete old snapshots), then"
+                + " try again."),
         OTHER("");
 
         private final String hint;
@@ -60,8 +63,15 @@ public class SshException extends Exception {
             return new SshException(Kind.SUDO_PASSWORD_REQUIRED,
                     "sudo needs a password for: " + r.command().toShell(), null, r);
         }
-        return new SshException(Kind.COMMAND_FAILED,
-                "`" + r.command().toShell() + "` exited " + r.exitCode() + (err.isEmpty() ? "" : ": " + err), null, r);
+        String failed = "`" + r.command().toShell() + "` exited " + r.exitCode() + (err.isEmpty() ? "" : ": " + err);
+        if (r.cause() != null) {
+            // The cause first: it is what the reader needs, the command line is the evidence.
+            return new SshException(Kind.NO_SPACE, r.cause() + " (" + failed + ")", null, r);
+        }
+        if (err.isEmpty()) {
+            failed += " (it wrote nothing to its error output)";
+        }
+        return new SshException(Kind.COMMAND_FAILED, failed, null, r);
     }
 
     /**
@@ -81,7 +91,7 @@ public class SshException extends Exception {
         return kind;
     }
 
-    /** The failed command's result, for {@link Kind#COMMAND_FAILED} and sudo errors; otherwise null. */
+    /** The failed command's result, for {@link Kind#COMMAND_FAILED}, out-of-space and sudo errors; otherwise null. */
     public CommandResult result() {
         return result;
     }

@@ -89,6 +89,22 @@ public final class BtrfsDriver extends PathDriver {
         return r.ok() ? BtrfsQgroupShow.parse(r.stdout()) : Optional.empty();
     }
 
+    /**
+     * A limit on the clone's exclusive bytes (what it wrote since the snapshot). Only where quotas are
+     * already on: turning them on is left to the administrator, because qgroup accounting costs the
+     * whole filesystem on every snapshot removal and extent change and is known to stall large ones;
+     * without it the floor and the watcher still protect live.
+     */
+    @Override
+    public String limitClone(String location, long bytes) throws SshException, InterruptedException {
+        if (!quotasEnabled(location)) {
+            return null;
+        }
+        shell.run(RemoteCommand.of("btrfs", "qgroup", "limit", "-e", Long.toString(bytes), location).asRoot())
+                .requireSuccess();
+        return "btrfs qgroup limit of " + bytes + " exclusive bytes";
+    }
+
     /** Whether quotas are on (exclusive sizes are only known then). */
     public boolean quotasEnabled(String path) throws SshException, InterruptedException {
         return shell.run(RemoteCommand.of("btrfs", "qgroup", "show", path).asRoot()).ok();

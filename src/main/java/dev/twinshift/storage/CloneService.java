@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,12 +24,14 @@ public final class CloneService {
     private final Actor actor;
     private final Progress progress;
     private final CloneServer server;
+    private final SpaceGuard guard;
 
     public CloneService(RemoteShell shell, Actor actor, Progress progress) {
         this.shell = shell;
         this.actor = actor;
         this.progress = progress == null ? Progress.NONE : progress;
         this.server = new CloneServer(shell);
+        this.guard = new SpaceGuard(shell);
     }
 
     /** A writable clone of the snapshot, not started. */
@@ -59,8 +62,10 @@ public final class CloneService {
             if (configDir != null && !catalog.exists(configDir + "/postgresql.conf")) {
                 configDir = null;
             }
-            progress.step("clone " + from + " -> " + location + " (" + d.method().label() + ")");
+            SpaceGuard.Standing space = guard.requireAboveFloor(catalog, "create clone " + name, snap.cluster());
+            progress.step("clone " + from + " -> " + location + " (" + d.method().label() + "); " + space.describe());
             d.cloneOf(from, location);
+            limit(d, location, space);
             CloneRecord rec = new CloneRecord(name, Instant.now(), actor, snap.id(), snap.cluster(), snap.pgVersion(),
                     owner, d.method(), location, snap.dataDirectoryIn(d.mountPathOf(location)), configDir, null, null);
             try {
@@ -75,6 +80,35 @@ public final class CloneService {
             }
             return rec;
         }
+    }
+
+    /*
+     * The storage's own limit, where it has one, is a backstop for a clone nobody watches: set halfway
+     * into the floor, so that the watcher, which acts at the floor, normally stops the clone first.
+     */
+    private void limit(StorageDriver d, String location, SpaceGuard.Standing space) throws SshException, InterruptedException {
+        try {
+            String set = d.limitClone(location, space.headroomBytes() + space.floorBytes() / 2);
+            if (set != null) {
+                progress.step("limit the clone: " + set);
+            }
+        } catch (SshException | RuntimeException e) {
+            try {
+                d.delete(location);
+            } catch (SshException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Why the server's space watcher stopped each clone it stopped (cleared by the next start). */
+    public Map<String, String> stopReasons(Catalog catalog) throws SshException, InterruptedException {
+        return guard.stopReasons(catalog);
+    }
+
+    public SpaceGuard spaceGuard() {
+        return guard;
     }
 
     public CloneRecord require(Catalog catalog, String name) throws SshException, InterruptedException {
@@ -104,17 +138,32 @@ public final class CloneService {
     }
 
     /** Starts the clone on a free port; returns the record with its port and socket directory. */
-    public CloneRecord start(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
+    public CloneRecord start(Catalog catalog, String name)
+            throws RefusedException, LockedException, SshException, InterruptedException {
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "start clone " + name, progress)) {
             CloneRecord c = require(catalog, name);
             if (c.port() != null && server.isRunning(spec(catalog, c))) {
                 progress.step("clone " + name + " already runs on port " + c.port());
+                guard.ensureWatcher(catalog);
                 return c;
             }
+            SpaceGuard.Standing space = guard.requireAboveFloor(catalog, "start clone " + name, c.cluster());
             CloneRecord withPort = configureHeld(catalog, c);
             CloneServer.Spec spec = spec(catalog, withPort);
-            progress.step("start clone " + name + " with " + spec.binDir() + "/pg_ctl");
+            progress.step("start clone " + name + " with " + spec.binDir() + "/pg_ctl; " + space.describe());
+            guard.register(catalog, spec);
             server.start(spec, START_TIMEOUT);
+            try {
+                // Started with every clone, so that it watches even when no console is connected.
+                guard.ensureWatcher(catalog);
+            } catch (SshException | RuntimeException e) {
+                try {
+                    server.stop(spec);
+                } catch (SshException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             try {
                 server.neutralizeReplication(spec);
                 List<CloneServer.PreparedTransaction> rolledBack = server.rollBackPreparedTransactions(spec);
@@ -224,6 +273,7 @@ public final class CloneService {
             StorageDriver.requireInCatalog(run);
             shell.run(RemoteCommand.of("rm", "-rf", "--", run).asRoot()).requireSuccess();
             SocketDirectories.remove(shell, c.socketDirectory());
+            guard.unregister(catalog, name);
             catalog.remove(catalog.cloneSidecar(name));
         }
     }

@@ -32,6 +32,15 @@ public interface StorageDriver {
     /** Space used, when the storage can tell (btrfs only with quotas on). */
     Optional<SpaceUsage> usage(String location) throws SshException, InterruptedException;
 
+    /**
+     * Caps what the clone at {@code location} may write beyond what it shares, where the storage can:
+     * a backstop below the watcher for a clone nobody watches. Returns what was set, or null when the
+     * storage has no such limit here.
+     */
+    default String limitClone(String location, long bytes) throws SshException, InterruptedException {
+        return null;
+    }
+
     /** Where the data of a location is visible as files (the location itself for path-based drivers). */
     default String mountPathOf(String location) throws SshException, InterruptedException {
         return location;

@@ -263,6 +263,21 @@ public final class ZfsDriver implements StorageDriver {
         }
     }
 
+    /**
+     * A quota on the clone dataset: what it references now (shared with its origin) plus what it may
+     * still write. A refreservation on the live dataset would guarantee live's space instead, but it
+     * changes the live dataset and takes its whole size out of the pool at once, so it stays the
+     * administrator's choice.
+     */
+    @Override
+    public String limitClone(String location, long bytes) throws SshException, InterruptedException {
+        long referenced = Long.parseLong(shell.run(RemoteCommand.of("zfs", "get", "-H", "-p", "-o", "value",
+                "referenced", location).asRoot()).requireSuccess().stdout().strip());
+        long quota = referenced + bytes;
+        zfs("set", "quota=" + quota, location);
+        return "ZFS quota of " + quota + " bytes (" + referenced + " shared with its origin + " + bytes + ")";
+    }
+
     @Override
     public String mountPathOf(String location) throws SshException, InterruptedException {
         return shell.run(RemoteCommand.of("zfs", "get", "-H", "-o", "value", "mountpoint", location).asRoot())

@@ -286,14 +286,14 @@ public final class Rehearsal {
     }
 
     /** pg_upgrade wants a cleanly shut down old cluster; a clone of a live snapshot has to recover first. */
-    private String recover(State s) throws LockedException, SshException, InterruptedException {
+    private String recover(State s) throws RefusedException, LockedException, SshException, InterruptedException {
         s.oldClone = s.clones.start(s.catalog, s.oldName);
         s.clones.stop(s.catalog, s.oldName);
         return "the clone recovered and shut down cleanly";
     }
 
     /** What pg_upgrade --check does not say in a DBA's words: extensions missing in the target, unlogged tables. */
-    private String inspect(State s) throws LockedException, SshException, InterruptedException {
+    private String inspect(State s) throws RefusedException, LockedException, SshException, InterruptedException {
         s.oldClone = s.clones.start(s.catalog, s.oldName);
         Psql psql = s.psql(s.oldClone);
         // pg_upgrade --check stops at its first fatal finding; these queries list every blocker at once.
@@ -459,7 +459,7 @@ public final class Rehearsal {
         }
     }
 
-    private String start(State s) throws LockedException, SshException, InterruptedException {
+    private String start(State s) throws RefusedException, LockedException, SshException, InterruptedException {
         s.newClone = s.clones.start(s.catalog, s.newName);
         s.oldClone = s.clones.start(s.catalog, s.oldName);
         return "old clone on port " + s.oldClone.port() + ", new clone (" + s.plan.newVersion() + ") on port "

@@ -94,6 +94,17 @@ class CommandOutputTest {
     }
 
     @Test
+    void stderrIsKeptEvenWhenNoCaptureIsAskedFor() throws Exception {
+        CommandOutput out = new CommandOutput(listener, 0, null, Runnable::run);
+        write(out.stdout(), "ignored\n");
+        write(out.stderr(), "tee: /srv/x: No space left on device\n");
+        out.stdout().close();
+        out.stderr().close();
+        assertEquals("", out.capturedStdout());
+        assertEquals("tee: /srv/x: No space left on device\n", out.capturedStderr());
+    }
+
+    @Test
     void aFailingListenerDoesNotLoseTheRest() throws Exception {
         List<String> seen = new ArrayList<>();
         CommandOutput out = new CommandOutput((s, l) -> {

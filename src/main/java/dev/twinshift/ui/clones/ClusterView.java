@@ -98,7 +98,7 @@ public final class ClusterView {
         col(colCloneName, CloneItem::name);
         col(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent());
         col(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()));
-        col(colCloneState, c -> c.running() ? "running" : "stopped");
+        col(colCloneState, c -> c.running() ? "running" : c.stoppedBecause() != null ? c.stoppedBecause() : "stopped");
         col(colCloneConn, CloneItem::connectionString);
         var clone = cloneTable.getSelectionModel().selectedItemProperty();
         startButton.disableProperty().bind(clone.isNull().or(model.busyProperty())

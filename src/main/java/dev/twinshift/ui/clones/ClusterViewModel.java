@@ -39,7 +39,12 @@ import javafx.collections.ObservableList;
 public final class ClusterViewModel {
 
     /** A clone as listed, with whether it runs now. */
-    public record CloneItem(CloneRecord record, boolean running, String connectionString) {
+    /** @param stoppedBecause why the server's space watcher stopped it, null when it did not */
+    public record CloneItem(CloneRecord record, boolean running, String connectionString, String stoppedBecause) {
+        public CloneItem(CloneRecord record, boolean running, String connectionString) {
+            this(record, running, connectionString, null);
+        }
+
         public String name() {
             return record.name();
         }
@@ -274,12 +279,14 @@ public final class ClusterViewModel {
             snaps.sort(Comparator.comparing(SnapshotRecord::createdAt).reversed());
             CloneService cs = t.clones(p);
             List<CloneItem> items = new ArrayList<>();
+            Map<String, String> stopped = cs.stopReasons(v.catalog());
             for (CloneRecord r : cs.list(v.catalog())) {
                 if (!c.id().equals(r.cluster())) {
                     continue;
                 }
                 boolean running = cs.isRunning(v.catalog(), r);
-                items.add(new CloneItem(r, running, r.port() == null ? "" : cs.spec(v.catalog(), r).connectionString("postgres")));
+                items.add(new CloneItem(r, running, r.port() == null ? "" : cs.spec(v.catalog(), r).connectionString("postgres"),
+                        running ? null : stopped.get(r.name())));
             }
             return new Listing(outcome, snaps, items);
         }).onSuccess(l -> {
