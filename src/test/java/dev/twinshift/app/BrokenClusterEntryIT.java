@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.storage.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,19 +33,9 @@ class BrokenClusterEntryIT {
         shell = LabShell.admin(lab);
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
-                + lab.admin().port(), "--identity", lab.admin().identityFiles().get(0).toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        // A connection of its own: the command line closes its shell when done, the test goes on with its own.
-        int code = Cli.run(new Cli(LabShell::fresh), new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+    static LabCli.Run cli(String... args) {
+        return LabCli.run(args);
     }
 
     @Test
@@ -61,7 +50,7 @@ class BrokenClusterEntryIT {
                         "15", sc.name()).asRoot(), Duration.ofMinutes(3)).requireSuccess();
                 shell.run(RemoteCommand.of("rm", "-rf", "--", brokenData).asRoot()).requireSuccess();
 
-                Run t = cli("clusters");
+                LabCli.Run t = cli("clusters");
                 assertEquals(0, t.code(), t.out() + t.err());
                 assertTrue(t.out().contains("13/main") && t.out().contains("BTRFS_SUBVOLUME"), t.out());
                 assertTrue(t.out().contains(sc.id()), t.out());
@@ -69,7 +58,7 @@ class BrokenClusterEntryIT {
                 assertTrue(brokenLine.contains("broken") && brokenLine.contains(brokenData)
                         && brokenLine.contains("is gone"), t.out());
 
-                Run j = cli("--json", "clusters");
+                LabCli.Run j = cli("--json", "clusters");
                 assertEquals(0, j.code(), j.err());
                 JsonNode broken = null;
                 JsonNode main = null;
@@ -99,7 +88,7 @@ class BrokenClusterEntryIT {
                 assertTrue(rows.clusters().stream().anyMatch(x -> x.id().equals("13/main") && x.cluster() != null
                         && !x.storageMethod().equals("-")), rows.clusters().toString());
 
-                Run plan = cli("upgrade", "plan", "--cluster", sc.id(), "--to", "15");
+                LabCli.Run plan = cli("upgrade", "plan", "--cluster", sc.id(), "--to", "15");
                 assertEquals(0, plan.code(), plan.out() + plan.err());
                 assertTrue(plan.out().contains("note: " + brokenId + " exists already (broken: data directory "
                         + brokenData + " is gone), so the new cluster is " + brokenId + "_15"), plan.out());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.ssh.KnownHostsFile;
 import dev.twinshift.storage.Json;
@@ -12,8 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,26 +37,17 @@ class CliIT {
         lab = Lab.require();
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
-                + lab.admin().port(), "--identity", lab.admin().identityFiles().get(0).toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new Cli(LabShell::of), new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+    static LabCli.Run cli(String... args) {
+        return LabCli.run(args);
     }
 
     @Test
     void clustersAsTableAndJson() throws Exception {
-        Run t = cli("clusters");
+        LabCli.Run t = cli("clusters");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("13/main") && t.out().contains("BTRFS_SUBVOLUME"), t.out());
-        Run j = cli("clusters", "--json");
+        LabCli.Run j = cli("clusters", "--json");
         assertEquals(0, j.code(), j.err());
         JsonNode arr = Json.mapper().readTree(j.out());
         JsonNode main = null;
@@ -74,57 +64,57 @@ class CliIT {
     @Test
     void snapshotCloneAndRollbackRefusalFromTheCommandLine() throws Exception {
         String tag = "cli-" + UUID.randomUUID().toString().substring(0, 6);
-        Run s = cli("--json", "snapshot", "create", "--cluster", "13/main", "--label", tag);
+        LabCli.Run s = cli("--json", "snapshot", "create", "--cluster", "13/main", "--label", tag);
         assertEquals(0, s.code(), s.err());
         JsonNode snap = Json.mapper().readTree(s.out());
         String id = snap.path("id").asText();
         try {
-            Run list = cli("snapshot", "list", "--cluster", "13/main");
+            LabCli.Run list = cli("snapshot", "list", "--cluster", "13/main");
             assertTrue(list.out().contains(snap.path("name").asText()), list.out());
 
-            Run no = cli("rollback", "--cluster", "13/main", "--to", id);
+            LabCli.Run no = cli("rollback", "--cluster", "13/main", "--to", id);
             assertEquals(Cli.EXIT_REFUSED, no.code());
             assertTrue(no.err().contains("discards every change made to 13/main since then"), no.err());
             assertTrue(no.err().contains("Nothing was changed"), no.err());
 
-            Run c = cli("--json", "clone", "create", "--cluster", "13/main", "--from", id, tag);
+            LabCli.Run c = cli("--json", "clone", "create", "--cluster", "13/main", "--from", id, tag);
             assertEquals(0, c.code(), c.err());
             try {
-                Run st = cli("--json", "clone", "start", "--cluster", "13/main", tag);
+                LabCli.Run st = cli("--json", "clone", "start", "--cluster", "13/main", tag);
                 assertEquals(0, st.code(), st.err());
                 JsonNode started = Json.mapper().readTree(st.out());
                 assertTrue(started.path("running").asBoolean(), st.out());
                 assertTrue(started.path("connection").asText().contains("port="), st.out());
-                Run cl = cli("clone", "list", "--cluster", "13/main");
+                LabCli.Run cl = cli("clone", "list", "--cluster", "13/main");
                 assertTrue(cl.out().contains(tag) && cl.out().contains("running"), cl.out());
 
-                Run del = cli("snapshot", "delete", "--cluster", "13/main", id);
+                LabCli.Run del = cli("snapshot", "delete", "--cluster", "13/main", id);
                 assertEquals(Cli.EXIT_REFUSED, del.code(), "a snapshot with a clone is kept");
                 assertTrue(del.err().contains("has clones (" + tag + ")"), del.err());
-                Run tree = cli("snapshot", "tree", "--cluster", "13/main");
+                LabCli.Run tree = cli("snapshot", "tree", "--cluster", "13/main");
                 assertTrue(tree.out().contains(snap.path("name").asText() + " (MANUAL)\n    clone " + tag), tree.out());
-                Run pin = cli("snapshot", "pin", "--cluster", "13/main", id);
+                LabCli.Run pin = cli("snapshot", "pin", "--cluster", "13/main", id);
                 assertEquals(0, pin.code(), pin.err());
                 assertTrue(cli("snapshot", "tree", "--cluster", "13/main").out().contains("(MANUAL, pinned)"));
                 assertEquals(0, cli("snapshot", "pin", "--off", "--cluster", "13/main", id).code());
-                Run lock = cli("lock", "show", "--cluster", "13/main");
+                LabCli.Run lock = cli("lock", "show", "--cluster", "13/main");
                 assertEquals("not locked", lock.out().strip());
             } finally {
-                Run d = cli("clone", "destroy", "--cluster", "13/main", tag);
+                LabCli.Run d = cli("clone", "destroy", "--cluster", "13/main", tag);
                 assertEquals(0, d.code(), d.err());
             }
         } finally {
-            Run d = cli("snapshot", "delete", "--cluster", "13/main", id);
+            LabCli.Run d = cli("snapshot", "delete", "--cluster", "13/main", id);
             assertEquals(0, d.code(), d.err());
         }
-        Run none = cli("rollback", "--cluster", "13/main", "--to", id, "--yes");
+        LabCli.Run none = cli("rollback", "--cluster", "13/main", "--to", id, "--yes");
         assertEquals(Cli.EXIT_REFUSED, none.code());
         assertTrue(none.err().contains("no snapshot " + id), none.err());
     }
 
     @Test
     void upgradePlanIsReadOnlyAndCutoverWantsConfirmation() throws Exception {
-        Run plan = cli("upgrade", "plan", "--cluster", "13/main", "--to", "15", "--json");
+        LabCli.Run plan = cli("upgrade", "plan", "--cluster", "13/main", "--to", "15", "--json");
         assertEquals(0, plan.code(), plan.err());
         JsonNode p = Json.mapper().readTree(plan.out());
         assertEquals("CLONE", p.path("method").asText(), "btrfs: pg_upgrade --clone");
@@ -134,14 +124,14 @@ class CliIT {
         boolean has15main = cli("clusters").out().lines().anyMatch(l -> l.startsWith("15/main "));
         assertEquals(has15main ? "main_15" : "main", p.path("newName").asText());
 
-        Run refused = cli("upgrade", "plan", "--cluster", "13/main", "--to", "17");
+        LabCli.Run refused = cli("upgrade", "plan", "--cluster", "13/main", "--to", "17");
         assertEquals(3, refused.code());
         assertTrue(refused.err().contains("install postgresql-17 first"), refused.err());
 
-        Run noYes = cli("upgrade", "cutover", "--cluster", "13/main");
+        LabCli.Run noYes = cli("upgrade", "cutover", "--cluster", "13/main");
         assertEquals(3, noYes.code());
         assertTrue(noYes.err().contains("Nothing was changed. Add --yes"), noYes.err());
-        Run status = cli("upgrade", "status", "--cluster", "13/main");
+        LabCli.Run status = cli("upgrade", "status", "--cluster", "13/main");
         assertEquals(0, status.code(), status.err());
         assertTrue(cli("clusters").out().contains("13/main"), "13/main is still there");
     }
@@ -150,7 +140,7 @@ class CliIT {
      * The shipped main class in a process of its own, as an administrator runs it from a script: no
      * terminal, HOME (and so ~/.ssh/known_hosts) in {@code home}, no ssh-agent, only the lab's key.
      */
-    static Run process(Path home, String... args) throws IOException, InterruptedException {
+    static LabCli.Run process(Path home, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), "dev.twinshift.app.Launcher",
                 "--server", lab.admin().user() + "@" + lab.admin().host() + ":" + lab.admin().port(),
@@ -167,12 +157,12 @@ class CliIT {
             p.destroyForcibly();
             throw new AssertionError("the command line did not end within 120 s: " + cmd);
         }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new LabCli.Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test
     void anUnknownHostKeyWithoutATerminalSaysItsFingerprintAndHowToAcceptIt(@TempDir Path home) throws Exception {
-        Run r = process(home, "lock", "show", "--cluster", "13/main");
+        LabCli.Run r = process(home, "lock", "show", "--cluster", "13/main");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains(lab.hostKeyFingerprint()), r.err());
         assertTrue(r.err().contains("--accept-new-host-key"), r.err());
@@ -184,7 +174,7 @@ class CliIT {
     @Test
     void acceptNewHostKeyTrustsAnUnknownKeyOnceAndStillRefusesAChangedOne(@TempDir Path home) throws Exception {
         Path knownHosts = home.resolve(".ssh/known_hosts");
-        Run first = process(home, "--accept-new-host-key", "lock", "show", "--cluster", "13/main");
+        LabCli.Run first = process(home, "--accept-new-host-key", "lock", "show", "--cluster", "13/main");
         assertEquals(0, first.code(), first.err());
         assertEquals("not locked", first.out().strip());
         assertTrue(first.err().contains(lab.hostKeyFingerprint()) && first.err().contains(knownHosts.toString()), first.err());
@@ -193,7 +183,7 @@ class CliIT {
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith(token + " ssh-ed25519 "), lines.toString());
 
-        Run known = process(home, "lock", "show", "--cluster", "13/main");
+        LabCli.Run known = process(home, "lock", "show", "--cluster", "13/main");
         assertEquals(0, known.code(), known.err());
         assertEquals("", known.err(), "a known key is neither announced nor asked about");
 
@@ -207,7 +197,7 @@ class CliIT {
         d.write(new byte[32]);
         String other = token + " ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.toByteArray()) + "\n";
         Files.writeString(knownHosts, other);
-        Run changed = process(home, "--accept-new-host-key", "lock", "show", "--cluster", "13/main");
+        LabCli.Run changed = process(home, "--accept-new-host-key", "lock", "show", "--cluster", "13/main");
         assertEquals(1, changed.code(), changed.err());
         assertTrue(changed.err().contains("has changed") && changed.err().contains(lab.hostKeyFingerprint()), changed.err());
         assertTrue(!changed.err().contains("Trusting"), changed.err());
@@ -238,7 +228,7 @@ class CliIT {
                 for (String w : CliTest.words(line.substring(4))) {
                     args.add(w.equals("SNAPSHOT") ? snapshot : w.equals("rehearsal") ? clone : w);
                 }
-                Run r = cli(args.toArray(String[]::new));
+                LabCli.Run r = cli(args.toArray(String[]::new));
                 boolean preview = args.get(0).equals("rollback") && !args.contains("--yes");
                 assertEquals(preview ? Cli.EXIT_REFUSED : 0, r.code(), line + "\n" + r.err());
                 if (preview) {
@@ -255,12 +245,12 @@ class CliIT {
                 }
             }
             for (String line : upgrade) {
-                Run r = cli(CliTest.words(line.substring(4)).toArray(String[]::new));
+                LabCli.Run r = cli(CliTest.words(line.substring(4)).toArray(String[]::new));
                 assertEquals(0, r.code(), line + "\n" + r.err());
             }
         } finally {
             for (String c : cleanup) {
-                Run r = cli(c.split(" "));
+                LabCli.Run r = cli(c.split(" "));
                 assertEquals(0, r.code(), c + "\n" + r.err());
             }
         }

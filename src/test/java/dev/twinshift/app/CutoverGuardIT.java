@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.ClusterDiscovery;
@@ -60,7 +61,7 @@ class CutoverGuardIT {
             try {
                 int port = sc.cluster().port();
                 String started = startedAt(sc);
-                CliIT.Run refused = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes", "--grace", "0");
+                LabCli.Run refused = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes", "--grace", "0");
                 assertEquals(Cli.EXIT_REFUSED, refused.code(), refused.err());
                 assertTrue(refused.err().contains("refused") && refused.err().contains("no rehearsal of this plan"),
                         refused.err());
@@ -69,7 +70,7 @@ class CutoverGuardIT {
                 assertTrue(upgradesOf(sc).isEmpty(), "no upgrade journaled: nothing was done");
                 assertFalse(listed("15/" + sc.name()), "no new cluster made");
 
-                CliIT.Run rehearsed = CliIT.cli("upgrade", "rehearse", "--cluster", sc.id(), "--to", "15", "--discard",
+                LabCli.Run rehearsed = CliIT.cli("upgrade", "rehearse", "--cluster", sc.id(), "--to", "15", "--discard",
                         "--check", "app:SELECT sum(total) FROM orders");
                 assertEquals(0, rehearsed.code(), rehearsed.out() + rehearsed.err());
 
@@ -78,7 +79,7 @@ class CutoverGuardIT {
                 links = PredictableTmpIT.plant(shell, target, PredictableTmpIT.byOperation("/tmp/twinshift-upgrade-",
                         "-upgrade-13-" + sc.name(), Instant.now().minusSeconds(5), 300));
 
-                CliIT.Run done = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes", "--grace", "0",
+                LabCli.Run done = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes", "--grace", "0",
                         "--no-analyze");
                 assertEquals(0, done.code(), done.err());
                 List<UpgradeState> ups = upgradesOf(sc);
@@ -108,7 +109,7 @@ class CutoverGuardIT {
                 sc.sql("app", "INSERT INTO callbacks VALUES (1, 'now')");
                 String started = startedAt(sc);
 
-                CliIT.Run r = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes",
+                LabCli.Run r = CliIT.cli("upgrade", "cutover", "--cluster", sc.id(), "--to", "15", "--yes",
                         "--without-rehearsal", "--grace", "0");
 
                 assertEquals(Cli.EXIT_REFUSED, r.code(), r.err());

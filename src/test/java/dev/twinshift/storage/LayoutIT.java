@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.twinshift.app.Cli;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.Psql;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,9 +159,9 @@ class LayoutIT {
     void walElsewhereIsListedAsRefusedWithTheReasonSnapshotGives() throws Exception {
         try (ScratchCluster sc = ScratchCluster.createWithWalElsewhere(shell, "13", "itwal")) {
             assertFalse(sc.cluster().walInsideDataDirectory(), sc.cluster().walDirectory());
-            Run create = cli("snapshot", "create", "--cluster", sc.id());
+            LabCli.Run create = cli("snapshot", "create", "--cluster", sc.id());
             assertNotEquals(0, create.code(), create.out());
-            Run list = cli("clusters", "--json");
+            LabCli.Run list = cli("clusters", "--json");
             assertEquals(0, list.code(), list.err());
             JsonNode row = null;
             for (JsonNode n : Json.mapper().readTree(list.out())) {
@@ -180,7 +178,7 @@ class LayoutIT {
             assertTrue(refusal.contains("pg_wal"), refusal);
             assertTrue(create.err().contains(refusal), "snapshot create gives the same reason:\n" + create.err()
                     + "\nlisted:\n" + refusal);
-            Run table = cli("clusters");
+            LabCli.Run table = cli("clusters");
             assertTrue(table.out().lines().anyMatch(l -> l.startsWith(sc.id() + " ") && l.endsWith("refused")),
                     table.out());
             assertTrue(table.out().contains(refusal), table.out());
@@ -218,18 +216,8 @@ class LayoutIT {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
-                + lab.admin().port(), "--identity", lab.admin().identityFiles().get(0).toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        // A connection of its own: the command line closes its shell when done, and the test goes on with its own.
-        int code = Cli.run(new Cli(LabShell::fresh), new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+    static LabCli.Run cli(String... args) {
+        return LabCli.run(args);
     }
 }

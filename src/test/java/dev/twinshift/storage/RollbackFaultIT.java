@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.twinshift.app.Cli;
 import dev.twinshift.lab.ConsoleProcess;
 import dev.twinshift.lab.FaultLedger;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -71,19 +69,9 @@ class RollbackFaultIT {
                 Arguments.of(RollbackService.CLEANUP, "after", "resume"));
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run cli(String... args) {
-        Lab lab = Lab.require();
-        List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
-                + lab.admin().port(), "--identity", lab.admin().identityFiles().get(0).toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new Cli(LabShell::of), new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+    static LabCli.Run cli(String... args) {
+        return LabCli.run(args);
     }
 
     @ParameterizedTest(name = "console killed {1} {0}, then {2}")
@@ -105,17 +93,17 @@ class RollbackFaultIT {
             assertEquals(137, killed.code(), "the fail point halts the console: " + killed.err());
 
             // Another console: the cluster is under an interrupted rollback, and it is told what to run.
-            Run status = cli("rollback", "status", "--cluster", sc.id());
+            LabCli.Run status = cli("rollback", "status", "--cluster", sc.id());
             assertEquals(0, status.code(), status.err());
             assertTrue(status.out().contains("UNFINISHED") && status.out().contains("during " + step)
                     || status.out().contains("UNFINISHED") && when.equals("after"), status.out());
             String op = status.out().strip().split("\\s+")[0];
-            Run blocked = cli("snapshot", "create", "--cluster", sc.id());
+            LabCli.Run blocked = cli("snapshot", "create", "--cluster", sc.id());
             assertTrue(blocked.code() != 0, blocked.out() + blocked.err());
             assertTrue(blocked.err().contains(op) && blocked.err().contains("rollback resume")
                     && blocked.err().contains("rollback undo"), "the refusal says what to run: " + blocked.err());
 
-            Run go = cli("rollback", then, "--cluster", sc.id(), "--operation", op);
+            LabCli.Run go = cli("rollback", then, "--cluster", sc.id(), "--operation", op);
             assertEquals(0, go.code(), go.out() + go.err());
 
             assertTrue(sc.cluster().running(), "the cluster runs again");

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.twinshift.app.Cli;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.CloneServer;
@@ -18,8 +18,6 @@ import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.RunningCommand;
 import dev.twinshift.ssh.SshException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -255,7 +253,7 @@ class SpaceFloorIT {
                 }
                 long freeAfter = fs.free();
                 // The reason, as `clone list` shows it.
-                CliRun list = cli("clone", "list", "--cluster", live.id());
+                LabCli.Run list = cli("clone", "list", "--cluster", live.id());
                 String reason = "stopped at \\S+: free space \\d+ bytes (below|falling by \\d+ bytes per poll, about to cross)"
                         + " floor " + floor + " bytes on " + fs.mount;
                 assertEquals(0, list.code(), list.err());
@@ -283,20 +281,9 @@ class SpaceFloorIT {
         }
     }
 
-    record CliRun(int code, String out, String err) {
-    }
 
-    /** The command line, as an administrator would type it, on a connection of its own (it closes it when done). */
-    static CliRun cli(String... args) {
-        Lab lab = Lab.require();
-        List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
-                + lab.admin().port(), "--identity", lab.admin().identityFiles().get(0).toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new Cli(LabShell::fresh), new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new CliRun(code, out.toString(), err.toString());
+    static LabCli.Run cli(String... args) {
+        return LabCli.run(args);
     }
 
     /** The catalog's space.json, as an administrator would write it: floor of exactly {@code floor}, 1 s polls. */

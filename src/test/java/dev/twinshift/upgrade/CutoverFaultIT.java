@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.twinshift.app.Cli;
 import dev.twinshift.lab.ConsoleProcess;
 import dev.twinshift.lab.FaultLedger;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.ClusterDiscovery;
@@ -23,8 +23,6 @@ import dev.twinshift.storage.Progress;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +64,6 @@ class CutoverFaultIT {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
 
     /** The processes whose command line contains {@code what}, one per line; empty when none. */
     static String running(String what) throws Exception {
@@ -75,21 +71,25 @@ class CutoverFaultIT {
                 .filter(l -> !l.contains("pgrep")).reduce("", (a, b) -> a + b + "\n").strip();
     }
 
-    static Run cli(String... args) {
-        Lab lab = Lab.require();
-        List<String> all = new ArrayList<>(List.of("--server", lab.admin().user() + "@" + lab.admin().host() + ":"
-                + lab.admin().port(), "--identity", lab.admin().identityFiles().get(0).toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new Cli(LabShell::of), new PrintWriter(out, true), new PrintWriter(err, true),
-                all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+    static LabCli.Run cli(String... args) {
+        return LabCli.run(args);
+    }
+
+    /** The pinned snapshot of the new cluster's writes that a rollback after the hand-over keeps. */
+    static void dropKeptWrites(Catalog cat, String op) throws Exception {
+        String kept = UpgradeState.of(op, new dev.twinshift.storage.Journal(CutoverIT.shell, cat, op).read()).data()
+                .get("newWritesSnapshot");
+        if (kept != null) {
+            SnapshotService snaps = new SnapshotService(CutoverIT.shell, ME, Progress.NONE);
+            snaps.pin(cat, kept, false);
+            snaps.delete(cat, kept);
+        }
     }
 
     static Stream<Arguments> faults() {
         return Stream.of(
                 Arguments.of("upgrade:" + Cutover.PREPARE + ":after", "rollback"),
+                Arguments.of("upgrade:" + Cutover.LIVE_CHECK + ":after", "rollback"),
                 Arguments.of("upgrade:" + Cutover.STOP_OLD + ":after", "resume"),
                 Arguments.of("upgrade:" + Cutover.SNAPSHOT + ":after", "rollback"),
                 Arguments.of("upgrade:" + Cutover.PG_UPGRADE + ":before", "rollback"),
@@ -98,8 +98,11 @@ class CutoverFaultIT {
                 Arguments.of("upgrade:" + Cutover.PG_UPGRADE + ":job-started", "rollback"),
                 Arguments.of("upgrade:" + Cutover.PG_UPGRADE + ":job-started", "rollback"),
                 Arguments.of("upgrade:" + Cutover.PG_UPGRADE + ":job-started", "resume"),
+                Arguments.of("upgrade:" + Cutover.PORT_SWAP + ":after", "resume"),
                 Arguments.of("upgrade:" + Cutover.START_NEW + ":after", "rollback"),
-                Arguments.of("upgrade:" + Cutover.HAND_OVER + ":before", "resume"));
+                Arguments.of("upgrade:" + Cutover.VALIDATE + ":before", "rollback"),
+                Arguments.of("upgrade:" + Cutover.HAND_OVER + ":before", "resume"),
+                Arguments.of("upgrade:" + Cutover.ANALYZE + ":before", "resume"));
     }
 
     @ParameterizedTest(name = "console killed at {0}, then {1}")
@@ -116,7 +119,7 @@ class CutoverFaultIT {
             assertEquals(137, killed.code(), "the fail point halts the console: " + killed.out() + killed.err());
             String op = new Upgrades(CutoverIT.shell).unfinished(cat, sc.id()).get(0).operation();
 
-            Run go = then.equals("resume")
+            LabCli.Run go = then.equals("resume")
                     ? cli("upgrade", "resume", "--cluster", sc.id(), "--operation", op)
                     : cli("upgrade", "rollback", "--cluster", sc.id(), "--operation", op, "--yes");
             assertEquals(0, go.code(), go.out() + go.err());
@@ -134,10 +137,12 @@ class CutoverFaultIT {
                 lost = FaultLedger.rowsLost(before, now);
                 assertEquals(before, now, "the upgraded cluster has every row");
                 // Back to 13 for the next fault.
-                Run back = cli("upgrade", "rollback", "--cluster", p.newId(), "--operation", op, "--yes");
+                LabCli.Run back = cli("upgrade", "rollback", "--cluster", p.newId(), "--operation", op, "--yes");
                 assertEquals(0, back.code(), back.out() + back.err());
+                dropKeptWrites(cat, op);
             } else {
                 assertEquals(UpgradeState.ROLLED_BACK, st.outcome(), st.describe());
+                dropKeptWrites(cat, op);
             }
             assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "the new cluster is dropped");
             assertFalse(CutoverIT.shell.run(RemoteCommand.of("test", "-e", p.newDataDirectory()).asRoot()).ok(),
@@ -187,7 +192,7 @@ class CutoverFaultIT {
             assertTrue(cost.transactions() >= 5, cost.text());
             assertTrue(cost.tablesChanged().contains("postgres:public.notes"), cost.text());
             assertTrue(cost.walBytes() > 0, cost.text());
-            Run preview = cli("upgrade", "rollback", "--cluster", p.newId(), "--operation", p.operation());
+            LabCli.Run preview = cli("upgrade", "rollback", "--cluster", p.newId(), "--operation", p.operation());
             assertEquals(3, preview.code());
             assertTrue(preview.err().contains("will be lost") && preview.err().contains("postgres:public.notes"),
                     "without --yes the command line says what is lost: " + preview.err());
