@@ -309,6 +309,7 @@ public final class RollbackService {
         String aside = plan.get("aside");
         boolean zfs = driver instanceof ZfsDriver;
         String current = null;
+        ZfsSwap swapped = null; // the swap this run made: a failed start undoes it while its state is at hand
         this.held = lock;
         try {
             if (!st.done(STOP)) {
@@ -337,6 +338,7 @@ public final class RollbackService {
                     }
                     current = SWAP;
                     ZfsSwap swap = ZfsSwap.plan(shell, (ZfsDriver) driver, progress, v);
+                    swapped = swap;
                     String stamp = Catalog.STAMP.format(Instant.now());
                     step(journal, SWAP, OperationState.STARTED, "swap " + live + " with a clone of " + plan.get("target"),
                             Map.of("zfsStamp", stamp));
@@ -393,7 +395,31 @@ public final class RollbackService {
                 stepQuietly(journal, current, OperationState.FAILED, e.getMessage());
             }
             OperationState now = readQuietly(journal);
-            if (now != null && !now.done(START) && !(zfs && now.done(SWAP))) {
+            if (now != null && swapped != null && now.done(SWAP) && !now.done(START)) {
+                progress.step("rollback failed (" + e.getMessage() + "): putting the previous dataset back");
+                int before = e.getSuppressed().length;
+                try {
+                    control.stop(c);
+                } catch (SshException | RuntimeException ignored) {
+                    // not running, which is the usual case here
+                }
+                swapped.undo(e);
+                if (Boolean.parseBoolean(now.data().getOrDefault("wasRunning", "false"))) {
+                    try {
+                        control.start(c);
+                    } catch (SshException | RuntimeException x) {
+                        e.addSuppressed(x);
+                    }
+                }
+                relocateSnapshots(v, e);
+                try {
+                    journal.append(JournalEntry.outcome(actor, e.getSuppressed().length == before ? UNDONE : STUCK,
+                            e.getSuppressed().length == before ? c.id() + " is back as it was before the rollback"
+                            : e.getSuppressed()[before].getMessage(), Map.of()));
+                } catch (SshException | RuntimeException ignored) {
+                    // the journal could not be written: the cause below says what happened
+                }
+            } else if (now != null && !now.done(START) && !(zfs && now.done(SWAP))) {
                 progress.step("rollback failed (" + e.getMessage() + "): putting the previous state back");
                 putBack(v, now, e);
                 try {

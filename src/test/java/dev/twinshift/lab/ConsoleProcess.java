@@ -19,8 +19,30 @@ public final class ConsoleProcess {
     public record Ended(int code, String out, String err) {
     }
 
+    /** A console process still running: its process, and how to wait for its end. */
+    public record Running(Process process, Path out, Path err) {
+        public Ended await() throws IOException, InterruptedException {
+            try {
+                if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                    process.destroyForcibly().waitFor();
+                    throw new IllegalStateException("console process did not end within 5 minutes");
+                }
+                return new Ended(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
+    }
+
     /** Runs {@code twinshift ARGS} against the lab's admin account; {@code failPoint} may be null. */
     public static Ended run(String failPoint, String... args) throws IOException, InterruptedException {
+        return start(failPoint, args).await();
+    }
+
+    /** Starts {@code twinshift ARGS} against the lab's admin account and returns at once. */
+    public static Running start(String failPoint, String... args) throws IOException {
         Lab lab = Lab.require();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
@@ -33,18 +55,8 @@ public final class ConsoleProcess {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("twinshift-console", ".out");
         Path err = Files.createTempFile("twinshift-console", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly().waitFor();
-                throw new IllegalStateException("console process did not end within 5 minutes: " + cmd);
-            }
-            return new Ended(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return new Running(p, out, err);
     }
 }

@@ -170,6 +170,84 @@ class CutoverFaultIT {
     }
 
     /**
+     * The console's SSH session is killed on the server side (its sshd processes, as a dropped network
+     * or a restarted sshd would) while pg_upgrade runs: pg_upgrade goes on detached, and another
+     * console rolls back from the journal.
+     */
+    @Test
+    void connectionCutOnTheServerSideDuringPgUpgradeThenAnotherConsoleRollsBack() throws Exception {
+        UpgradePlan p = CutoverIT.plan(sc);
+        Catalog cat = Cutover.catalogOf(CutoverIT.shell, p);
+        boolean survived = false;
+        long lost = -1;
+        try {
+            ConsoleProcess.Running console = ConsoleProcess.start(null, "upgrade", "cutover", "--cluster", sc.id(),
+                    "--yes", "--grace", "0", "--without-rehearsal");
+            String jobLog = Cutover.workDir(cat, p.operation()) + "/pg_upgrade/log";
+            long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!CutoverIT.shell.run(RemoteCommand.of("test", "-s", jobLog).asRoot()).ok()) {
+                assertTrue(console.process().isAlive() && System.nanoTime() < until, "pg_upgrade never started");
+                Thread.sleep(50);
+            }
+            String sshd = sshdOf(console.process().pid());
+            assertFalse(sshd.isEmpty(), "the console's session is found on the server");
+            CutoverIT.shell.check(RemoteCommand.of("sh", "-c", "kill -9 $1", "sh", sshd).asRoot());
+            ConsoleProcess.Ended cut = console.await();
+            assertTrue(cut.code() != 0 && cut.code() != 137, "the console saw its connection go: " + cut.err());
+
+            String op = p.operation();
+            UpgradeState st = UpgradeState.of(op, new dev.twinshift.storage.Journal(CutoverIT.shell, cat, op).read());
+            assertTrue(st.unfinished(), st.describe());
+            LabCli.Run go = cli("upgrade", "rollback", "--cluster", sc.id(), "--operation", op, "--yes");
+            assertEquals(0, go.code(), go.out() + go.err());
+            assertEquals("", running("bin/pg_upgrade"), "no pg_upgrade is left running");
+            ClusterDiscovery d = new ClusterDiscovery(CutoverIT.shell);
+            assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "the new cluster is dropped");
+            CutoverIT.assertServesAs("13", port, d.find(p.oldId()));
+            List<String> now = CutoverIT.checksums(sc.psql());
+            lost = FaultLedger.rowsLost(before, now);
+            assertEquals(before, now, "the old cluster has every row");
+            assertTrue(CatalogLock.holder(cat).isEmpty(), "no lock is left behind");
+            survived = true;
+        } finally {
+            FaultLedger.record("cutover", "SSH session killed on the server during pg_upgrade, then rollback", survived,
+                    Math.max(lost, 0));
+            if (!survived) {
+                try {
+                    new Cutover(CutoverIT.shell, ME, UpgradeListener.NONE, null).rollback(cat, p.operation());
+                } catch (Exception e) {
+                    System.err.println("could not roll back " + p.operation() + " after the failure: " + e.getMessage());
+                }
+                CutoverIT.cleanUp(p);
+            }
+        }
+    }
+
+    /**
+     * The server's sshd processes of the connection that process {@code pid} of this machine holds to
+     * the lab's sshd (the lab serves on loopback, so both ends are visible here), space separated.
+     */
+    static String sshdOf(long pid) throws Exception {
+        int sshPort = Lab.require().admin().port();
+        Process ss = new ProcessBuilder("ss", "-tnpH", "state", "established", "( dport = :" + sshPort + " )").start();
+        String local = new String(ss.getInputStream().readAllBytes()).lines().filter(l -> l.contains("pid=" + pid + ","))
+                .map(l -> l.trim().split("\\s+")[2]).findFirst().orElse("");
+        ss.waitFor();
+        if (local.isEmpty()) {
+            return "";
+        }
+        String clientPort = local.substring(local.lastIndexOf(':') + 1);
+        String server = CutoverIT.shell.check(RemoteCommand.of("ss", "-tnpH", "state", "established",
+                "( sport = :" + sshPort + " and dport = :" + clientPort + " )").asRoot()).stdout();
+        StringBuilder pids = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sshd[^\"]*\",pid=([0-9]+)").matcher(server);
+        while (m.find()) {
+            pids.append(pids.length() == 0 ? "" : " ").append(m.group(1));
+        }
+        return pids.toString();
+    }
+
+    /**
      * After clients wrote to the new cluster, the rollback says plainly that those writes leave the live
      * cluster, how many, and keeps them in a pinned snapshot of the new cluster's data, whose clone has them.
      */

@@ -317,6 +317,14 @@ public class CutoverIT {
                 assertEquals(Cutover.PG_UPGRADE, st.interruptedStep().orElseThrow(), st.describe());
                 assertTrue(st.describe().contains("during pg_upgrade"), st.describe());
 
+                // The first console's process is alive (it is this one), so its lease must run out before
+                // another console may take over: bounded, the lease is 30 s.
+                long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (dev.twinshift.storage.CatalogLock.holder(cat).map(o -> dev.twinshift.storage.CatalogLock.judge(o)
+                        .alive()).orElse(false)) {
+                    assertTrue(System.nanoTime() < until, "the lost console's lease never ran out");
+                    Thread.sleep(500);
+                }
                 Cutover second = new Cutover(shell, new Actor("tsadmin", "it", "second-console"), UpgradeListener.NONE,
                         new Cutover.Options(Duration.ZERO, false));
                 ClusterDiscovery d = new ClusterDiscovery(shell);
