@@ -733,9 +733,11 @@ public final class UpgradeWizardViewModel {
             outcomeText.set("Unfinished: " + st.describe() + ". Resume it or roll it back.");
         }
         String ms = st.data().get("downtimeMillis");
-        downtimeMeasured.set(ms == null ? "" : String.format("Measured downtime: %.1f s (from the stop of %s to the first"
-                + " answer of %s).", Long.parseLong(ms) / 1000.0, p == null ? "the old cluster" : p.oldId(),
-                p == null ? "the new one" : p.newId()));
+        String by = st.data().get("downtimeMeasuredBy");
+        downtimeMeasured.set(ms == null ? "" : String.format("Measured downtime: %.1f s (%s).", Long.parseLong(ms) / 1000.0,
+                by != null ? "what clients saw, measured by " + by
+                : "from the stop of " + (p == null ? "the old cluster" : p.oldId()) + " to the first answer of "
+                + (p == null ? "the new one" : p.newId())));
         String snap = st.data().get("snapshot");
         snapshotText.set(snap == null ? "" : "Pre-upgrade snapshot " + snap + ", pinned: retention keeps it, and a rollback"
                 + " restores it.");
