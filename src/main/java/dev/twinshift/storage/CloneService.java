@@ -71,14 +71,19 @@ public final class CloneService {
             try {
                 catalog.writeJson(catalog.cloneSidecar(name), rec);
             } catch (SshException | RuntimeException e) {
-                try {
-                    d.delete(location);
-                } catch (SshException | RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                removeAfter(d, location, e);
                 throw e;
             }
             return rec;
+        }
+    }
+
+    /** Removes a clone made half-way after {@code cause}; what stops that is added to the cause. */
+    private static void removeAfter(StorageDriver d, String location, Exception cause) throws InterruptedException {
+        try {
+            d.delete(location);
+        } catch (SshException | RuntimeException suppressed) {
+            cause.addSuppressed(suppressed);
         }
     }
 
@@ -93,11 +98,7 @@ public final class CloneService {
                 progress.step("limit the clone: " + set);
             }
         } catch (SshException | RuntimeException e) {
-            try {
-                d.delete(location);
-            } catch (SshException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            removeAfter(d, location, e);
             throw e;
         }
     }
