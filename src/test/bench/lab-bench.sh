@@ -70,7 +70,8 @@ probe_start() {
 # Stops the probe and prints each outage it saw, in order, in ms: from the last success before
 # failures to the first success after them.
 probe_stop() {
-  kill "$PROBE_PID" 2>/dev/null; wait "$PROBE_PID" 2>/dev/null; PROBE_PID=""
+  # Often called in a subshell ($(...), <(...)), where the probe is no child to wait for: never fail here.
+  kill "$PROBE_PID" 2>/dev/null || true; wait "$PROBE_PID" 2>/dev/null || true; PROBE_PID=""
   awk '$1 == "ok" { if (down && last != "") print $2 - last; last = $2; down = 0 } $1 == "down" { down = 1 }' "$PROBE_LOG"
   rm -f "$PROBE_LOG"
 }

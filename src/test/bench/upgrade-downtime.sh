@@ -70,7 +70,8 @@ for scale in "${SCALES[@]}"; do
   ts_journal=$(sed -n 's/^downtime_ms=//p' <<<"$out")
   ts_down=${outages[0]:-?}
   ts_total=$(sed -n 's/^cutover_total_ms=//p' <<<"$out")
-  ts_rollback=${outages[${#outages[@]}-1]:-?}
+  ts_rollback=?
+  [ ${#outages[@]} -gt 1 ] && ts_rollback=${outages[${#outages[@]}-1]}
   grep -q "^new_version=$NEW" <<<"$out" || { echo "the cutover did not serve $NEW: $out" >&2; exit 1; }
   answers "$port"
 
