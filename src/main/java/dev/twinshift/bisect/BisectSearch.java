@@ -29,6 +29,8 @@ public final class BisectSearch {
         ERROR,
         /** The range holds no snapshot. */
         EMPTY,
+        /** Cancelled before it ended: what the probes so far found is kept. */
+        CANCELLED,
         /** Still running (or stopped before it ended). */
         OPEN
     }
