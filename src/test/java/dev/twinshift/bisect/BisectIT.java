@@ -184,7 +184,7 @@ class BisectIT {
         assertTrue(r.message().startsWith("no bad snapshot in the range"), r.message());
         assertEquals(11, r.snapshots().size());
 
-        BisectResult none = bisect(new BisectService.Request(sc.id(), snaps.get(11).name(), null,
+        BisectResult none = bisect(new BisectService.Request(sc.id(), snaps.get(11).name(), snaps.get(12).name(),
                 new BisectCheck.SqlTrue("app", FLAG_CHECK), BisectMode.BINARY, 1, false, true), new ArrayList<>());
         assertEquals(BisectSearch.Outcome.NO_GOOD, none.outcome(), none.message());
         assertTrue(none.message().startsWith("no good snapshot in the range"), none.message());
