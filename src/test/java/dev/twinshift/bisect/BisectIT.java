@@ -191,6 +191,18 @@ class BisectIT {
     }
 
     @Test
+    void scanAllProbesEverySnapshotOfTheRangeThreeAtATime() throws Exception {
+        BisectResult r = bisect(new BisectService.Request(sc.id(), snaps.get(8).name(), snaps.get(13).name(),
+                new BisectCheck.SqlTrue("app", FLAG_CHECK), BisectMode.SCAN_ALL, 3, false, false), new ArrayList<>());
+        assertEquals(BisectSearch.Outcome.FOUND, r.outcome(), r.message());
+        assertEquals(6, r.probes().size(), "every snapshot of the range");
+        assertTrue(r.snapshots().stream().allMatch(m -> m.verdict() != null));
+        assertEquals(snaps.get(10).id(), r.lastGood());
+        assertEquals(snaps.get(11).id(), r.firstBad());
+        assertEquals(null, r.changes(), "not asked for");
+    }
+
+    @Test
     void cancelStopsTheRunningCheckAndDestroysTheProbeClone() throws Exception {
         CancelRequest cancel = new CancelRequest();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
