@@ -16,7 +16,8 @@ class ArchitectureTest {
     @Test
     void coreNeverTouchesJavaFx() {
         noClasses().that().resideInAnyPackage("dev.twinshift.ssh..", "dev.twinshift.inventory..", "dev.twinshift.storage..",
-                        "dev.twinshift.postgres..", "dev.twinshift.schedule..", "dev.twinshift.upgrade..")
+                        "dev.twinshift.postgres..", "dev.twinshift.schedule..", "dev.twinshift.upgrade..",
+                        "dev.twinshift.bisect..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "atlantafx..", "dev.twinshift.ui..")
                 .because("core services are driven by tests, the CLI and the UI alike")
                 .check(MAIN);

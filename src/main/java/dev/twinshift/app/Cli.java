@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
         subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
-                UpgradeCli.class})
+                UpgradeCli.class, BisectCli.class})
 public final class Cli {
 
     /** Opens the shell to a server; the console's SSH connector by default, another one in tests. */

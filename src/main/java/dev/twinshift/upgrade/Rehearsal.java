@@ -130,16 +130,42 @@ public final class Rehearsal {
         return run(plan, options, false);
     }
 
+    /**
+     * Preflight on a clone of an existing snapshot instead of a fresh one of live (a past state of the
+     * cluster, as a bisect probes it). The snapshot stays; the twins are named {@link #twinNames}.
+     */
+    public Result preflightOf(UpgradePlan plan, String snapshotId, String twinPrefix)
+            throws UpgradeException, SshException, InterruptedException {
+        return run(plan, Options.defaults(), true, snapshotId, twinPrefix);
+    }
+
+    /** The whole rehearsal on a clone of an existing snapshot; see {@link #preflightOf}. */
+    public Result rehearseOf(UpgradePlan plan, Options options, String snapshotId, String twinPrefix)
+            throws UpgradeException, SshException, InterruptedException {
+        return run(plan, options, false, snapshotId, twinPrefix);
+    }
+
+    /** The names of the old-version and the new-version twin a run with this prefix makes. */
+    public static List<String> twinNames(UpgradePlan plan, String twinPrefix) {
+        return List.of(twinPrefix + "-" + plan.oldVersion(), twinPrefix + "-" + plan.newVersion());
+    }
+
     private Result run(UpgradePlan plan, Options options, boolean preflightOnly)
+            throws UpgradeException, SshException, InterruptedException {
+        return run(plan, options, preflightOnly, null, null);
+    }
+
+    private Result run(UpgradePlan plan, Options options, boolean preflightOnly, String givenSnapshot, String twinPrefix)
             throws UpgradeException, SshException, InterruptedException {
         Catalog catalog = Cutover.catalogOf(shell, plan);
         String op = Catalog.STAMP.format(Instant.now()) + (preflightOnly ? "-preflight-" : "-rehearsal-")
-                + plan.oldVersion() + "-" + plan.oldName();
+                + plan.oldVersion() + "-" + plan.oldName() + (twinPrefix == null ? "" : "-" + twinPrefix);
         Journal journal = new Journal(shell, catalog, op);
         String tag = op.substring(2, 15).replace("T", "");
-        String oldName = "rh" + tag + "-" + plan.oldVersion();
-        String newName = "rh" + tag + "-" + plan.newVersion();
+        String oldName = twinPrefix == null ? "rh" + tag + "-" + plan.oldVersion() : twinNames(plan, twinPrefix).get(0);
+        String newName = twinPrefix == null ? "rh" + tag + "-" + plan.newVersion() : twinNames(plan, twinPrefix).get(1);
         State s = new State(plan, catalog, journal, op, oldName, newName, options, preflightOnly);
+        s.givenSnapshot = givenSnapshot;
         journal.append(UpgradeState.planEntry(actor, (preflightOnly ? "preflight of " : "rehearsal of ") + plan.summary(), plan));
         boolean ok = false;
         try {
@@ -200,6 +226,8 @@ public final class Rehearsal {
         boolean stop;
         String cancelledBy;
         SnapshotRecord snapshot;
+        /** A snapshot the caller chose (kept afterwards); null: one of live is taken and removed again. */
+        String givenSnapshot;
         CloneRecord oldClone;
         CloneRecord newClone;
         String reportPath;
@@ -275,6 +303,11 @@ public final class Rehearsal {
     }
 
     private String snapshot(State s) throws RefusedException, LockedException, SshException, InterruptedException {
+        if (s.givenSnapshot != null) {
+            s.snapshot = s.catalog.snapshot(s.givenSnapshot).orElseThrow(() -> new IllegalArgumentException(
+                    "no snapshot " + s.givenSnapshot + " in " + s.catalog.root()));
+            return "snapshot " + s.snapshot.id() + " of " + s.snapshot.createdAt() + " (chosen, kept); live is not touched";
+        }
         PgCluster live = new ClusterDiscovery(shell).find(s.plan.oldId());
         s.snapshot = new SnapshotService(shell, actor, listener::log).create(live, Reason.REHEARSAL, "rehearsal");
         return "snapshot " + s.snapshot.id() + " at WAL " + s.snapshot.walLsn() + "; the live cluster keeps serving";
@@ -315,9 +348,10 @@ public final class Rehearsal {
         Set<String> available = BlockerQueries.namesFromListing(listing("/usr/share/postgresql/" + s.plan.newVersion()
                 + "/extension"), ".control");
         Set<String> libs = BlockerQueries.namesFromListing(listing(s.plan.newBinDir().replace("/bin", "/lib")), ".so");
-        // Asked of live, read-only: the clone rolled back its copies when it started.
-        PgCluster live = new ClusterDiscovery(shell).locate(s.plan.oldId());
-        List<List<String>> prepared = live.running()
+        // Asked of live, read-only (the clone rolled back its copies when it started), and only for a
+        // snapshot taken of it now: a past snapshot's prepared transactions say nothing of live's.
+        PgCluster live = s.givenSnapshot == null ? new ClusterDiscovery(shell).locate(s.plan.oldId()) : null;
+        List<List<String>> prepared = live != null && live.running()
                 ? Psql.forCluster(shell, live).rows("postgres", BlockerQueries.PREPARED_TRANSACTIONS_SQL) : List.of();
         for (PgUpgradeCheckReport.Finding f : List.of(BlockerQueries.regTypeColumns(reg), BlockerQueries.postfixOperators(postfix),
                 BlockerQueries.missingExtensions(extensions, available), BlockerQueries.missingLibraries(libraries, libs),
@@ -573,7 +607,7 @@ public final class Rehearsal {
                 }
             }
         }
-        if (!keep && s.snapshot != null) {
+        if (!keep && s.snapshot != null && s.givenSnapshot == null) {
             try {
                 new SnapshotService(shell, actor, listener::log).delete(s.catalog, s.snapshot.id());
             } catch (RefusedException | LockedException | RuntimeException e) {

@@ -53,7 +53,7 @@ public final class Validation {
     private Validation() {}
 
     /** Databases a client can connect to, templates left out. */
-    static List<String> databases(Psql psql) throws SshException, InterruptedException {
+    public static List<String> databases(Psql psql) throws SshException, InterruptedException {
         List<String> dbs = new ArrayList<>();
         for (List<String> r : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn"
                 + " AND NOT datistemplate ORDER BY 1")) {
