@@ -53,6 +53,9 @@ public final class TimelineChart extends Region {
     static final double MAX_GROUP_PX = 56;
     static final double CLONE_LANE = 22;
     static final int CLONE_LANES = 4;
+    /** Up to this many rare snapshots close together are drawn side by side instead of as a count. */
+    static final int FAN_OUT = 4;
+    static final double FAN_STEP = 13;
 
     private final TimelineViewModel model;
     private final Canvas canvas = new Canvas();
@@ -67,8 +70,34 @@ public final class TimelineChart extends Region {
     private final Map<String, Integer> indexById = new HashMap<>();
     private Map<String, RetentionPlan.Verdict> fates = Map.of();
     private Map<String, TimelineMark> marks = Map.of();
-    private List<Group> groups = List.of();
-    private Group hover;
+    /**
+     * Scheduled snapshots, the many, are grouped among themselves; the rarer kinds (manual, upgrade,
+     * rollback, rehearsal) among themselves and drawn on top, so a pre-upgrade snapshot is never hidden
+     * in a count of hourlies.
+     */
+    private static final class Layer {
+        long[] times = new long[0];
+        SnapshotRecord[] records = new SnapshotRecord[0];
+        List<Group> groups = List.of();
+
+        void fill(List<SnapshotRecord> from) {
+            times = new long[from.size()];
+            records = from.toArray(new SnapshotRecord[0]);
+            for (int i = 0; i < records.length; i++) {
+                times[i] = records[i].createdAt().toEpochMilli();
+            }
+            groups = List.of();
+        }
+    }
+
+    /** A group of one layer, as hovered or clicked. */
+    private record Placed(Layer layer, Group group) {}
+
+    private final Layer common = new Layer();
+    private final Layer rare = new Layer();
+    private Placed hover;
+    /** Where the last frame drew the rare snapshots it spread side by side. */
+    private final Map<String, Double> fanned = new HashMap<>();
     private boolean fitPending = true;
 
     private boolean dirty;
@@ -95,7 +124,7 @@ public final class TimelineChart extends Region {
         setAccessibleRole(AccessibleRole.IMAGE_VIEW);
         getChildren().add(canvas);
         setMinHeight(190);
-        setPrefHeight(230);
+        setPrefHeight(210);
         setMinWidth(200);
         setPrefWidth(900);
         tip.setShowDelay(Duration.ZERO);
@@ -209,7 +238,11 @@ public final class TimelineChart extends Region {
     /** Where a snapshot is drawn now; NaN when it is not one of the timeline's. */
     public double xOf(String snapshotId) {
         Integer i = indexById.get(snapshotId);
-        return i == null || window.get() == null ? Double.NaN : window.get().x(times[i], width());
+        if (i == null || window.get() == null) {
+            return Double.NaN;
+        }
+        Double spread = fanned.get(snapshotId);
+        return spread != null ? spread : window.get().x(times[i], width());
     }
 
     /** The height of the axis line, where glyphs are centred. */
@@ -232,6 +265,8 @@ public final class TimelineChart extends Region {
             times[i] = records[i].createdAt().toEpochMilli();
             indexById.put(records[i].id(), i);
         }
+        common.fill(list.stream().filter(r -> r.reason() == Reason.SCHEDULED).toList());
+        rare.fill(list.stream().filter(r -> r.reason() != Reason.SCHEDULED).toList());
         if (fitPending && getWidth() > 0 && times.length > 0) {
             fitPending = false;
             fitAll();
@@ -265,7 +300,7 @@ public final class TimelineChart extends Region {
 
     @Override
     protected double computePrefHeight(double width) {
-        return 230;
+        return 210;
     }
 
     // ---- drawing ----
@@ -346,36 +381,62 @@ public final class TimelineChart extends Region {
             }
         }
 
-        groups = Grouping.of(times, win, w, MIN_GAP_PX, MAX_GROUP_PX);
         SnapshotRecord selected = model.selectedProperty().get();
+        fanned.clear();
         List<String> prunedShown = new ArrayList<>();
         int prunedInGroups = 0;
         int drawn = 0;
         int singles = 0;
         int multi = 0;
-        for (Group gr : groups) {
-            drawn += gr.size();
-            if (gr.single()) {
-                singles++;
-                SnapshotRecord s = records[gr.from()];
-                RetentionPlan.Verdict v = fates.get(s.id());
-                boolean prune = v != null && !v.kept();
-                double x = gr.x0();
-                if (gr == hover) {
-                    g.setFill(TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.25));
-                    g.fillOval(x - 10, axisY - 10, 20, 20);
+        for (Layer layer : new Layer[] {common, rare}) {
+            layer.groups = Grouping.of(layer.times, win, w, MIN_GAP_PX, MAX_GROUP_PX);
+            List<Group> gs = layer.groups;
+            for (int k = 0; k < gs.size(); k++) {
+                Group gr = gs.get(k);
+                boolean hovered = hover != null && hover.layer() == layer && hover.group().equals(gr);
+                drawn += gr.size();
+                if (gr.single()) {
+                    singles++;
+                    SnapshotRecord s = layer.records[gr.from()];
+                    RetentionPlan.Verdict v = fates.get(s.id());
+                    boolean prune = v != null && !v.kept();
+                    double x = gr.x0();
+                    if (hovered) {
+                        g.setFill(TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.25));
+                        g.fillOval(x - 10, axisY - 10, 20, 20);
+                    }
+                    TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
+                    if (prune) {
+                        TimelineStyles.pruneCross(g, x, axisY);
+                        prunedShown.add(s.id());
+                    }
+                    if (s.pinned()) {
+                        TimelineStyles.pin(g, x, axisY);
+                    }
+                } else if (layer == rare && gr.size() <= FAN_OUT) {
+                    // A few rare ones close together are spread side by side: each kind stays readable.
+                    for (int i = gr.from(); i < gr.to(); i++) {
+                        SnapshotRecord s = layer.records[i];
+                        double x = fanX(gr, i);
+                        fanned.put(s.id(), x);
+                        RetentionPlan.Verdict v = fates.get(s.id());
+                        boolean prune = v != null && !v.kept();
+                        TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
+                        if (prune) {
+                            TimelineStyles.pruneCross(g, x, axisY);
+                            prunedShown.add(s.id());
+                        }
+                        if (s.pinned()) {
+                            TimelineStyles.pin(g, x, axisY);
+                        }
+                    }
+                } else {
+                    multi++;
+                    // Neighbouring counts share the space between them instead of overlapping.
+                    double left = k == 0 ? Double.NEGATIVE_INFINITY : (gs.get(k - 1).x1() + gr.x0()) / 2 + 1;
+                    double right = k == gs.size() - 1 ? Double.POSITIVE_INFINITY : (gr.x1() + gs.get(k + 1).x0()) / 2 - 1;
+                    prunedInGroups += drawGroup(g, layer, gr, axisY, Math.max(gr.x0() - 6, left), Math.min(gr.x1() + 6, right), hovered);
                 }
-                TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
-                if (prune) {
-                    TimelineStyles.pruneCross(g, x, axisY);
-                    prunedShown.add(s.id());
-                }
-                if (s.pinned()) {
-                    TimelineStyles.pin(g, x, axisY);
-                }
-            } else {
-                multi++;
-                prunedInGroups += drawGroup(g, gr, axisY);
             }
         }
 
@@ -416,11 +477,13 @@ public final class TimelineChart extends Region {
                 + prunedShown.size() + " would be pruned");
     }
 
+    private static double fanX(Group gr, int i) {
+        return gr.centre() + (i - gr.from() - (gr.size() - 1) / 2.0) * FAN_STEP;
+    }
+
     /** A count of neighbours as a pill; the rare kinds inside keep a coloured tick, pruned ones a red one below. */
-    private int drawGroup(GraphicsContext g, Group gr, double axisY) {
-        double x0 = gr.x0() - 6;
-        double x1 = gr.x1() + 6;
-        g.setFill(gr == hover ? TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.35) : TimelineStyles.GROUP_FILL);
+    private int drawGroup(GraphicsContext g, Layer layer, Group gr, double axisY, double x0, double x1, boolean hovered) {
+        g.setFill(hovered ? TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.35) : TimelineStyles.GROUP_FILL);
         g.fillRoundRect(x0, axisY - 8, x1 - x0, 16, 16, 16);
         g.setStroke(TimelineStyles.GROUP_STROKE);
         g.setLineWidth(1);
@@ -431,8 +494,8 @@ public final class TimelineChart extends Region {
         TimeWindow win = window.get();
         double w = width();
         for (int i = gr.from(); i < gr.to(); i++) {
-            SnapshotRecord s = records[i];
-            double x = win.x(times[i], w);
+            SnapshotRecord s = layer.records[i];
+            double x = win.x(layer.times[i], w);
             if (s.reason() != Reason.SCHEDULED) {
                 g.setStroke(TimelineStyles.colourOf(s.reason()));
                 g.setLineWidth(2);
@@ -461,9 +524,9 @@ public final class TimelineChart extends Region {
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.CENTER);
         if (tw + 6 <= x1 - x0) {
-            g.fillText(count, gr.centre(), axisY);
+            g.fillText(count, (x0 + x1) / 2, axisY);
         } else {
-            g.fillText(count, gr.centre(), axisY - 15);
+            g.fillText(count, (x0 + x1) / 2, axisY - 15);
         }
         g.setTextAlign(TextAlignment.LEFT);
         return pruned;
@@ -478,7 +541,7 @@ public final class TimelineChart extends Region {
             if (i == null) {
                 continue;
             }
-            double x = win.x(times[i], w);
+            double x = xOf(e.getKey());
             if (x < -200 || x > w + 10) {
                 continue;
             }
@@ -563,19 +626,43 @@ public final class TimelineChart extends Region {
     private void released(MouseEvent e) {
         setCursor(Cursor.DEFAULT);
         if (!dragged) {
-            Group gr = Grouping.at(groups, e.getX(), 7);
-            if (gr != null && gr.single()) {
-                model.selectedProperty().set(records[gr.from()]);
-            } else if (gr != null) {
+            Placed p = at(e.getX());
+            if (p != null && p.group().single()) {
+                model.selectedProperty().set(p.layer().records[p.group().from()]);
+            } else if (p != null && p.layer() == rare && p.group().size() <= FAN_OUT) {
+                Group gr = p.group();
+                int nearest = gr.from();
+                for (int i = gr.from(); i < gr.to(); i++) {
+                    if (Math.abs(fanX(gr, i) - e.getX()) < Math.abs(fanX(gr, nearest) - e.getX())) {
+                        nearest = i;
+                    }
+                }
+                model.selectedProperty().set(rare.records[nearest]);
+            } else if (p != null) {
                 // A count opens up: its snapshots spread over the width.
-                window.set(TimeWindow.fit(times[gr.from()], times[gr.to() - 1]));
+                window.set(TimeWindow.fit(p.layer().times[p.group().from()], p.layer().times[p.group().to() - 1]));
             }
         }
         e.consume();
     }
 
+    /** What is under pixel x: the rarer kinds first, as they are drawn on top. */
+    private Placed at(double x) {
+        for (Group r : rare.groups) {
+            if (r.size() > 1 && r.size() <= FAN_OUT && Math.abs(x - r.centre()) <= (r.size() - 1) * FAN_STEP / 2 + 7) {
+                return new Placed(rare, r);
+            }
+        }
+        Group r = Grouping.at(rare.groups, x, 7);
+        if (r != null) {
+            return new Placed(rare, r);
+        }
+        Group c = Grouping.at(common.groups, x, 7);
+        return c == null ? null : new Placed(common, c);
+    }
+
     private void moved(MouseEvent e) {
-        Group gr = Grouping.at(groups, e.getX(), 7);
+        Placed gr = at(e.getX());
         if (gr == null || gr.equals(hover)) {
             if (gr == null && hover != null) {
                 hover = null;
@@ -591,13 +678,25 @@ public final class TimelineChart extends Region {
     }
 
     /** The hover text of a glyph or a count. */
-    String describe(Group gr) {
-        if (!gr.single()) {
-            return String.format(locale, "%,d snapshots%n%s%n– %s%nClick to zoom in.", gr.size(),
-                    model.formatTime(Instant.ofEpochMilli(times[gr.from()])),
-                    model.formatTime(Instant.ofEpochMilli(times[gr.to() - 1])));
+    String describe(Placed p) {
+        Group gr = p.group();
+        if (p.layer() == rare && gr.size() > 1 && gr.size() <= FAN_OUT) {
+            StringBuilder b = new StringBuilder();
+            for (int i = gr.from(); i < gr.to(); i++) {
+                SnapshotRecord s = rare.records[i];
+                b.append(i == gr.from() ? "" : "\n").append(model.formatTime(s.createdAt())).append("  ")
+                        .append(TimelineViewModel.reasonText(s)).append(s.label() == null ? "" : " · " + s.label())
+                        .append(s.pinned() ? " · pinned" : "");
+            }
+            return b.append("\nClick one to select it.").toString();
         }
-        SnapshotRecord s = records[gr.from()];
+        if (!gr.single()) {
+            return String.format(locale, "%,d %s snapshots%n%s%n– %s%nClick to zoom in.", gr.size(),
+                    p.layer() == common ? "scheduled" : "other",
+                    model.formatTime(Instant.ofEpochMilli(p.layer().times[gr.from()])),
+                    model.formatTime(Instant.ofEpochMilli(p.layer().times[gr.to() - 1])));
+        }
+        SnapshotRecord s = p.layer().records[gr.from()];
         StringBuilder b = new StringBuilder(model.formatTime(s.createdAt()));
         b.append('\n').append(TimelineViewModel.reasonText(s));
         if (s.label() != null) {

@@ -40,6 +40,7 @@ public final class TimelineView {
     /** Typing pauses this long before the policy is previewed: one dry run per thought, not per key. */
     static final Duration PREVIEW_DEBOUNCE = Duration.millis(350);
     private static final int PRUNE_NAMES_IN_CONFIRMATION = 12;
+    private static final java.util.Set<String> WIDE_DETAILS = java.util.Set.of("Snapshot", "Location", "Clones", "Retention", "Check");
 
     @FXML private Label titleLabel;
     @FXML private Label countLabel;
@@ -164,7 +165,9 @@ public final class TimelineView {
         if (s == null) {
             return;
         }
+        // Short fields two to a row, long ones across: the pane stays short enough to sit beside the editor.
         int row = 0;
+        int col = 0;
         for (TimelineViewModel.Detail d : model.details(s)) {
             Label key = new Label(d.key());
             key.getStyleClass().add("detail-key");
@@ -176,7 +179,23 @@ public final class TimelineView {
                 value.getStyleClass().add("detail-warning");
             }
             value.setId("detail-" + d.key().toLowerCase(Locale.ROOT));
-            detailsGrid.addRow(row++, key, value);
+            if (WIDE_DETAILS.contains(d.key())) {
+                if (col != 0) {
+                    row++;
+                    col = 0;
+                }
+                detailsGrid.add(key, 0, row);
+                detailsGrid.add(value, 1, row, 3, 1);
+                row++;
+            } else {
+                detailsGrid.add(key, col, row);
+                detailsGrid.add(value, col + 1, row);
+                col += 2;
+                if (col == 4) {
+                    col = 0;
+                    row++;
+                }
+            }
         }
     }
 
