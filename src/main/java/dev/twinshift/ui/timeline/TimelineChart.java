@@ -625,7 +625,7 @@ public final class TimelineChart extends Region {
 
     private void released(MouseEvent e) {
         setCursor(Cursor.DEFAULT);
-        if (!dragged) {
+        if (!dragged && onAxis(e.getY())) {
             Placed p = at(e.getX());
             if (p != null && p.group().single()) {
                 model.selectedProperty().set(p.layer().records[p.group().from()]);
@@ -661,8 +661,13 @@ public final class TimelineChart extends Region {
         return c == null ? null : new Placed(common, c);
     }
 
+    /** Glyphs, counts, pins and badges are between the ticks and the clones; below, a click only focuses. */
+    private boolean onAxis(double y) {
+        return y >= TICK_BAND && y <= axisY() + 16;
+    }
+
     private void moved(MouseEvent e) {
-        Placed gr = at(e.getX());
+        Placed gr = onAxis(e.getY()) ? at(e.getX()) : null;
         if (gr == null || gr.equals(hover)) {
             if (gr == null && hover != null) {
                 hover = null;

@@ -191,6 +191,10 @@ public final class TimelineViewModel {
         } catch (IllegalArgumentException e) {
             policy.set(null);
             policyError.set(e.getMessage());
+            // The axis shows no fate while no policy reads: the last one's would be a policy nobody typed.
+            previewGeneration++;
+            plan.set(null);
+            wouldPrune.clear();
             previewStatus.set("No preview while the policy does not read.");
         }
     }
