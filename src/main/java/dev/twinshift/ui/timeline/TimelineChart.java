@@ -43,8 +43,8 @@ import javafx.util.Duration;
  */
 public final class TimelineChart extends Region {
 
-    /** What the last frame drew: for the accessible text, the header's counts, and tests. */
-    public record Frame(TimeWindow window, TickScale.Step step, List<Tick> ticks, int snapshotsDrawn, int singles,
+    /** What the last frame drew and how long drawing it took: for the accessible text, tests and the benchmark. */
+    public record Frame(long drawNanos, TimeWindow window, TickScale.Step step, List<Tick> ticks, int snapshotsDrawn, int singles,
                         int groups, List<String> prunedShown, int prunedInGroups, List<String> marksShown,
                         String lastGoodShown, String firstBadShown, List<String> clonesShown) {}
 
@@ -104,11 +104,14 @@ public final class TimelineChart extends Region {
     private final AnimationTimer painter = new AnimationTimer() {
         @Override
         public void handle(long now) {
+            // Kept running while changes keep coming (a drag, a zoom), so every pulse draws; one idle
+            // pulse stops it.
             if (dirty) {
                 dirty = false;
                 draw();
+            } else {
+                stop();
             }
-            stop();
         }
     };
 
@@ -311,6 +314,7 @@ public final class TimelineChart extends Region {
         if (w <= 0 || h <= 0) {
             return;
         }
+        long began = System.nanoTime();
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(TimelineStyles.BACKGROUND);
         g.fillRect(0, 0, w, h);
@@ -321,7 +325,7 @@ public final class TimelineChart extends Region {
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.CENTER);
             g.fillText("No snapshot of this cluster yet.", w / 2, h / 2);
-            frame.set(new Frame(win, null, List.of(), 0, 0, 0, List.of(), 0, List.of(), null, null, List.of()));
+            frame.set(new Frame(0, win, null, List.of(), 0, 0, 0, List.of(), 0, List.of(), null, null, List.of()));
             setAccessibleText("Timeline: no snapshot");
             return;
         }
@@ -470,7 +474,7 @@ public final class TimelineChart extends Region {
             g.strokeRect(1, 1, w - 2, h - 2);
         }
 
-        Frame f = new Frame(win, step, ticks, drawn, singles, multi, List.copyOf(prunedShown), prunedInGroups,
+        Frame f = new Frame(System.nanoTime() - began, win, step, ticks, drawn, singles, multi, List.copyOf(prunedShown), prunedInGroups,
                 List.copyOf(marksShown), lastGoodShown, firstBadShown, List.copyOf(clonesShown));
         frame.set(f);
         setAccessibleText("Timeline: " + drawn + " of " + times.length + " snapshots in view, " + multi + " counts, "
@@ -489,6 +493,8 @@ public final class TimelineChart extends Region {
         g.setLineWidth(1);
         g.strokeRoundRect(x0, axisY - 8, x1 - x0, 16, 16, 16);
         int pruned = 0;
+        double runStart = Double.NaN;
+        double runEnd = Double.NaN;
         boolean pinned = false;
         double pinX = 0;
         TimeWindow win = window.get();
@@ -504,15 +510,19 @@ public final class TimelineChart extends Region {
             RetentionPlan.Verdict v = fates.get(s.id());
             if (v != null && !v.kept()) {
                 pruned++;
-                g.setStroke(TimelineStyles.PRUNE);
-                g.setLineWidth(1);
-                g.strokeLine(x, axisY + 9, x, axisY + 13);
+                // Pruned neighbours a pixel apart make one red run under the count, not a line each.
+                if (Double.isNaN(runStart) || x - runEnd > 2) {
+                    flushRun(g, runStart, runEnd, axisY);
+                    runStart = x;
+                }
+                runEnd = x;
             }
             if (s.pinned() && !pinned) {
                 pinned = true;
                 pinX = x;
             }
         }
+        flushRun(g, runStart, runEnd, axisY);
         if (pinned) {
             TimelineStyles.pin(g, pinX, axisY);
         }
@@ -530,6 +540,14 @@ public final class TimelineChart extends Region {
         }
         g.setTextAlign(TextAlignment.LEFT);
         return pruned;
+    }
+
+    private static void flushRun(GraphicsContext g, double from, double to, double axisY) {
+        if (Double.isNaN(from)) {
+            return;
+        }
+        g.setFill(TimelineStyles.PRUNE);
+        g.fillRect(from - 0.5, axisY + 10, to - from + 1, 3);
     }
 
     /** Clones hang below their snapshot, in lanes so that neighbours' names do not overlap. */
