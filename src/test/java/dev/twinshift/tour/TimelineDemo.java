@@ -167,6 +167,14 @@ public final class TimelineDemo {
                 firstBad = s.id();
             }
         }
+        // A binary search ends having probed both sides of the change.
+        for (String id : new String[] {lastGood, firstBad}) {
+            if (marks.stream().noneMatch(m -> m.snapshotId().equals(id))) {
+                boolean bad = id.equals(firstBad);
+                marks.add(new TimelineMark(id, bad ? TimelineMark.Kind.BAD : TimelineMark.Kind.GOOD,
+                        bad ? "pg_upgrade --check: Your installation contains the \"regproc\" data type in user tables." : "Clusters are compatible"));
+            }
+        }
         return new BisectMarks("pg_upgrade --check to 15", marks, lastGood, firstBad);
     }
 
