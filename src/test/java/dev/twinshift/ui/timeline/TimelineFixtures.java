@@ -80,7 +80,11 @@ public final class TimelineFixtures {
      * {@code snaps} and {@code clones} as if the server had listed them.
      */
     public static ClusterViewModel showing(List<SnapshotRecord> snaps, List<CloneItem> clones) {
-        ManualTaskExecutor t = new ManualTaskExecutor();
+        return showing(new ManualTaskExecutor(), snaps, clones);
+    }
+
+    /** The same, with the cluster view's own tasks held by {@code t} for the test to look at. */
+    public static ClusterViewModel showing(ManualTaskExecutor t, List<SnapshotRecord> snaps, List<CloneItem> clones) {
         ClusterViewModel m = new ClusterViewModel(t);
         m.show(new NoServer(), "tsadmin", cluster("main"));
         t.cancel(0);

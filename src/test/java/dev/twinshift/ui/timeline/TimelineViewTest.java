@@ -13,6 +13,7 @@ import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.clones.ClusterViewModel;
 import dev.twinshift.ui.tasks.FxTaskExecutor;
 import dev.twinshift.ui.tasks.LogBuffer;
+import dev.twinshift.ui.tasks.ManualTaskExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ class TimelineViewTest {
     private static final Instant NEWEST = Instant.parse("2026-11-30T14:00:00Z");
 
     private final List<SnapshotRecord> snaps = new ArrayList<>();
+    private final ManualTaskExecutor clusterTasks = new ManualTaskExecutor();
     private final List<Boolean> previewOnFxThread = new CopyOnWriteArrayList<>();
     private LogBuffer log;
     private FxTaskExecutor tasks;
@@ -63,7 +65,7 @@ class TimelineViewTest {
         snaps.addAll(TimelineFixtures.hourly(48, NEWEST));
         snaps.add(TimelineFixtures.snapshot(NEWEST.minus(Duration.ofHours(45)).plusSeconds(600), Reason.MANUAL, "month-end", true));
         snaps.add(TimelineFixtures.snapshot(NEWEST.minus(Duration.ofHours(40)).plusSeconds(1800), Reason.PRE_UPGRADE, "before-15", true));
-        ClusterViewModel cluster = TimelineFixtures.showing(snaps, List.of(TimelineFixtures.clone("rehearsal", snaps.get(30), true)));
+        ClusterViewModel cluster = TimelineFixtures.showing(clusterTasks, snaps, List.of(TimelineFixtures.clone("rehearsal", snaps.get(30), true)));
         log = new LogBuffer(200);
         log.start();
         tasks = new FxTaskExecutor(log);
@@ -249,6 +251,28 @@ class TimelineViewTest {
         clickOn(robot, hourly(22));
         waitFor("its verdict in the details", () -> text(robot, "#detail-check").startsWith("bad (first bad): Your installation"),
                 () -> text(robot, "#detail-check"));
+    }
+
+    @Test
+    void deleteAsksFirstAndEnterIsTheWayOut(FxRobot robot) throws Exception {
+        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        SnapshotRecord s = hourly(3);
+        robot.interact(() -> model.selectedProperty().set(s));
+        Platform.runLater(() -> robot.lookup("#timeline-delete").queryButton().fire());
+        waitFor("the confirmation names the snapshot", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isPresent(), () -> "");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.type(KeyCode.ENTER);
+        waitFor("Enter closes it", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isEmpty(), () -> "");
+        assertTrue(clusterTasks.pending().isEmpty(), "Enter deleted nothing: " + clusterTasks.pending());
+
+        Platform.runLater(() -> robot.lookup("#timeline-delete").queryButton().fire());
+        waitFor("asked again", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isPresent(), () -> "");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.Button delete = robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(b -> b.getText().equals("Delete")).findFirst().orElseThrow();
+        robot.interact(delete::fire);
+        waitFor("the cluster view's delete is asked for", () -> clusterTasks.pending().size() == 1, clusterTasks::pending);
+        assertEquals("Delete " + s.id(), clusterTasks.pending().get(0).title());
     }
 
     @Test
