@@ -254,6 +254,18 @@ class TimelineViewTest {
     }
 
     @Test
+    void hoveringAGlyphTellsItsTimeToTheSecondAndItsReason(FxRobot robot) {
+        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        SnapshotRecord s = snaps.get(48);
+        robot.moveTo(fx(() -> chart.localToScreen(chart.xOf(s.id()), chart.axisY())));
+        Supplier<String> tip = () -> robot.lookup(".tooltip").queryAll().stream()
+                .filter(n -> n instanceof Label && n.getScene() != null && n.getScene().getWindow().isShowing())
+                .map(n -> ((Label) n).getText()).findFirst().orElse("");
+        waitFor("a tooltip for the manual snapshot", () -> tip.get().startsWith("2026-11-28 18:10:00 CET\nmanual · month-end · pinned"),
+                tip::get);
+    }
+
+    @Test
     void deleteAsksFirstAndEnterIsTheWayOut(FxRobot robot) throws Exception {
         waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
         SnapshotRecord s = hourly(3);
