@@ -44,17 +44,21 @@ import javafx.stage.Stage;
 /**
  * The timeline with a year of a realistic catalog (what an hourly schedule under the default policy
  * leaves, plus manual, upgrade and rehearsal snapshots, two clones, a search's verdicts), no server
- * needed. {@code --shoot FILE} captures the screen (under Xvfb, with ImageMagick's import) and exits;
+ * needed. {@code --all} opens on the whole year instead of the last month. {@code --shoot FILE} captures the screen (under Xvfb, with ImageMagick's import) and exits;
  * without it the window stays for a look.
  */
 public final class TimelineDemo {
     static final Instant NOW = Instant.parse("2026-11-30T14:05:00Z");
     private static String shootTo;
 
+    private static boolean wholeRange;
+
     public static void main(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--shoot") && i + 1 < args.length) {
                 shootTo = args[++i];
+            } else if (args[i].equals("--all")) {
+                wholeRange = true;
             }
         }
         // Launched from a class that is not the Application, so it runs from a plain class path.
@@ -218,7 +222,11 @@ public final class TimelineDemo {
 
         // The last five weeks: the dailies, the upgrade, the search, with the hourlies of the last days as counts.
         Platform.runLater(() -> {
-            view.chart().setWindow(new TimeWindow(NOW.minus(Duration.ofDays(30)).toEpochMilli(), 31.5 * TimeWindow.DAY));
+            if (wholeRange) {
+                view.chart().fitAll();
+            } else {
+                view.chart().setWindow(new TimeWindow(NOW.minus(Duration.ofDays(30)).toEpochMilli(), 31.5 * TimeWindow.DAY));
+            }
             BisectMarks b = model.bisectProperty().get();
             model.selectedProperty().set(snaps.stream().filter(s -> s.id().equals(b.firstBadId())).findFirst().orElseThrow());
         });

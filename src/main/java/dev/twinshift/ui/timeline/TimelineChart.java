@@ -578,7 +578,8 @@ public final class TimelineChart extends Region {
             String text = hh.item().name() + (hh.item().running() ? " · running" : " · stopped");
             measure.setText(text);
             double boxW = measure.getLayoutBounds().getWidth() + 22;
-            double left = hh.x() - 8;
+            // Kept inside the right edge: a clone of the newest snapshot is the one most looked for.
+            double left = Math.max(Math.min(hh.x() - 8, w - boxW - 2), Math.min(hh.x() - 8, 2));
             int lane = -1;
             for (int l = 0; l < CLONE_LANES; l++) {
                 if (laneEnd[l] + 6 <= left) {
