@@ -14,16 +14,20 @@ import javafx.stage.Window;
 public final class Dialogs {
     private Dialogs() {}
 
-    /** Asks before {@code action}; the button that does it is named after it, and Cancel is the way out. */
+    /** Asks before {@code action}; the button that does it is named after it, and Cancel, the default, is the way out. */
     public static boolean confirm(Window owner, String title, String text, String action, boolean danger) {
         ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, text, go, ButtonType.CANCEL);
         a.initOwner(owner);
         a.setHeaderText(title);
         a.getDialogPane().setMinWidth(520);
+        Button goButton = (Button) a.getDialogPane().lookupButton(go);
         if (danger) {
-            ((Button) a.getDialogPane().lookupButton(go)).getStyleClass().add("danger");
+            goButton.getStyleClass().add("danger");
         }
+        // Enter is the way out, not the way through: the action takes a click (or Tab, Space) on its own button.
+        goButton.setDefaultButton(false);
+        ((Button) a.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
         return a.showAndWait().filter(b -> b == go).isPresent();
     }
 

@@ -111,6 +111,18 @@ public final class ScreenshotTour {
         });
         Thread.sleep(500);
         shoot("cluster-view.png");
+        // The same cluster on its timeline tab, inside the console; back to the table for the clean-up.
+        javafx.scene.control.TabPane tabs = robot.lookup("#cluster-tabs").queryAs(javafx.scene.control.TabPane.class);
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        waitFor(10, () -> robot.lookup("#timeline-chart").queryAs(dev.twinshift.ui.timeline.TimelineChart.class)
+                .frameProperty().get() != null);
+        robot.interact(() -> {
+            javafx.scene.control.ScrollPane sp = (javafx.scene.control.ScrollPane) robot.lookup(".dashboard-scroll").query();
+            sp.setVvalue(1.0);
+        });
+        Thread.sleep(500);
+        shoot("timeline-console.png");
+        robot.interact(() -> tabs.getSelectionModel().select(0));
         var clone = clones.getItems().stream().filter(c -> c.running()).findFirst().orElseThrow();
         robot.interact(() -> clones.getSelectionModel().select(clone));
         javafx.application.Platform.runLater(() -> robot.lookup("#destroy-clone").queryButton().fire());

@@ -1,13 +1,11 @@
 package dev.twinshift.ui.clones;
 
-import dev.twinshift.storage.Names;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Optional;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -16,7 +14,6 @@ import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
-import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableColumn;
@@ -24,7 +21,6 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
-import javafx.scene.layout.VBox;
 
 /** Binds a cluster's snapshots and clones to their view model; every action confirms first where it destroys. */
 public final class ClusterView {
@@ -138,33 +134,22 @@ public final class ClusterView {
 
     @FXML
     private void cloneSnapshot() {
-        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
-        askName("Clone " + s.id(), "The clone is a writable copy started as its own PostgreSQL on a free port,"
-                + " with archiving and replication switched off.", "rehearsal").ifPresent(n -> model.cloneFrom(s, n));
+        SnapshotActions.cloneAsked(root.getScene().getWindow(), model, snapshotTable.getSelectionModel().getSelectedItem());
     }
 
     @FXML
     private void togglePin() {
-        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
-        model.pin(s, !s.pinned());
+        SnapshotActions.togglePin(model, snapshotTable.getSelectionModel().getSelectedItem());
     }
 
     @FXML
     private void rollback() {
-        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
-        String id = model.cluster().id();
-        if (Dialogs.typedConfirmation(root.getScene().getWindow(), "Roll back " + id, model.rollbackPreview(s), id, "Roll back")) {
-            model.rollback(s, null);
-        }
+        SnapshotActions.rollbackAsked(root.getScene().getWindow(), model, snapshotTable.getSelectionModel().getSelectedItem());
     }
 
     @FXML
     private void deleteSnapshot() {
-        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
-        if (Dialogs.confirm(root.getScene().getWindow(), "Delete snapshot " + s.id(), "The snapshot is removed from the server"
-                + " for good. Pinned snapshots and snapshots with clones are refused.", "Delete", true)) {
-            model.delete(s);
-        }
+        SnapshotActions.deleteAsked(root.getScene().getWindow(), model, snapshotTable.getSelectionModel().getSelectedItem());
     }
 
     @FXML
@@ -191,37 +176,5 @@ public final class ClusterView {
                 + " deleted. The live cluster and the snapshot it came from are not touched.", "Destroy", true)) {
             model.destroyClone(c);
         }
-    }
-
-    private Optional<String> askName(String title, String text, String suggestion) {
-        TextField name = new TextField(suggestion);
-        name.setId("clone-name");
-        Label problem = new Label();
-        problem.getStyleClass().add("form-problems");
-        Dialog<String> d = new Dialog<>();
-        d.initOwner(root.getScene().getWindow());
-        d.setTitle(title);
-        d.setHeaderText(title);
-        Label body = new Label(text);
-        body.setWrapText(true);
-        body.setMaxWidth(480);
-        d.getDialogPane().setContent(new VBox(8, body, new Label("Clone name:"), name, problem));
-        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
-        Button ok = (Button) d.getDialogPane().lookupButton(ButtonType.OK);
-        ok.setText("Clone");
-        Runnable check = () -> {
-            try {
-                Names.requireValid("clone name", name.getText());
-                problem.setText("");
-                ok.setDisable(false);
-            } catch (IllegalArgumentException e) {
-                problem.setText(e.getMessage());
-                ok.setDisable(true);
-            }
-        };
-        name.textProperty().addListener((o, a, b) -> check.run());
-        check.run();
-        d.setResultConverter(b -> b == ButtonType.OK ? name.getText() : null);
-        return d.showAndWait();
     }
 }

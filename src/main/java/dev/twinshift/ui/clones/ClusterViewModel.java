@@ -104,6 +104,16 @@ public final class ClusterViewModel {
         return cluster;
     }
 
+    /** The server of the shown cluster, null when none is shown. */
+    public RemoteShell shell() {
+        return shell;
+    }
+
+    /** The account used on that server. */
+    public String sshUser() {
+        return sshUser;
+    }
+
     /** Shows a cluster of a connected server (or nothing, with nulls). */
     public void show(RemoteShell s, String user, PgCluster c) {
         if (c != null && cluster != null && s == shell && c.id().equals(cluster.id())) {

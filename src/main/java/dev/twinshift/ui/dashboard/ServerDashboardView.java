@@ -11,6 +11,8 @@ import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.VBox;
@@ -100,7 +102,16 @@ public final class ServerDashboardView {
         clustersNote.textProperty().bind(model.clustersNoteProperty());
 
         dev.twinshift.ui.clones.ClusterView detail = new dev.twinshift.ui.clones.ClusterView(model.clusterView());
-        clusterDetail.getChildren().add(detail.root());
+        dev.twinshift.ui.timeline.TimelineView timeline = new dev.twinshift.ui.timeline.TimelineView(model.timeline());
+        // The table stays first: it is what the cluster view always was; the timeline is one click away.
+        Tab table = new Tab("Snapshots and clones", detail.root());
+        table.setId("tab-snapshots");
+        Tab axis = new Tab("Timeline", timeline.root());
+        axis.setId("tab-timeline");
+        TabPane tabs = new TabPane(table, axis);
+        tabs.setId("cluster-tabs");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        clusterDetail.getChildren().add(tabs);
         clusterDetail.visibleProperty().bind(model.clusterView().titleProperty().isNotEmpty()
                 .and(model.stateProperty().isEqualTo(State.CONNECTED)));
         clusterDetail.managedProperty().bind(clusterDetail.visibleProperty());

@@ -39,6 +39,7 @@ public final class ServerDashboardViewModel {
     private final ObservableList<ClusterRow> clusters = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper clustersNote = new ReadOnlyStringWrapper("");
     private final dev.twinshift.ui.clones.ClusterViewModel clusterView;
+    private final dev.twinshift.ui.timeline.TimelineViewModel timeline;
     private volatile SshConnection connection;
     private final ReadOnlyObjectWrapper<ClusterRow> reselect = new ReadOnlyObjectWrapper<>();
     private boolean replacing;
@@ -52,6 +53,7 @@ public final class ServerDashboardViewModel {
         this.inspector = inspector;
         this.clusterView = new dev.twinshift.ui.clones.ClusterViewModel(tasks);
         clusterView.setOnClustersChanged(this::refreshClusters);
+        this.timeline = new dev.twinshift.ui.timeline.TimelineViewModel(clusterView, tasks);
     }
 
     /**
@@ -96,6 +98,11 @@ public final class ServerDashboardViewModel {
     /** The chosen cluster's snapshots and clones. */
     public dev.twinshift.ui.clones.ClusterViewModel clusterView() {
         return clusterView;
+    }
+
+    /** The shown cluster's snapshots on a time axis, with the schedule editor; same snapshots and actions as {@link #clusterView()}. */
+    public dev.twinshift.ui.timeline.TimelineViewModel timeline() {
+        return timeline;
     }
 
     /** Shows a cluster's snapshots and clones over the open connection; null hides them. */
