@@ -153,11 +153,8 @@ read_conf() {
   C_cluster= C_pgdata= C_source= C_volumeKey= C_method= C_dataSubpath= C_owner= C_bindir= C_enabled= C_policy=
   [ -f "$f" ] && [ ! -L "$f" ] || { echo "$f is not a regular file"; return 1; }
   perm=$(stat -c '%u %a' -- "$f") || return 1
-  case $perm in
-    "0 "*[2367]?|"0 "*[2367]) echo "$f may be written by others than root (mode ${perm#* })"; return 1 ;;
-    "0 "*) ;;
-    *) echo "$f is not owned by root"; return 1 ;;
-  esac
+  case ${perm#* } in *[2367]?|*[2367]) echo "$f may be written by others than its owner (mode ${perm#* })"; return 1 ;; esac
+  case ${perm%% *} in 0|"$(id -u)") ;; *) echo "$f is not owned by root"; return 1 ;; esac
   while IFS= read -r line || [ -n "$line" ]; do
     case $line in ''|'#'*) continue ;; esac
     k=${line%%=*} val=${line#*=}
@@ -329,6 +326,24 @@ delete_snapshot() {
 
 log() { printf '%s %s\n' "$(now_iso)" "$2" >> "$1"; }
 
+# Takes the catalog lock as lock.sh does for every console (bounded wait). Not in a command
+# substitution: the lock's token and renewer belong to this process. Sets LOCK_OUT to the holder
+# line (return 1) or the error (return 2).
+take_lock() {
+  LOCK_ACTOR_SSH=root LOCK_ACTOR_USER=schedule LOCK_ACTOR_HOST=$(uname -n)
+  export LOCK_ACTOR_SSH LOCK_ACTOR_USER LOCK_ACTOR_HOST
+  . "$here/lock.sh"
+  mkdir -p -- "$1/schedule"
+  lk=$1/schedule/.lock-out.$$
+  rc=0
+  lock_acquire "$1" "$2" "$LOCK_WAIT" > "$lk" 2> "$lk.err" || rc=$?
+  LOCK_OUT=$(head -n 1 "$lk")
+  [ $rc -eq 2 ] && LOCK_OUT=$(grep -v '^waiting' "$lk.err" | tail -n 1)
+  [ -n "$LOCK_OUT" ] || LOCK_OUT="lock error (exit $rc)"
+  rm -f -- "$lk" "$lk.err"
+  return $rc
+}
+
 # prune CATALOG KEY [--dry-run] [--policy TEXT] [--create]: the decision, then (not in dry-run) the deletes.
 # A real prune expects the caller to hold the lock (run does; alone it takes it).
 cmd_prune() {
@@ -360,9 +375,7 @@ cmd_prune() {
   why=$(parse_policy "$policy") || die "policy \"$policy\": $why"
   parse_policy "$policy"
   if [ -z "$dry" ] && [ -z "$held" ]; then
-    . "$here/lock.sh"
-    lock_out=$(lock_acquire "$cat" "prune $key" "$LOCK_WAIT"); rc=$?
-    [ $rc -eq 0 ] || die "the catalog lock is held: ${lock_out:-lock error}"
+    take_lock "$cat" "prune $key" || die "the catalog lock is not free: $LOCK_OUT"
     trap 'lock_release' EXIT
   fi
   prune_now "$cat" "$key" "$policy" "$dry" "$create"
@@ -519,21 +532,22 @@ run_one() {
     write_status "$cat" "$key" failed "cluster gone: $C_cluster has no PGDATA at $C_pgdata" "" "$started" "$C_policy" "$C_cluster"
     return 1
   fi
-  . "$here/lock.sh"
-  lock_out=$(lock_acquire "$cat" "scheduled snapshot of $C_cluster" "$LOCK_WAIT")
-  rc=$?
+  rc=0
+  take_lock "$cat" "scheduled snapshot of $C_cluster" || rc=$?
   if [ $rc -eq 1 ]; then
-    write_status "$cat" "$key" skipped "skipped: lock ${lock_out:-held}" "" "$started" "$C_policy" "$C_cluster"
+    write_status "$cat" "$key" skipped "skipped: lock $LOCK_OUT" "" "$started" "$C_policy" "$C_cluster"
     return 1
   elif [ $rc -ne 0 ]; then
-    write_status "$cat" "$key" failed "the catalog lock could not be taken: ${lock_out:-lock error}" "" "$started" "$C_policy" "$C_cluster"
+    write_status "$cat" "$key" failed "the catalog lock could not be taken: $LOCK_OUT" "" "$started" "$C_policy" "$C_cluster"
     return 1
   fi
   token=$LOCK_TOKEN
+  trap 'lock_release' EXIT
+  trap 'exit 130' INT TERM
   version=${C_cluster%%/*}
   set -- --catalog "$cat" --volume-key "$key" --source "$C_source" --method "$C_method" --cluster "$C_cluster" \
     --version "$version" --pgdata "$C_pgdata" --owner "$C_owner" --bindir "$C_bindir" --reason SCHEDULED \
-    --actor-ssh root --actor-user twinshift-schedule --actor-host "$(uname -n)" --lock-held "$token"
+    --actor-ssh root --actor-user schedule --actor-host "$(uname -n)" --lock-held "$token"
   [ -z "$C_dataSubpath" ] || set -- "$@" --data-subpath "$C_dataSubpath"
   out=$(sh "$here/snapshot.sh" take "$@" 2>&1)
   rc=$?
