@@ -9,6 +9,7 @@
 #   lock_release                                  releases it if still ours, stops the renewer
 #   lock_check CATALOG TOKEN                      0 when the lock is held with TOKEN
 #   lock_holder CATALOG                           "held by WHO for OPERATION since TIME", 1 if free
+#   json_str TEXT                                 TEXT as the inside of a JSON string
 #
 # CATALOG/lock is made with mkdir (exactly one holder succeeds); lock/owner.json names the holder
 # and carries a lease (host, pid and start time of the process that called lock_acquire, boot id,
@@ -33,8 +34,8 @@ _lk_iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 # Seconds since the epoch of an ISO-8601 time, empty when it cannot be read.
 _lk_epoch() { date -u -d "$1" +%s 2>/dev/null || :; }
 
-# JSON string contents of $1: backslash, quote and every control character escaped as Jackson does.
-_lk_json() {
+# The inside of a JSON string holding $1: backslash, quote and every control character escaped as Jackson does.
+json_str() {
   printf '%s' "$1" | LC_ALL=C awk '
     BEGIN { for (i = 1; i < 32; i++) e[sprintf("%c", i)] = sprintf("\\u%04X", i)
             e["\t"] = "\\t"; e["\r"] = "\\r"; e["\b"] = "\\b"; e["\f"] = "\\f"; e["\\"] = "\\\\"; e["\""] = "\\\"" }
@@ -75,11 +76,11 @@ _lk_lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 # The owner file of this holder, with the lease renewed at $1 (epoch seconds).
 _lk_owner() {
   printf '{\n  "token" : "%s",\n  "who" : {\n    "sshUser" : "%s",\n    "workstationUser" : "%s",\n' \
-    "$LOCK_TOKEN" "$(_lk_json "$_lk_ssh")" "$(_lk_json "$_lk_user")"
+    "$LOCK_TOKEN" "$(json_str "$_lk_ssh")" "$(json_str "$_lk_user")"
   printf '    "workstationHost" : "%s"\n  },\n  "operation" : "%s",\n  "since" : "%s",\n  "lease" : {\n' \
-    "$(_lk_json "$_lk_host")" "$(_lk_json "$_lk_op")" "$_lk_since"
+    "$(json_str "$_lk_host")" "$(json_str "$_lk_op")" "$_lk_since"
   printf '    "host" : "%s",\n    "pid" : %s,\n    "processStart" : %s,\n    "bootId" : %s,\n' \
-    "$(_lk_json "$_lk_host")" "$_lk_pid" "$( [ -n "$_lk_pstart" ] && printf '"%s"' "$_lk_pstart" || printf null)" \
+    "$(json_str "$_lk_host")" "$_lk_pid" "$( [ -n "$_lk_pstart" ] && printf '"%s"' "$_lk_pstart" || printf null)" \
     "$( [ -n "$_lk_bootid" ] && printf '"%s"' "$_lk_bootid" || printf null)"
   printf '    "renewed" : "%s",\n    "validUntil" : "%s"\n  }\n}\n' "$(_lk_iso "$1")" "$(_lk_iso $(($1 + _lk_lease)))"
 }
