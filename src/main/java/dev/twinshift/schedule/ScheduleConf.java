@@ -35,7 +35,7 @@ public record ScheduleConf(String cluster, String pgdata, String source, String 
     }
 
     private static boolean plain(String p) {
-        String s = "/" + p + "/";
+        String s = (p.startsWith("/") ? "" : "/") + p + "/";
         return !s.contains("/../") && !s.contains("/./") && !s.contains("//");
     }
 
