@@ -532,6 +532,13 @@ run_one() {
     write_status "$cat" "$key" failed "cluster gone: $C_cluster has no PGDATA at $C_pgdata" "" "$started" "$C_policy" "$C_cluster"
     return 1
   fi
+  # A full filesystem would fail the snapshot half-way (and a CHECKPOINT there helps nobody): say so first.
+  set -- $(free_space "$cat")
+  if [ "${2:-0}" -lt 16777216 ]; then
+    write_status "$cat" "$key" failed "no space left on the filesystem of $cat (${2:-?} bytes free): nothing was taken or deleted" \
+      "" "$started" "$C_policy" "$C_cluster"
+    return 1
+  fi
   rc=0
   take_lock "$cat" "scheduled snapshot of $C_cluster" || rc=$?
   if [ $rc -eq 1 ]; then
