@@ -118,29 +118,30 @@ own_snapshots() {
 parse_policy() {
   P_H=0 P_D=0 P_W=0 P_M=0 P_Y=0 P_SAFETY=1 P_FLOOR=0
   seen=" "
+  case $1 in *[!a-z\ =,%0-9-]*) ERR="\"$1\" has characters a policy never has"; return 1 ;; esac
   for part in $(printf '%s' "$1" | tr ',' ' '); do
     k=${part%%=*} val=${part#*=}
-    [ "$k" != "$part" ] && [ -n "$k" ] && [ -n "$val" ] || { echo "\"$part\" is not LEVEL=COUNT"; return 1; }
-    case $seen in *" $k "*) echo "$k is given twice"; return 1 ;; esac
+    [ "$k" != "$part" ] && [ -n "$k" ] && [ -n "$val" ] || { ERR="\"$part\" is not LEVEL=COUNT"; return 1; }
+    case $seen in *" $k "*) ERR="$k is given twice"; return 1 ;; esac
     seen="$seen$k "
     case $k in
       hourly|daily|weekly|monthly|yearly)
-        case $val in ''|*[!0-9]*) echo "$k=$val: the count must be a whole number"; return 1 ;; esac
-        [ ${#val} -le 6 ] || { echo "$k=$val: too large"; return 1; }
-        val=$(expr "$val" + 0)
+        case $val in ''|*[!0-9]*) ERR="$k=$val: the count must be a whole number"; return 1 ;; esac
+        [ ${#val} -le 6 ] || { ERR="$k=$val: too large"; return 1; }
+        val=$(nozeros "$val")
         case $k in hourly) P_H=$val ;; daily) P_D=$val ;; weekly) P_W=$val ;; monthly) P_M=$val ;; yearly) P_Y=$val ;; esac ;;
       upgrade-safety)
-        case $val in keep) P_SAFETY=1 ;; prune) P_SAFETY=0 ;; *) echo "upgrade-safety is keep or prune, not $val"; return 1 ;; esac ;;
+        case $val in keep) P_SAFETY=1 ;; prune) P_SAFETY=0 ;; *) ERR="upgrade-safety is keep or prune, not $val"; return 1 ;; esac ;;
       floor)
         val=${val%\%}
-        case $val in ''|*[!0-9]*) echo "floor=$val: a whole percentage, e.g. floor=10%"; return 1 ;; esac
-        val=$(expr "$val" + 0)
-        [ "$val" -le 90 ] || { echo "floor=$val%: at most 90%"; return 1; }
+        case $val in ''|*[!0-9]*) ERR="floor=$val: a whole percentage, e.g. floor=10%"; return 1 ;; esac
+        val=$(nozeros "$val")
+        [ "$val" -le 90 ] || { ERR="floor=$val%: at most 90%"; return 1; }
         P_FLOOR=$val ;;
-      *) echo "unknown level \"$k\""; return 1 ;;
+      *) ERR="unknown level \"$k\""; return 1 ;;
     esac
   done
-  [ $((P_H + P_D + P_W + P_M + P_Y)) -gt 0 ] || { echo "the policy keeps no level"; return 1; }
+  [ $((P_H + P_D + P_W + P_M + P_Y)) -gt 0 ] || { ERR="the policy keeps no level"; return 1; }
   return 0
 }
 
@@ -151,55 +152,67 @@ parse_policy() {
 read_conf() {
   f=$1
   C_cluster= C_pgdata= C_source= C_volumeKey= C_method= C_dataSubpath= C_owner= C_bindir= C_enabled= C_policy=
-  [ -f "$f" ] && [ ! -L "$f" ] || { echo "$f is not a regular file"; return 1; }
+  [ -f "$f" ] && [ ! -L "$f" ] || { ERR="$f is not a regular file"; return 1; }
   perm=$(stat -c '%u %a' -- "$f") || return 1
-  case ${perm#* } in *[2367]?|*[2367]) echo "$f may be written by others than its owner (mode ${perm#* })"; return 1 ;; esac
-  case ${perm%% *} in 0|"$(id -u)") ;; *) echo "$f is not owned by root"; return 1 ;; esac
+  case ${perm#* } in *[2367]?|*[2367]) ERR="$f may be written by others than its owner (mode ${perm#* })"; return 1 ;; esac
+  case ${perm%% *} in 0|"$MYUID") ;; *) ERR="$f is not owned by root"; return 1 ;; esac
   while IFS= read -r line || [ -n "$line" ]; do
     case $line in ''|'#'*) continue ;; esac
     k=${line%%=*} val=${line#*=}
-    [ "$k" != "$line" ] || { echo "line \"$line\" is not key=value"; return 1; }
+    [ "$k" != "$line" ] || { ERR="line \"$line\" is not key=value"; return 1; }
     case $k in
-      cluster) expr "$val" : '[0-9][0-9.]*/[A-Za-z0-9][A-Za-z0-9._-]*$' >/dev/null || { echo "cluster=$val is not VERSION/NAME"; return 1; }
+      cluster) cluster_ok "$val" || { ERR="cluster=$val is not VERSION/NAME"; return 1; }
         C_cluster=$val ;;
-      pgdata|bindir) abs_path_ok "$val" || { echo "$k=$val is not a plain absolute path"; return 1; }
+      pgdata|bindir) abs_path_ok "$val" || { ERR="$k=$val is not a plain absolute path"; return 1; }
         eval "C_$k=\$val" ;;
-      source) { abs_path_ok "$val" || zfs_name_ok "$val"; } || { echo "source=$val is neither a plain absolute path nor a ZFS dataset"; return 1; }
+      source) { abs_path_ok "$val" || zfs_name_ok "$val"; } || { ERR="source=$val is neither a plain absolute path nor a ZFS dataset"; return 1; }
         C_source=$val ;;
-      volumeKey) expr "$val" : '[A-Za-z0-9][A-Za-z0-9._-]*$' >/dev/null || { echo "volumeKey=$val is not a catalog key"; return 1; }
+      volumeKey) key_ok "$val" || { ERR="volumeKey=$val is not a catalog key"; return 1; }
         C_volumeKey=$val ;;
-      method) case $val in BTRFS|ZFS|REFLINK|COPY) C_method=$val ;; *) echo "method=$val is not BTRFS, ZFS, REFLINK or COPY"; return 1 ;; esac ;;
-      dataSubpath) [ -z "$val" ] || { expr "$val" : '[A-Za-z0-9._-][A-Za-z0-9._/-]*$' >/dev/null && case /$val/ in */../*|*/./*|*//*) false ;; esac; } \
-          || { echo "dataSubpath=$val is not a plain relative path"; return 1; }
+      method) case $val in BTRFS|ZFS|REFLINK|COPY) C_method=$val ;; *) ERR="method=$val is not BTRFS, ZFS, REFLINK or COPY"; return 1 ;; esac ;;
+      dataSubpath) [ -z "$val" ] || { only 'A-Za-z0-9._/-' "$val" && case /$val/ in */../*|*/./*|*//*) false ;; esac; } \
+          || { ERR="dataSubpath=$val is not a plain relative path"; return 1; }
         C_dataSubpath=$val ;;
-      owner) expr "$val" : '[a-z_][a-z0-9_-]*$' >/dev/null || { echo "owner=$val is not a user name"; return 1; }
+      owner) case $val in [a-z_]*) only 'a-z0-9_-' "$val" ;; *) false ;; esac || { ERR="owner=$val is not a user name"; return 1; }
         C_owner=$val ;;
-      enabled) case $val in true|false) C_enabled=$val ;; *) echo "enabled=$val is not true or false"; return 1 ;; esac ;;
-      policy) expr "$val" : '[a-z =,%0-9-]*$' >/dev/null || { echo "policy=$val has characters a policy never has"; return 1; }
+      enabled) case $val in true|false) C_enabled=$val ;; *) ERR="enabled=$val is not true or false"; return 1 ;; esac ;;
+      policy) only 'a-z =,%0-9-' "$val" || { ERR="policy=$val has characters a policy never has"; return 1; }
         C_policy=$val ;;
-      *) echo "unknown key \"$k\""; return 1 ;;
+      *) ERR="unknown key \"$k\""; return 1 ;;
     esac
   done < "$f"
   for need in cluster pgdata source volumeKey method owner bindir enabled; do
     eval "got=\$C_$need"
-    [ -n "$got" ] || { echo "$f has no $need="; return 1; }
+    [ -n "$got" ] || { ERR="$f has no $need="; return 1; }
   done
   [ -n "$C_policy" ] || C_policy=$DEFAULT_POLICY
-  why=$(parse_policy "$C_policy") || { echo "policy: $why"; return 1; }
+  parse_policy "$C_policy" || { ERR="policy: $ERR"; return 1; }
   return 0
 }
 
+# 0 when $2 is not empty and made only of the characters of bracket expression $1 (no process started:
+# a run checks many values).
+only() { case $2 in ''|*[!$1]*) return 1 ;; esac; return 0; }
 abs_path_ok() {
-  expr "$1" : '/[A-Za-z0-9._/@+-]*$' >/dev/null || return 1
+  case $1 in /*) ;; *) return 1 ;; esac
+  only 'A-Za-z0-9._/@+-' "$1" || return 1
   case $1/ in */../*|*/./*|*//*) return 1 ;; esac
   return 0
 }
 zfs_name_ok() {
-  expr "$1" : '[A-Za-z0-9][A-Za-z0-9._:/-]*$' >/dev/null || return 1
+  case $1 in [A-Za-z0-9]*) ;; *) return 1 ;; esac
+  only 'A-Za-z0-9._:/-' "$1" || return 1
   case /$1/ in */../*|*/./*|*//*) return 1 ;; esac
   return 0
 }
-key_ok() { expr "$1" : '[A-Za-z0-9][A-Za-z0-9._-]*$' >/dev/null; }
+key_ok() { case $1 in [A-Za-z0-9]*) only 'A-Za-z0-9._-' "$1" ;; *) return 1 ;; esac; }
+cluster_ok() {
+  case $1 in [0-9]*/[A-Za-z0-9]*) ;; *) return 1 ;; esac
+  case ${1#*/} in */*) return 1 ;; esac
+  only '0-9.' "${1%%/*}" && only 'A-Za-z0-9._-' "${1#*/}"
+}
+nozeros() { n=$1; while :; do case $n in 0?*) n=${n#0} ;; *) break ;; esac; done; echo "$n"; }
+MYUID=$(id -u)
 
 # ---- the retention decision -----------------------------------------------------------------------
 
@@ -365,15 +378,13 @@ cmd_prune() {
   [ -d "$cat/snapshots" ] || [ -d "$cat/schedule" ] || die "$cat is not a Twinshift catalog"
   cluster=
   if [ -f "$cat/schedule/$key.conf" ]; then
-    why=$(read_conf "$cat/schedule/$key.conf") || die "$cat/schedule/$key.conf: $why"
-    read_conf "$cat/schedule/$key.conf" >/dev/null
+    read_conf "$cat/schedule/$key.conf" || die "$cat/schedule/$key.conf: $ERR"
     cluster=$C_cluster
     [ -n "$policy" ] || policy=$C_policy
   fi
   [ -z "$policy" ] && [ -z "$dry" ] && die "$key has no schedule ($cat/schedule/$key.conf): nothing says what to keep"
   [ -n "$policy" ] || policy=$DEFAULT_POLICY
-  why=$(parse_policy "$policy") || die "policy \"$policy\": $why"
-  parse_policy "$policy"
+  parse_policy "$policy" || die "policy \"$policy\": $ERR"
   if [ -z "$dry" ] && [ -z "$held" ]; then
     take_lock "$cat" "prune $key" || die "the catalog lock is not free: $LOCK_OUT"
     trap 'lock_release' EXIT
@@ -517,17 +528,15 @@ run_one() {
   started=$(millis)
   DELETED= created= key=${conf##*/}; key=${key%.conf}
   if ! key_ok "$key"; then echo "schedule.sh: ignoring $conf: not a catalog key" >&2; return 1; fi
-  if ! why=$(read_conf "$conf"); then
-    write_status "$cat" "$key" failed "configuration: $why" "" "$started" "" ""
+  if ! read_conf "$conf"; then
+    write_status "$cat" "$key" failed "configuration: $ERR" "" "$started" "" ""
     return 1
   fi
-  read_conf "$conf" >/dev/null
   [ "$C_enabled" = true ] || return 0
   if [ "$C_volumeKey" != "$key" ]; then
     write_status "$cat" "$key" failed "configuration: volumeKey=$C_volumeKey in $key.conf" "" "$started" "$C_policy" "$C_cluster"
     return 1
   fi
-  parse_policy "$C_policy"
   if [ ! -f "$C_pgdata/PG_VERSION" ]; then
     write_status "$cat" "$key" failed "cluster gone: $C_cluster has no PGDATA at $C_pgdata" "" "$started" "$C_policy" "$C_cluster"
     return 1

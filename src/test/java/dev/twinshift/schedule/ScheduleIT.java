@@ -120,38 +120,46 @@ class ScheduleIT {
     }
 
     /**
-     * A year, simulated: one run a week for ten months, then one a day for five weeks, then every hour for
-     * four days, the server off for a week, and every hour for a day. Hourly, daily, weekly, monthly and
-     * yearly levels all come into play, and the off-week must cost no hourly the counts still allow.
+     * A year, simulated in 64 runs (a run on real storage costs a second or more on a busy lab): one a month
+     * for eleven months, one a week for six weeks, one a day for nine days, every hour for 30 hours, the
+     * server off for a week, then every hour for 8 hours. With the policy below every level prunes, and the
+     * week off must cost none of the 16 hourlies before it that the 24 hourly slots still hold.
      */
+    static final SnapshotPolicy YEAR_POLICY = SnapshotPolicy.parse("hourly=24 daily=7 weekly=4 monthly=6 yearly=2");
+
     static List<Instant> aYear(Instant start) {
         List<Instant> at = new ArrayList<>();
-        Instant t = start;
-        for (int w = 0; w < 43; w++) {
+        java.time.ZonedDateTime z = start.atZone(java.time.ZoneOffset.UTC);
+        for (int m = 0; m < 11; m++) {
+            at.add(z.plusMonths(m).toInstant());
+        }
+        Instant t = z.plusMonths(11).toInstant();
+        for (int w = 0; w < 6; w++) {
             at.add(t);
             t = t.plus(Duration.ofDays(7));
         }
-        for (int d = 0; d < 35; d++) {
+        for (int d = 0; d < 9; d++) {
             at.add(t);
             t = t.plus(Duration.ofDays(1));
         }
-        for (int h = 0; h < 96; h++) {
+        for (int h = 0; h < 30; h++) {
             at.add(t);
             t = t.plus(Duration.ofHours(1));
         }
         t = t.plus(Duration.ofDays(7));
-        for (int h = 0; h < 24; h++) {
+        for (int h = 0; h < AFTER_GAP; h++) {
             at.add(t);
             t = t.plus(Duration.ofHours(1));
         }
         return at;
     }
 
+    static final int AFTER_GAP = 8;
+
     static void simulateAYear(ScratchCluster sc, String label) throws Exception {
-        SnapshotPolicy policy = SnapshotPolicy.parse("hourly=36 daily=30 weekly=8 monthly=12 yearly=3");
-        Runner r = new Runner(schedule(sc, policy));
+        Runner r = new Runner(schedule(sc, YEAR_POLICY));
         try {
-            simulate(r, policy, label);
+            simulate(r, YEAR_POLICY, label);
         } finally {
             forget(r.v);
         }
@@ -159,28 +167,30 @@ class ScheduleIT {
 
     static void simulate(Runner r, SnapshotPolicy policy, String label) throws Exception {
         List<Instant> year = aYear(Instant.parse("2025-01-06T00:17:00Z"));
+        int gap = year.size() - AFTER_GAP;
         Set<String> beforeGap = null;
         for (int i = 0; i < year.size(); i++) {
             r.ok(year.get(i));
-            if (i == year.size() - 25) {
+            if (i == gap - 1) {
                 beforeGap = r.names();
             }
-            if (i % 40 == 0 || i == year.size() - 25 || i == year.size() - 24) {
+            if (i % 16 == 0 || i == gap - 1 || i == gap) {
                 assertSurvivors(r, policy, Set.of());
             }
         }
         assertSurvivors(r, policy, Set.of());
-        // The first run after the week off deleted no hourly of the 35 before it (the 36 newest hours).
-        List<String> last35 = r.taken.subList(r.taken.size() - 24 - 35, r.taken.size() - 24).stream().map(LocalCatalog::name).toList();
-        assertTrue(beforeGap.containsAll(last35));
+        // The runs after the week off deleted none of the hourlies before it that the 24 hourly slots still hold.
+        List<String> kept = r.taken.subList(gap - (policy.hourly() - AFTER_GAP), gap).stream().map(LocalCatalog::name).toList();
+        assertTrue(beforeGap.containsAll(kept) && r.names().containsAll(kept), "hourlies before the week off: " + r.names());
         ScheduleStatus.LastRun last = r.lastRun();
         assertEquals("ok", last.lastOutcome());
         assertNull(last.lastFailure());
         assertEquals(LocalCatalog.name(year.get(year.size() - 1)), last.lastCreated());
         String log = shell.run(RemoteCommand.of("cat", r.cat() + "/schedule/" + r.v.volumeKey() + ".log").asRoot()).stdout();
         assertTrue(log.contains("deleted " + r.v.volumeKey() + "/"), log.substring(0, Math.min(2000, log.length())));
-        System.out.printf("[schedule] %s: %d simulated runs (%s) in %d ms, %d ms per run; %d snapshots left%n", label, r.runs,
-                "43 weekly, 35 daily, 96 hourly, a week off, 24 hourly", r.millis, r.millis / r.runs, r.names().size());
+        System.out.printf("[schedule] %s: %d simulated runs (11 monthly, 6 weekly, 9 daily, 30 hourly, a week off, %d hourly)"
+                + " in %d ms, %d ms per run; %d snapshots left%n", label, r.runs, AFTER_GAP, r.millis, r.millis / r.runs,
+                r.names().size());
     }
 
     @Test
