@@ -22,8 +22,23 @@ public record Actor(String sshUser, String workstationUser, String workstationHo
         return new Actor(sshUser, System.getProperty("user.name", "unknown"), host);
     }
 
-    /** "tsadmin (alice@laptop)". */
+    /** The workstation user the server's own scheduled job records: it runs as root on the server itself. */
+    public static final String SCHEDULE_USER = "schedule";
+
+    /** The server's scheduled job on {@code host}, as its sidecars and locks name it. */
+    public static Actor schedule(String host) {
+        return new Actor("root", SCHEDULE_USER, host);
+    }
+
+    public boolean fromSchedule() {
+        return "root".equals(sshUser) && SCHEDULE_USER.equals(workstationUser);
+    }
+
+    /** "tsadmin (alice@laptop)", or "the scheduled snapshot job on db1". */
     public String display() {
+        if (fromSchedule()) {
+            return "the scheduled snapshot job on " + workstationHost;
+        }
         return sshUser + " (" + workstationUser + "@" + workstationHost + ")";
     }
 }

@@ -24,12 +24,6 @@ public final class BtrfsDriver extends PathDriver {
     }
 
     @Override
-    public void snapshot(String source, String target) throws SshException, InterruptedException {
-        requireAbsent(target);
-        shell.run(RemoteCommand.of("btrfs", "subvolume", "snapshot", "-r", source, target).asRoot()).requireSuccess();
-    }
-
-    @Override
     public void cloneOf(String snapshot, String target) throws SshException, InterruptedException {
         requireAbsent(target);
         shell.run(RemoteCommand.of("btrfs", "subvolume", "snapshot", snapshot, target).asRoot()).requireSuccess();

@@ -15,11 +15,6 @@ abstract class CopyDriver extends PathDriver {
     protected abstract String reflinkOption();
 
     @Override
-    public void snapshot(String source, String target) throws SshException, InterruptedException {
-        copy(source, target);
-    }
-
-    @Override
     public void cloneOf(String snapshot, String target) throws SshException, InterruptedException {
         copy(snapshot, target);
     }

@@ -326,8 +326,14 @@ public final class RollbackService {
             if (!st.done(SAFETY)) {
                 current = SAFETY;
                 step(journal, SAFETY, OperationState.STARTED, "safety snapshot of the current state of " + c.id(), Map.of());
-                SnapshotRecord safety = snapshots.createHeld(new ClusterVolume(copyWithRunning(c, false), v.storage(), live,
-                        v.volumeKey(), cat, driver), Reason.PRE_ROLLBACK, "pre-rollback");
+                SnapshotRecord safety;
+                try {
+                    safety = snapshots.createHeld(new ClusterVolume(copyWithRunning(c, false), v.storage(), live,
+                            v.volumeKey(), cat, driver), Reason.PRE_ROLLBACK, "pre-rollback");
+                } catch (LockedException e) {
+                    // Only when this console lost the lock: nothing is set aside yet, so stopping here loses nothing.
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
                 step(journal, SAFETY, OperationState.DONE, null, Map.of("safety", safety.id()));
             }
             if (zfs) {

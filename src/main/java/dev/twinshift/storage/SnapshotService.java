@@ -1,13 +1,12 @@
 package dev.twinshift.storage;
 
-import dev.twinshift.postgres.ClusterControl;
 import dev.twinshift.postgres.PgCluster;
-import dev.twinshift.postgres.Psql;
-import dev.twinshift.postgres.WalPosition;
+import dev.twinshift.ssh.CommandResult;
+import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.LineListener;
+import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,92 +39,125 @@ public final class SnapshotService {
     }
 
     /**
-     * Takes a snapshot with the lock already held by the caller. A running cluster gets a CHECKPOINT
-     * first (so a clone's crash recovery is short) and is then captured in one atomic snapshot.
+     * Takes a snapshot with the lock already held by the caller (or takes the lock for it). A running
+     * cluster gets a CHECKPOINT first (so a clone's crash recovery is short) and is then captured in
+     * one atomic snapshot; the server's {@code snapshot.sh} does it, as for a scheduled snapshot.
      */
     SnapshotRecord createHeld(ClusterVolume v, Reason reason, String label)
-            throws RefusedException, SshException, InterruptedException {
+            throws RefusedException, LockedException, SshException, InterruptedException {
         SnapshotVerdict verdict = v.snapshotVerdict();
         if (!verdict.allowed()) {
             throw new RefusedException(verdict.refusal());
         }
         PgCluster c = v.cluster();
-        Psql psql = c.running() ? Psql.forCluster(shell, c) : null;
-        return take(v.catalog(), v.driver(), v.volumePath(), v.volumeKey(), c.id(), c.version(), psql,
-                () -> new ClusterControl(shell).walPosition(c, false), reason, label, null, v.dataSubpath());
+        String conf = c.configDirectory() != null ? c.configDirectory() : c.dataDirectory();
+        return take(new Take(v.catalog(), v.driver().method(), v.volumePath(), v.volumeKey(), c.id(), c.version(),
+                c.dataDirectory(), c.owner(), c.binDir(), conf + "/pg_ident.conf", reason, label, null, v.dataSubpath()));
     }
 
-    /** Takes a snapshot of a clone, running or not. */
-    public SnapshotRecord createOfClone(Catalog catalog, CloneRecord clone, boolean running, String label)
-            throws LockedException, SshException, InterruptedException {
+    /** Takes a snapshot of a clone, running (on an atomic method) or not. */
+    public SnapshotRecord createOfClone(Catalog catalog, CloneRecord clone, String label)
+            throws RefusedException, LockedException, SshException, InterruptedException {
         if (label != null) {
             Names.requireValid("snapshot label", label);
         }
         StorageDriver driver = StorageDrivers.forMethod(clone.method(), shell);
-        if (running && !clone.method().atomic()) {
-            throw new IllegalStateException("clone " + clone.name() + " is running and " + clone.method().label()
-                    + " is not atomic: stop the clone first");
-        }
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "snapshot of clone " + clone.name(), progress)) {
-            Psql psql = running ? new Psql(shell, clone.owner(), clone.socketDirectory(), clone.port(),
-                    "/usr/lib/postgresql/" + clone.pgVersion() + "/bin/psql") : null;
-            PgCluster asCluster = new PgCluster(clone.pgVersion(), clone.name(), clone.port() == null ? 0 : clone.port(),
-                    running, running ? "online" : "down", clone.owner(), clone.dataDirectory(), null,
-                    clone.socketDirectory(), null, null, List.of(), -1, PgCluster.Manager.POSTMASTER);
-            return take(catalog, driver, clone.location(), driver.volumeKey(catalog, clone.location()), clone.cluster(), clone.pgVersion(), psql,
-                    () -> new ClusterControl(shell).walPosition(asCluster, false), Reason.MANUAL, label,
-                    "clone:" + clone.name(), subpathOf(driver.mountPathOf(clone.location()), clone.dataDirectory()));
+            return take(new Take(catalog, clone.method(), clone.location(), driver.volumeKey(catalog, clone.location()),
+                    clone.cluster(), clone.pgVersion(), clone.dataDirectory(), clone.owner(),
+                    "/usr/lib/postgresql/" + clone.pgVersion() + "/bin", catalog.cloneRunDir(clone.name()) + "/conf/pg_ident.conf",
+                    Reason.MANUAL, label, "clone:" + clone.name(),
+                    subpathOf(driver.mountPathOf(clone.location()), clone.dataDirectory())));
         }
     }
 
-    interface WalReader {
-        WalPosition read() throws SshException, InterruptedException;
+    /**
+     * What {@code snapshot.sh take} is asked to snapshot.
+     *
+     * @param source    the volume: a path, or a ZFS dataset
+     * @param pgdata    the cluster's data directory, whose postmaster.pid tells whether it runs
+     * @param identFile the cluster's pg_ident.conf, for the role its OS owner logs in as
+     */
+    record Take(Catalog catalog, StorageMethod method, String source, String volumeKey, String cluster, String version,
+                String pgdata, String owner, String binDir, String identFile, Reason reason, String label, String parent,
+                String dataSubpath) {
     }
 
-    private SnapshotRecord take(Catalog cat, StorageDriver driver, String source, String volumeKey, String clusterId,
-                                String version, Psql runningPsql, WalReader stoppedWal, Reason reason, String label,
-                                String parent, String dataSubpath) throws SshException, InterruptedException {
-        shell.run(dev.twinshift.ssh.RemoteCommand.of("mkdir", "-p", "--", cat.snapshotDir(volumeKey)).asRoot())
-                .requireSuccess();
-        Instant at = Instant.now();
-        String name = Catalog.snapshotName(at, label);
-        String location = driver.snapshotLocation(cat, volumeKey, source, name);
-        // Names have one-second resolution: a second snapshot within the same second waits for the next.
-        for (int i = 0; driver.exists(location) || cat.exists(cat.snapshotSidecar(volumeKey, name)); i++) {
-            if (i >= 3) {
-                throw new IllegalStateException("a snapshot " + location + " already exists");
+    /** The script's name for a storage method. */
+    static String methodArgument(StorageMethod m) {
+        return switch (m) {
+            case BTRFS_SUBVOLUME -> "BTRFS";
+            case ZFS_DATASET -> "ZFS";
+            case REFLINK -> "REFLINK";
+            case PLAIN_COPY -> "COPY";
+        };
+    }
+
+    /** The argument list of {@code snapshot.sh take}, the lock held by the console with {@code token}. */
+    static List<String> takeArguments(Take t, Actor actor, String token) {
+        List<String> a = new ArrayList<>(List.of("sh", ServerScripts.path(t.catalog(), "snapshot.sh"), "take",
+                "--catalog", t.catalog().root(), "--volume-key", t.volumeKey(), "--source", t.source(),
+                "--method", methodArgument(t.method()), "--cluster", t.cluster(), "--version", t.version(),
+                "--pgdata", t.pgdata(), "--owner", t.owner(), "--bindir", t.binDir(), "--reason", t.reason().name()));
+        if (t.identFile() != null) {
+            a.addAll(List.of("--ident-file", t.identFile()));
+        }
+        if (t.label() != null && !t.label().isEmpty()) {
+            a.addAll(List.of("--label", t.label()));
+        }
+        if (t.parent() != null) {
+            a.addAll(List.of("--parent", t.parent()));
+        }
+        if (t.dataSubpath() != null && !t.dataSubpath().isEmpty()) {
+            a.addAll(List.of("--data-subpath", t.dataSubpath()));
+        }
+        if (t.reason().pinnedWhenTaken()) {
+            a.add("--pinned");
+        }
+        a.addAll(List.of("--actor-ssh", actor.sshUser(), "--actor-user", actor.workstationUser(),
+                "--actor-host", actor.workstationHost(), "--lock-held", token));
+        return a;
+    }
+
+    SnapshotRecord take(Take t) throws RefusedException, LockedException, SshException, InterruptedException {
+        try (CatalogLock lock = CatalogLock.acquire(t.catalog(), actor, "snapshot of " + t.cluster(), progress)) {
+            ServerScripts.install(t.catalog(), ServerScripts.SNAPSHOT);
+            lock.requireHeld();
+            CommandResult r = shell.run(RemoteCommand.of(takeArguments(t, actor, lock.owner().token())).asRoot(),
+                    ExecOptions.defaults().withTimeout(PathDriver.COPY_TIMEOUT), (stream, line) -> {
+                        if (stream == LineListener.Stream.STDERR && !line.isBlank()) {
+                            progress.step(line);
+                        }
+                    });
+            return outcome(t.catalog(), r);
+        }
+    }
+
+    /** What the script's exit says: the sidecar it wrote, or why it took nothing. */
+    private static SnapshotRecord outcome(Catalog catalog, CommandResult r)
+            throws RefusedException, LockedException, SshException, InterruptedException {
+        switch (r.exitCode()) {
+            case 0 -> {
+                String last = lastLine(r.stdout());
+                if (!last.startsWith("sidecar ")) {
+                    throw new IllegalStateException("snapshot.sh on " + catalog.shell().serverName()
+                            + " ended well but named no sidecar (it printed: " + r.stdout().strip() + ")");
+                }
+                String path = last.substring("sidecar ".length());
+                return catalog.readJson(path, SnapshotRecord.class).orElseThrow(() -> new IllegalStateException(
+                        "snapshot.sh on " + catalog.shell().serverName() + " named the sidecar " + path + ", which is not there"));
             }
-            Thread.sleep(1000 - at.toEpochMilli() % 1000 + 5);
-            at = Instant.now();
-            name = Catalog.snapshotName(at, label);
-            location = driver.snapshotLocation(cat, volumeKey, source, name);
+            case 65 -> throw new RefusedException(lastLine(r.stderr()));
+            case 75 -> throw new LockedException("this console no longer holds the lock of " + catalog.shell().serverName()
+                    + " (" + lastLine(r.stdout()) + "), so no snapshot was taken: " + lastLine(r.stderr())
+                    + "; check `lock show` before going on", CatalogLock.holder(catalog).orElse(null));
+            default -> throw SshException.commandFailed(r);
         }
-        WalPosition wal;
-        if (runningPsql != null) {
-            progress.step("CHECKPOINT on " + clusterId + " (port " + runningPsql.port() + ")");
-            runningPsql.exec("postgres", "CHECKPOINT", Duration.ofMinutes(30));
-            wal = readWal(runningPsql);
-        } else {
-            wal = stoppedWal.read();
-        }
-        progress.step("snapshot " + source + " -> " + location + " (" + driver.method().label() + ")");
-        driver.snapshot(source, location);
-        SnapshotRecord rec = new SnapshotRecord(volumeKey + "/" + name, name, volumeKey, at, actor, reason, label,
-                clusterId, version, wal.lsn(), wal.timeline(), source, parent, reason.pinnedWhenTaken(), driver.method(), location,
-                runningPsql != null, dataSubpath == null || dataSubpath.isEmpty() ? null : dataSubpath);
-        try {
-            cat.writeJson(cat.snapshotSidecar(volumeKey, name), rec);
-        } catch (SshException | RuntimeException e) {
-            // A snapshot without its sidecar is invisible to every console: do not leave one behind.
-            try {
-                driver.delete(location);
-            } catch (SshException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        progress.step("snapshot " + rec.id() + " taken at WAL " + wal.lsn() + " timeline " + wal.timeline());
-        return rec;
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text == null ? new String[0] : text.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1].strip();
     }
 
     /** Where a clone's PGDATA is inside its volume (a clone of a volume that holds PGDATA keeps it there). */
@@ -133,13 +165,6 @@ public final class SnapshotService {
         String r = PgCluster.stripSlash(volumeRoot);
         String d = PgCluster.stripSlash(dataDirectory);
         return d.startsWith(r + "/") ? d.substring(r.length() + 1) : null;
-    }
-
-    private static WalPosition readWal(Psql psql) throws SshException, InterruptedException {
-        List<List<String>> rows = psql.rows("postgres",
-                "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,"
-                        + " (SELECT timeline_id FROM pg_control_checkpoint())");
-        return new WalPosition(rows.get(0).get(0), Integer.parseInt(rows.get(0).get(1)));
     }
 
     /** Snapshots of the cluster's volume, oldest first. */

@@ -5,15 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Makes and removes copies of volumes on a server. Locations are paths, except for ZFS where they
+ * Makes and removes copies of volumes on a server; snapshots themselves are taken by the server's
+ * {@code snapshot.sh} (see {@link SnapshotService}), the one implementation shared with the scheduled job. Locations are paths, except for ZFS where they
  * are dataset and snapshot names. Every method runs real commands through the server's shell.
  */
 public interface StorageDriver {
 
     StorageMethod method();
-
-    /** Read-only point-in-time copy of the volume at {@code source}; {@code target} must not exist. */
-    void snapshot(String source, String target) throws SshException, InterruptedException;
 
     /** Writable copy of {@code snapshot} at {@code target}, which must not exist. */
     void cloneOf(String snapshot, String target) throws SshException, InterruptedException;
@@ -49,11 +47,6 @@ public interface StorageDriver {
     /** Where the snapshot is now (ZFS rollbacks can move snapshots to another dataset). */
     default String currentLocation(SnapshotRecord s) throws SshException, InterruptedException {
         return s.location();
-    }
-
-    /** Where a snapshot called {@code name} of the volume at {@code volume} goes. */
-    default String snapshotLocation(Catalog catalog, String volumeKey, String volume, String name) {
-        return catalog.snapshotPath(volumeKey, name);
     }
 
     /** Where a clone called {@code name} of {@code snapshot} goes. */

@@ -164,11 +164,6 @@ public final class ZfsDriver implements StorageDriver {
     }
 
     @Override
-    public String snapshotLocation(Catalog catalog, String volumeKey, String volume, String name) {
-        return volume + "@" + name;
-    }
-
-    @Override
     public String cloneLocation(Catalog catalog, String snapshot, String name) {
         return pool(snapshot) + "/" + CLONES + name;
     }
@@ -186,17 +181,6 @@ public final class ZfsDriver implements StorageDriver {
             return "clone_" + rel.substring(CLONES.length()).replace('/', '_');
         }
         return rel.isEmpty() ? p : rel.replace('/', '_');
-    }
-
-    @Override
-    public void snapshot(String source, String target) throws SshException, InterruptedException {
-        if (!target.startsWith(source + "@")) {
-            throw new IllegalArgumentException("a ZFS snapshot of " + source + " must be named " + source + "@NAME, not " + target);
-        }
-        if (exists(target)) {
-            throw new IllegalStateException(target + " already exists on " + shell.serverName());
-        }
-        zfs("snapshot", target);
     }
 
     @Override

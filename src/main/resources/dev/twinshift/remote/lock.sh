@@ -29,6 +29,8 @@ LOCK_RENEWER=
 
 _lk_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
+_lk_ms() { date -u +%s%3N; }
+
 _lk_iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 
 # Seconds since the epoch of an ISO-8601 time, empty when it cannot be read.
@@ -183,7 +185,7 @@ lock_acquire() {
   # A renewal period as long as the lease would let it lapse between two renewals.
   [ "$_lk_renew" -lt "$_lk_lease" ] || _lk_renew=$((_lk_lease / 3)); [ "$_lk_renew" -gt 0 ] || _lk_renew=1
   _lk_ssh=${LOCK_ACTOR_SSH:-root}; _lk_user=${LOCK_ACTOR_USER:-schedule}; _lk_host=${LOCK_ACTOR_HOST:-$(uname -n)}
-  _lk_begin=$(date -u +%s); _lk_said=; _lk_fails=0
+  _lk_begin=$(_lk_ms); _lk_said=; _lk_fails=0
   while :; do
     if _lk_err=$(mkdir -- "$_lk_dir" 2>&1); then
       LOCK_TOKEN=$(cat /proc/sys/kernel/random/uuid 2>/dev/null || od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -219,8 +221,8 @@ lock_acquire() {
         return 1
       fi
     fi
-    _lk_waited=$(( $(date -u +%s) - _lk_begin ))
-    if [ "$_lk_waited" -ge "$_lk_wait" ]; then
+    _lk_waited_ms=$(( $(_lk_ms) - _lk_begin )); _lk_waited=$((_lk_waited_ms / 1000))
+    if [ "$_lk_waited_ms" -ge $((_lk_wait * 1000)) ]; then
       _lk_held "$_lk_text" "$_lk_dir"
       return 1
     fi

@@ -95,7 +95,7 @@ class SnapshotCloneIT {
             // Starting again is a no-op while it runs.
             assertEquals(a.port(), clones.start(cat, c1).port());
 
-            cloneSnap = snapshots.createOfClone(cat, a, true, "of-" + c1);
+            cloneSnap = snapshots.createOfClone(cat, a, "of-" + c1);
             assertEquals("clone:" + c1, cloneSnap.parent());
             assertEquals("clone_" + c1, cloneSnap.volume());
             CloneRecord b = clones.create(cat, cloneSnap.id(), c2);

@@ -69,7 +69,7 @@ class ZfsIT {
             assertEquals("off", cp.value("postgres", "SHOW archive_mode"));
             cp.exec("postgres", "INSERT INTO zfs_it SELECT 2 FROM generate_series(1, 5)", Duration.ofMinutes(1));
 
-            cloneSnap = snaps.createOfClone(cat, a, true, "of-" + c1);
+            cloneSnap = snaps.createOfClone(cat, a, "of-" + c1);
             assertEquals("twinshift-lab/twinshift/clones/" + c1 + "@" + cloneSnap.name(), cloneSnap.location());
             assertEquals("clone_" + c1, cloneSnap.volume());
             clones.create(cat, cloneSnap.id(), c2);
