@@ -12,10 +12,8 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.Progress;
 import dev.twinshift.storage.RefusedException;
+import dev.twinshift.storage.ServerScripts;
 import dev.twinshift.storage.SnapshotVerdict;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class ScheduleService {
     /** The scripts a catalog's bin/ holds for what runs without a console. */
-    static final List<String> SCRIPTS = List.of("schedule.sh", "snapshot.sh", "lock.sh");
+    static final List<String> SCRIPTS = List.of("lock.sh", "snapshot.sh", "schedule.sh");
     private static final Pattern DURATION = Pattern.compile("[0-9]{1,6}[smhdw]");
 
     private final RemoteShell shell;
@@ -45,17 +43,6 @@ public final class ScheduleService {
     public ScheduleService(RemoteShell shell, Progress progress) {
         this.shell = shell;
         this.progress = progress == null ? Progress.NONE : progress;
-    }
-
-    static String resource(String name) {
-        try (InputStream in = ScheduleService.class.getResourceAsStream("/dev/twinshift/remote/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     // ---- the server-wide job --------------------------------------------------------------------------
@@ -211,13 +198,18 @@ public final class ScheduleService {
         }
     }
 
-    /** Copies the bundled scripts to CATALOG/bin, root's and not writable by others, each through a temporary file. */
+    /** Installs the scripts the job runs into CATALOG/bin (where they differ), and makes CATALOG/schedule. */
     void installScripts(String catalogRoot) throws SshException, InterruptedException {
-        String bin = catalogRoot + "/bin";
-        shell.run(RemoteCommand.of("sh", "-c", "mkdir -p -- \"$1\" \"$2\" && chown root:root \"$1\" \"$2\" && chmod 0755 \"$1\" \"$2\"",
-                "sh", bin, catalogRoot + "/schedule").asRoot()).requireSuccess();
-        for (String s : SCRIPTS) {
-            writeFile(bin + "/" + s, resource(s), "0755");
+        if (!catalogRoot.endsWith("/.twinshift")) {
+            throw new IllegalArgumentException(catalogRoot + " is not a Twinshift catalog (a .twinshift directory)");
+        }
+        String fs = catalogRoot.substring(0, catalogRoot.length() - "/.twinshift".length());
+        Catalog cat = new Catalog(shell, fs.isEmpty() ? "/" : fs);
+        shell.run(RemoteCommand.of("sh", "-c", "mkdir -p -- \"$1\" && chown root:root \"$1\" && chmod 0755 \"$1\"",
+                "sh", catalogRoot + "/schedule").asRoot()).requireSuccess();
+        List<String> written = ServerScripts.install(cat, SCRIPTS);
+        if (!written.isEmpty()) {
+            progress.step("installed " + String.join(", ", written) + " in " + ServerScripts.binDir(cat));
         }
     }
 
@@ -358,7 +350,7 @@ public final class ScheduleService {
         if (shell.run(RemoteCommand.of("test", "-f", installedScript).asRoot()).ok()) {
             argv.addAll(List.of("/bin/sh", installedScript));
         } else {
-            argv.addAll(List.of("sh", "-c", resource("schedule.sh"), "schedule.sh"));
+            argv.addAll(List.of("sh", "-c", ServerScripts.text("schedule.sh"), "schedule.sh"));
         }
         argv.addAll(args);
         return RemoteCommand.of(argv);

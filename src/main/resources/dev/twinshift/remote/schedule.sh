@@ -337,7 +337,27 @@ delete_snapshot() {
   return 0
 }
 
-log() { printf '%s %s\n' "$(now_iso)" "$2" >> "$1"; }
+# A full btrfs refuses even a few bytes of data (metadata still fits: names, renames, deletes), so a run
+# that finds the disk full could not record why. A megabyte is kept aside in CATALOG/schedule/.reserve
+# and given back only to record such a failure; the next run with room takes it again.
+reserve_ensure() {
+  r=$1/schedule/.reserve
+  [ -f "$r" ] && [ "$(stat -c %s -- "$r")" -ge 1048576 ] && return 0
+  { fallocate -l 1048576 -- "$r" 2>/dev/null || head -c 1048576 /dev/zero > "$r"; } 2>/dev/null || rm -f -- "$r"
+  return 0
+}
+reserve_release() {
+  [ -f "$1/.reserve" ] || return 1
+  rm -f -- "$1/.reserve"
+  sync -f "$1" 2>/dev/null
+  return 0
+}
+
+log() {
+  line="$(now_iso) $2"
+  { printf '%s\n' "$line" >> "$1"; } 2>/dev/null && return 0
+  reserve_release "${1%/*}" && printf '%s\n' "$line" >> "$1"
+}
 
 # Takes the catalog lock as lock.sh does for every console (bounded wait). Not in a command
 # substitution: the lock's token and renewer belong to this process. Sets LOCK_OUT to the holder
@@ -494,7 +514,7 @@ write_status() {
       NF { printf "%s%s", (n++ ? ", " : ""), q($0) }')
   fail_json=null
   [ -z "$failure" ] || fail_json="{\"at\": \"$now\", \"why\": $(jstr "$failure")}"
-  {
+  content=$(
     printf '{\n'
     printf '  "cluster": %s,\n' "$(jstr "$cluster")"
     printf '  "volume": %s,\n' "$(jstr "$key")"
@@ -508,12 +528,15 @@ write_status() {
     printf '  "newestSnapshotAt": %s,\n' "$(jstr "$newest")"
     printf '  "policy": %s,\n' "$(jstr "$policy")"
     printf '  "scriptVersion": %s\n' "$SCRIPT_VERSION"
-    printf '}\n'
-  } > "$sfile.tmp" && mv -f -- "$sfile.tmp" "$sfile" || {
-    # A full disk may refuse the new file; the log line below may still fit. Never leave half a file.
+    printf '}'
+  )
+  if ! { printf '%s\n' "$content" > "$sfile.tmp" && mv -f -- "$sfile.tmp" "$sfile"; } 2>/dev/null; then
     rm -f -- "$sfile.tmp"
-    echo "schedule.sh: could not write $sfile" >&2
-  }
+    if ! { reserve_release "$cat/schedule" && printf '%s\n' "$content" > "$sfile.tmp" && mv -f -- "$sfile.tmp" "$sfile"; }; then
+      rm -f -- "$sfile.tmp"
+      echo "schedule.sh: could not write $sfile" >&2
+    fi
+  fi
   logf=$cat/schedule/$key.log
   if [ -f "$logf" ] && [ "$(stat -c %s -- "$logf")" -gt 1048576 ]; then mv -f -- "$logf" "$logf.1"; fi
   case $outcome in
@@ -541,6 +564,7 @@ run_one() {
     write_status "$cat" "$key" failed "cluster gone: $C_cluster has no PGDATA at $C_pgdata" "" "$started" "$C_policy" "$C_cluster"
     return 1
   fi
+  reserve_ensure "$cat"
   # A full filesystem would fail the snapshot half-way (and a CHECKPOINT there helps nobody): say so first.
   set -- $(free_space "$cat")
   if [ "${2:-0}" -lt 16777216 ]; then
