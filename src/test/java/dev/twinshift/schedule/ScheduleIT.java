@@ -294,6 +294,21 @@ class ScheduleIT {
             LabCli.Run fine = LabCli.run("snapshot", "check", "--cluster", checkCluster, "--warn", "1d", "--crit", "2d");
             assertEquals(0, fine.code(), fine.out() + fine.err());
             assertTrue(fine.out().startsWith("OK: " + checkCluster + " newest snapshot"), fine.out());
+
+            // The same state from the command line: status, the preview of the next run, and a change unconfirmed.
+            LabCli.Run status = LabCli.run("schedule", "status", "--cluster", checkCluster);
+            assertEquals(0, status.code(), status.err());
+            assertTrue(status.out().startsWith(checkCluster + ": enabled, policy hourly=2"), status.out());
+            assertTrue(status.out().contains("last run: ") && status.out().contains(" ok ("), status.out());
+            LabCli.Run preview = LabCli.run("--json", "schedule", "preview", "--cluster", checkCluster);
+            assertEquals(0, preview.code(), preview.err());
+            RetentionPlan next = RetentionPlan.parse(preview.out());
+            assertNotNull(next.create());
+            assertEquals(r.names().size(), next.snapshots().size());
+            LabCli.Run off = LabCli.run("schedule", "disable", "--cluster", checkCluster);
+            assertEquals(3, off.code(), off.out() + off.err());
+            assertTrue(off.err().contains("enabled=false") && off.err().contains("Nothing was changed"), off.err());
+            assertTrue(new ScheduleService(shell, null).status(r.v).enabled(), "without --yes nothing changed");
         }
     }
 
