@@ -3,6 +3,7 @@ package dev.twinshift.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.storage.Reason;
@@ -170,6 +171,38 @@ class ScheduleScriptTest {
         assertEquals(LocalCatalog.name(now), next.create().name());
         assertEquals("SCHEDULED", next.create().reason());
         assertEquals(RetentionPlan.Fate.PRUNE, next.verdictOf(newest.id()).orElseThrow().fate());
+    }
+
+    @Test
+    void theFloorIsMeasuredOnTheCatalogsFilesystemAndTakesTheOldestPrunableFirst() throws Exception {
+        LocalCatalog cat = new LocalCatalog(dir);
+        Instant t0 = Instant.parse("2026-06-01T00:00:00Z");
+        SnapshotRecord pinned = cat.snapshot(t0, Reason.MANUAL, true);
+        List<SnapshotRecord> hourly = new ArrayList<>();
+        for (int h = 1; h <= 6; h++) {
+            hourly.add(cat.snapshot(t0.plus(Duration.ofHours(h)), Reason.SCHEDULED, false));
+        }
+        java.nio.file.FileStore fs = Files.getFileStore(dir);
+        for (int pct : List.of(1, 90)) {
+            RetentionPlan plan = cat.dryRun(t0.plus(Duration.ofHours(7)), "--policy", "hourly=10 floor=" + pct + "%");
+            assertNotNull(plan.floor());
+            long want = fs.getTotalSpace() / 100 * pct;
+            assertTrue(Math.abs(plan.floor().floorBytes() - want) <= want / 50 + 4096, plan.floor() + " vs " + want);
+            assertEquals(plan.floor().availableBytes() < plan.floor().floorBytes(), plan.floor().below());
+            List<RetentionPlan.Verdict> byFloor = plan.snapshots().stream()
+                    .filter(v -> v.why().stream().anyMatch(w -> w.startsWith("free space below floor"))).toList();
+            if (plan.floor().below()) {
+                // Not the pinned one, never the newest: the oldest snapshot only a level keeps.
+                assertEquals(List.of(hourly.get(0).id()), byFloor.stream().map(RetentionPlan.Verdict::id).toList());
+            } else {
+                assertEquals(List.of(), byFloor);
+                assertEquals(0, plan.pruned().size());
+            }
+            assertTrue(plan.verdictOf(pinned.id()).orElseThrow().kept());
+            assertTrue(plan.verdictOf(hourly.get(5).id()).orElseThrow().kept());
+        }
+        assertFalse(cat.dryRun(t0.plus(Duration.ofHours(7)), "--policy", "hourly=10 floor=1%").floor().below()
+                && fs.getUsableSpace() > fs.getTotalSpace() / 50, "1% free is not below a 1% floor here");
     }
 
     @Test
