@@ -273,7 +273,8 @@ END {
     if (safety == 1 && R[i] == "PRE_ROLLBACK") prot_ = prot_ "|pre-rollback"
     if (i == n && virtual == 0) prot_ = prot_ "|newest"
     if (keep != "" || prot_ != "") { fate = "KEEP"; why = substr(keep prot_, 2) } else { fate = "PRUNE"; why = substr(gone, 2) }
-    print fate, ID[i], NAME[i], T[i], R[i], METH[i], LOC[i], (fate == "KEEP" && prot_ == "") ? 1 : 0, why
+    said = why; gsub(/\|/, "; ", said)
+    print fate, ID[i], NAME[i], T[i], R[i], METH[i], LOC[i], (fate == "KEEP" && prot_ == "") ? 1 : 0, why, said
   }
 }
 '
@@ -296,44 +297,48 @@ protections() {
 # "size avail" in bytes of the filesystem that holds the catalog.
 free_space() { df -P -B1 -- "$1" | awk 'NR == 2 { print $2, $4 }'; }
 
-# Deletes one snapshot the way SnapshotService.delete does, never anything outside the catalog.
+# Deletes one snapshot the way SnapshotService.delete does, never anything outside the catalog: a path
+# snapshot must be CATALOG/snapshots/KEY/NAME itself, not a symbolic link (that directory is checked once
+# per prune). Sets DEL_ERR and returns 1 when it does not delete. Few processes: a prune may delete a thousand.
 delete_snapshot() {
-  cat=$1 key=$2 name=$3 method=$4 loc=$5
-  case $name in ''|*/*|.*) echo "refusing to delete a snapshot named \"$name\""; return 1 ;; esac
+  cat=$1 key=$2 name=$3 method=$4 loc=$5 errf=$1/schedule/.err
+  DEL_ERR=
+  case $name in ''|*/*|.*) DEL_ERR="refusing to delete a snapshot named \"$name\""; return 1 ;; esac
   case $method in
     BTRFS_SUBVOLUME|REFLINK|PLAIN_COPY)
-      case $loc in "$cat/snapshots/"*) ;; *) echo "refusing to delete $loc: it is not inside $cat/snapshots"; return 1 ;; esac
-      case $loc/ in */../*|*/./*) echo "refusing to delete $loc: not a plain path"; return 1 ;; esac
+      if [ "$loc" != "$cat/snapshots/$key/$name" ]; then
+        DEL_ERR="refusing to delete $loc: it is not inside $cat/snapshots (not $cat/snapshots/$key/$name)"; return 1
+      fi
+      [ -n "$SNAPDIR_OK" ] || { DEL_ERR="refusing to delete in $cat/snapshots/$key: it goes through a symbolic link"; return 1; }
+      if [ -L "$loc" ]; then DEL_ERR="refusing to delete $loc: it is a symbolic link"; return 1; fi
       if [ -e "$loc" ]; then
-        [ "$(readlink -f -- "$loc")" = "$loc" ] || { echo "refusing to delete $loc: it goes through a symbolic link"; return 1; }
         if [ "$method" = BTRFS_SUBVOLUME ]; then
-          btrfs subvolume delete "$loc" >/dev/null 2>"$cat/schedule/.err" || { cat "$cat/schedule/.err"; return 1; }
+          btrfs subvolume delete "$loc" >/dev/null 2>"$errf" || { DEL_ERR=$(cat "$errf"); return 1; }
         else
-          rm -rf --one-file-system -- "$loc" 2>"$cat/schedule/.err" || { cat "$cat/schedule/.err"; return 1; }
+          rm -rf --one-file-system -- "$loc" 2>"$errf" || { DEL_ERR=$(cat "$errf"); return 1; }
         fi
       fi ;;
     ZFS_DATASET)
-      case $loc in *@"$name") ;; *) echo "refusing to destroy $loc: it is not the ZFS snapshot $name"; return 1 ;; esac
-      zfs_name_ok "${loc%@*}" || { echo "refusing to destroy $loc: not a dataset name"; return 1; }
+      case $loc in *@"$name") ;; *) DEL_ERR="refusing to destroy $loc: it is not the ZFS snapshot $name"; return 1 ;; esac
+      zfs_name_ok "${loc%@*}" || { DEL_ERR="refusing to destroy $loc: not a dataset name"; return 1; }
       if ! zfs list -H -o name "$loc" >/dev/null 2>&1; then
         # A promotion moves snapshots to the promoted dataset: find it there by its name.
         found=$(zfs list -H -o name -t snapshot -r "${loc%%/*}" 2>/dev/null | awk -v n="@$name" 'substr($0, length($0) - length(n) + 1) == n')
         case $found in *"
-"*) echo "several ZFS snapshots are named $name; delete it from the console"; return 1 ;; esac
+"*) DEL_ERR="several ZFS snapshots are named $name; delete it from the console"; return 1 ;; esac
         loc=$found
       fi
       if [ -n "$loc" ]; then
         tries=0
-        until zfs destroy "$loc" 2>"$cat/schedule/.err"; do
+        until zfs destroy "$loc" 2>"$errf"; do
           tries=$((tries + 1))
-          grep -q busy "$cat/schedule/.err" && [ $tries -lt 30 ] || { cat "$cat/schedule/.err"; return 1; }
+          grep -q busy "$errf" && [ $tries -lt 30 ] || { DEL_ERR=$(cat "$errf"); return 1; }
           sleep 1
         done
       fi ;;
-    *) echo "unknown method $method of $name"; return 1 ;;
+    *) DEL_ERR="unknown method $method of $name"; return 1 ;;
   esac
   rm -f -- "$cat/snapshots/$key/$name.json"
-  rm -f -- "$cat/schedule/.err"
   return 0
 }
 
@@ -353,8 +358,9 @@ reserve_release() {
   return 0
 }
 
-log() {
-  line="$(now_iso) $2"
+log() { log_at "$1" "$(now_iso)" "$2"; }
+log_at() {
+  line="$2 $3"
   { printf '%s\n' "$line" >> "$1"; } 2>/dev/null && return 0
   reserve_release "${1%/*}" && printf '%s\n' "$line" >> "$1"
 }
@@ -383,6 +389,7 @@ cmd_prune() {
   cat=${1:-} key=${2:-}
   [ -n "$cat" ] && [ -n "$key" ] || die "usage: schedule.sh prune CATALOG KEY [--dry-run [--policy TEXT] [--create]]"
   shift 2
+  d=$(cd -- "$cat" 2>/dev/null && pwd) || die "no catalog at $cat"; cat=$d
   dry= policy= create= held=
   while [ $# -gt 0 ]; do
     case $1 in
@@ -434,22 +441,26 @@ prune_now() {
   if [ -n "$dry" ]; then
     if [ -n "$below" ]; then
       # A run deletes the oldest snapshot only a level keeps first, then measures again: this one goes at least.
-      awk -F '\t' -v OFS='\t' '!d && $1 == "KEEP" && $8 == 1 { $1 = "PRUNE"; $9 = "free space below floor (oldest prunable first; more may follow)"; d = 1 } 1' \
+      awk -F '\t' -v OFS='\t' '!d && $1 == "KEEP" && $8 == 1 { $1 = "PRUNE"; $9 = "free space below floor (oldest prunable first; more may follow)"; $10 = $9; d = 1 } 1' \
         "$work/plan" > "$work/plan2" && mv "$work/plan2" "$work/plan"
     fi
   else
     logf=$cat/schedule/$key.log
-    while IFS="$(printf '\t')" read -r fate id name at reason method loc floorable why; do
+    SNAPDIR_OK=
+    [ "$(readlink -f -- "$cat/snapshots/$key" 2>/dev/null)" = "$cat/snapshots/$key" ] && SNAPDIR_OK=1
+    tab=$(printf '\t')
+    while IFS=$tab read -r fate id name at reason method loc floorable why said; do
       [ "$fate" = PRUNE ] || continue
-      if msg=$(delete_snapshot "$cat" "$key" "$name" "$method" "$loc" </dev/null); then
+      if delete_snapshot "$cat" "$key" "$name" "$method" "$loc" </dev/null; then
         DELETED="$DELETED$name
 "
-        log "$logf" "deleted $id ($reason, taken $at): $(echo "$why" | sed 's/|/; /g')"
+        log_at "$logf" "$now" "deleted $id ($reason, taken $at): $said"
       else
-        PRUNE_FAIL="${PRUNE_FAIL:+$PRUNE_FAIL; }could not delete $id: $msg"
-        log "$logf" "failed to delete $id: $msg"
+        PRUNE_FAIL="${PRUNE_FAIL:+$PRUNE_FAIL; }could not delete $id: $DEL_ERR"
+        log_at "$logf" "$now" "failed to delete $id: $DEL_ERR"
       fi
     done < "$work/plan"
+    rm -f -- "$cat/schedule/.err"
     if [ -n "$below" ]; then
       log "$logf" "free space $avail of $size bytes is below the floor of $P_FLOOR% ($floorb bytes): pruning the oldest prunable snapshots first"
       while [ -n "$below" ]; do
@@ -458,12 +469,12 @@ prune_now() {
           log "$logf" "still below the floor, and every snapshot left is protected or the newest: nothing more is pruned"
           break
         fi
-        IFS="$(printf '\t')" read -r fate id name at reason method loc floorable why <<EOF
+        IFS=$tab read -r fate id name at reason method loc floorable why said <<EOF
 $line
 EOF
-        awk -F '\t' -v OFS='\t' -v id="$id" '$2 == id { $1 = "PRUNE"; $8 = 0; $9 = "free space below floor" } 1' "$work/plan" > "$work/plan2" \
+        awk -F '\t' -v OFS='\t' -v id="$id" '$2 == id { $1 = "PRUNE"; $8 = 0; $9 = "free space below floor"; $10 = $9 } 1' "$work/plan" > "$work/plan2" \
           && mv "$work/plan2" "$work/plan"
-        if msg=$(delete_snapshot "$cat" "$key" "$name" "$method" "$loc" </dev/null); then
+        if delete_snapshot "$cat" "$key" "$name" "$method" "$loc" </dev/null; then
           DELETED="$DELETED$name
 "
           sync -f "$cat" 2>/dev/null
@@ -472,8 +483,8 @@ EOF
           log "$logf" "deleted $id ($reason, taken $at): free space below floor; now $avail bytes free"
           [ "$avail" -lt "$floorb" ] || below=
         else
-          PRUNE_FAIL="${PRUNE_FAIL:+$PRUNE_FAIL; }could not delete $id: $msg"
-          log "$logf" "failed to delete $id: $msg"
+          PRUNE_FAIL="${PRUNE_FAIL:+$PRUNE_FAIL; }could not delete $id: $DEL_ERR"
+          log "$logf" "failed to delete $id: $DEL_ERR"
           break
         fi
       done
@@ -618,6 +629,7 @@ run_one() {
 cmd_run() {
   cat=${1:-}
   [ -n "$cat" ] || die "usage: schedule.sh run CATALOG"
+  d=$(cd -- "$cat" 2>/dev/null && pwd) || die "no catalog at $cat"; cat=$d
   [ -d "$cat/schedule" ] || die "$cat has no schedule directory: no cluster is scheduled there"
   failed=0
   for conf in "$cat"/schedule/*.conf; do
