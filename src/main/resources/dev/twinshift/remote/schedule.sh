@@ -477,6 +477,9 @@ EOF
         if delete_snapshot "$cat" "$key" "$name" "$method" "$loc" </dev/null; then
           DELETED="$DELETED$name
 "
+          # btrfs gives a deleted subvolume's space back in the background: wait for it, or the floor would
+          # still look crossed and take the next snapshot for nothing.
+          [ "$method" = BTRFS_SUBVOLUME ] && btrfs subvolume sync "$cat/snapshots/$key" >/dev/null 2>&1
           sync -f "$cat" 2>/dev/null
           set -- $(free_space "$cat")
           avail=$2

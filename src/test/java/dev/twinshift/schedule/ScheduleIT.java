@@ -309,6 +309,29 @@ class ScheduleIT {
             assertEquals(3, off.code(), off.out() + off.err());
             assertTrue(off.err().contains("enabled=false") && off.err().contains("Nothing was changed"), off.err());
             assertTrue(new ScheduleService(shell, null).status(r.v).enabled(), "without --yes nothing changed");
+
+            // Below the free-space floor the run prunes the oldest prunable snapshots first, never a pinned one or
+            // the newest, and says so. (A small cluster's snapshots share nearly all their blocks: deleting them
+            // gives back little, so here every prunable one goes and the floor is still not reached.)
+            ScheduleService svc = new ScheduleService(shell, null);
+            svc.save(r.v, svc.planPolicy(r.v, SnapshotPolicy.parse("hourly=5 floor=60%")));
+            SnapshotRecord keep = r.snapshots().get(0);
+            new dev.twinshift.storage.SnapshotService(shell, new Actor("tsadmin", "it", "schedule-it"), null)
+                    .pin(r.v.catalog(), keep.id(), true);
+            try {
+                shell.run(RemoteCommand.of("sh", "-c", "fallocate -l \"$(df -B1 --output=size,avail \"$1\" | tail -n 1"
+                        + " | awk '{ printf \"%d\", $2 - $1 * 0.3 }')\" \"$2\" && sync", "sh", ScratchCluster.BTRFS, filler).asRoot(),
+                        Duration.ofMinutes(2)).requireSuccess();
+                t = t.plus(Duration.ofHours(1));
+                r.ok(t);
+            } finally {
+                shell.run(RemoteCommand.of("rm", "-f", "--", filler).asRoot());
+            }
+            Set<String> left = r.names();
+            assertEquals(new TreeSet<>(Set.of(keep.name(), LocalCatalog.name(t))), left, "only the pinned and the newest stay");
+            String flog = shell.run(RemoteCommand.of("cat", r.cat() + "/schedule/" + r.v.volumeKey() + ".log").asRoot()).stdout();
+            assertTrue(flog.contains("below the floor of 60%") && flog.contains("free space below floor"), flog);
+            assertTrue(flog.contains("every snapshot left is protected or the newest"), flog);
         }
     }
 
