@@ -91,7 +91,7 @@ public final class LockLiveness {
 
     private static boolean runningHere(long pid, Instant started) {
         java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
-        if (p.isEmpty() || !p.get().isAlive()) {
+        if (p.isEmpty() || !p.get().isAlive() || zombie(pid)) {
             return false;
         }
         if (started == null) {
@@ -100,6 +100,17 @@ public final class LockLiveness {
         // Another process that got the same pid later is not the holder.
         return p.get().info().startInstant()
                 .map(s -> Duration.between(s, started).abs().compareTo(Duration.ofSeconds(2)) < 0).orElse(true);
+    }
+
+    /* A killed holder whose parent has not reaped it yet still has a pid, but will never renew again. */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            int paren = stat.lastIndexOf(')');
+            return paren > 0 && paren + 2 < stat.length() && stat.charAt(paren + 2) == 'Z';
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     static String ago(Duration d) {

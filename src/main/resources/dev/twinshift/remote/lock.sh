@@ -65,6 +65,8 @@ _lk_start() {
 # a recycled pid is not the holder.
 _lk_runs() {
   [ -d "/proc/$1" ] || return 1
+  # Killed, not yet reaped by its parent: it will never renew again.
+  [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 1)" != Z ] || return 1
   [ -n "${2:-}" ] || return 0
   _lk_a=$(_lk_epoch "$2"); _lk_b=$(_lk_epoch "$(_lk_start "$1")")
   [ -n "$_lk_a" ] && [ -n "$_lk_b" ] || return 0
