@@ -38,6 +38,8 @@ ZFS_DATASET=$ZFS_POOL/pg15
 ZFS_MNT=$MNT/zfs
 ZFS_PG_DATA=$ZFS_MNT/pg15-main
 ZFS_FUSE_PID=$STATE/zfs-fuse.pid
+# Set when the lab started cron itself (then 'lab.sh down' stops it); a cron already running is left alone.
+CRON_STARTED=$STATE/cron.started
 SSH_DIR=$STATE/ssh
 HOST_KEY=$SSH_DIR/ssh_host_ed25519_key
 SSHD_CONFIG=$SSH_DIR/sshd_config
@@ -55,7 +57,7 @@ CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.d/twinshift-lab.conf
 MARK="# Made by the Twinshift lab (src/test/lab/lab.sh); removed by 'lab.sh down'."
 
 PACKAGES=(postgresql-13 postgresql-15 postgresql-contrib btrfs-progs xfsprogs zfs-fuse
-          openssh-server openssh-client sudo util-linux procps)
+          openssh-server openssh-client sudo util-linux procps cron)
 
 log() { printf '[lab] %s\n' "$*"; }
 warn() { printf '[lab] WARNING: %s\n' "$*" >&2; }
@@ -428,6 +430,40 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
+# cron: what runs scheduled snapshots on a server without systemd as PID 1 (as here)
+
+cron_pid() { # the running cron daemon's pid, if any
+    local pid
+    pid=$(pgrep -x -o cron 2>/dev/null) || return 1
+    echo "$pid"
+}
+
+do_cron() {
+    if cron_pid >/dev/null; then
+        return
+    fi
+    /usr/sbin/cron || die "cron did not start"
+    local i pid
+    for i in $(seq 50); do
+        pid=$(cron_pid) && break
+        sleep 0.1
+    done
+    [[ -n ${pid:-} ]] || die "cron did not start"
+    echo "$pid" >"$CRON_STARTED"
+    log "cron started (pid $pid)"
+}
+
+stop_cron() {
+    [[ -f $CRON_STARTED ]] || return 0
+    local pid
+    pid=$(cat "$CRON_STARTED")
+    if [[ $pid =~ ^[0-9]+$ ]] && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == cron ]]; then
+        kill "$pid" 2>/dev/null || true
+    fi
+    rm -f "$CRON_STARTED"
+}
+
+# ---------------------------------------------------------------------------------------------
 # descriptor
 
 host_key_fingerprint() { ssh-keygen -lf "$HOST_KEY.pub" | awk '{ print $2 }'; }
@@ -479,6 +515,7 @@ cmd_up() {
     phase pg13 do_pg13
     phase users do_users
     phase sshd do_sshd
+    phase cron do_cron
     if xfs_enabled; then
         phase xfs do_xfs
         phase pg15-xfs do_pg_xfs
@@ -503,6 +540,7 @@ cmd_check() {
     if zfs_enabled || grep -q '"zfsPool"' "$DESCRIPTOR"; then
         mountpoint -q "$ZFS_PG_DATA" && [[ $(cluster_status 15 zfs) == online ]] || return 1
     fi
+    pgrep -x cron >/dev/null || return 1
     # The pid file is readable by anyone; the port must answer.
     local pid
     pid=$(cat "$SSHD_PID" 2>/dev/null) && [[ -d /proc/$pid ]] || return 1
@@ -566,6 +604,11 @@ lab_clusters() { # "version name" of every cluster whose data lives under the la
 do_down() {
     rm -f "$DESCRIPTOR"
     stop_sshd
+    # A scheduled job a test left behind for the lab's catalogs goes with them.
+    if [[ -f /etc/cron.d/twinshift-snapshots ]] && grep -qF " $MNT/" /etc/cron.d/twinshift-snapshots; then
+        rm -f /etc/cron.d/twinshift-snapshots
+    fi
+    stop_cron
     local c ver name
     local clusters
     clusters=$(lab_clusters)

@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
         subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
-                UpgradeCli.class, BisectCli.class})
+                UpgradeCli.class, BisectCli.class, ScheduleCli.class})
 public final class Cli {
 
     /** Opens the shell to a server; the console's SSH connector by default, another one in tests. */
@@ -421,7 +421,7 @@ public final class Cli {
 
     @Command(name = "snapshot", description = "Take, list and delete snapshots.",
             subcommands = {Snapshot.Create.class, Snapshot.ListCmd.class, Snapshot.Delete.class, Snapshot.Pin.class,
-                    Snapshot.Tree.class})
+                    Snapshot.Tree.class, Snapshot.Check.class})
     static final class Snapshot {
         @ParentCommand
         Cli cli;
@@ -452,6 +452,46 @@ public final class Cli {
                     cli.out().flush();
                 }
                 return 0;
+            }
+        }
+
+        @Command(name = "check", description = "Monitoring, Nagios-style: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN and one"
+                + " line, from the age of the newest snapshot and the scheduled job's last run (a failed run is at least"
+                + " WARNING). E.g. --warn 90m --crit 6h.")
+        static final class Check implements Callable<Integer> {
+            @ParentCommand
+            Snapshot parent;
+            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
+            String cluster;
+            @Option(names = "--warn", required = true, paramLabel = "DURATION", description = "e.g. 90m, 6h, 2d")
+            String warn;
+            @Option(names = "--crit", required = true, paramLabel = "DURATION", description = "e.g. 6h, 2d")
+            String crit;
+
+            @Override
+            public Integer call() {
+                Cli cli = parent.cli;
+                dev.twinshift.schedule.ScheduleStatus.Check c;
+                try {
+                    c = new dev.twinshift.schedule.ScheduleService(cli.shell(), Progress.NONE)
+                            .check(ClusterVolume.resolve(cli.shell(), cli.cluster(cluster)), warn, crit);
+                } catch (Exception e) {
+                    // Monitoring reads the exit code: whatever went wrong is UNKNOWN, never a usage or refusal code.
+                    String msg = e instanceof SshException s ? s.explain() : e.getMessage();
+                    c = new dev.twinshift.schedule.ScheduleStatus.Check(3, "UNKNOWN: " + (msg == null ? e.toString() : msg)
+                            .replace('\n', ' '));
+                }
+                if (cli.json) {
+                    try {
+                        cli.printJson(c);
+                    } catch (Exception e) {
+                        cli.out().println(c.line());
+                    }
+                } else {
+                    cli.out().println(c.line());
+                }
+                cli.out().flush();
+                return c.code();
             }
         }
 
