@@ -53,8 +53,9 @@ public class TwinshiftApp extends Application {
 
         ServerListViewModel servers = new ServerListViewModel(new Inventory(s.inventoryFile()), s.labDescriptor(), s.sshConfig(), executor);
         ServerDashboardViewModel dashboard = new ServerDashboardViewModel(pool, executor, prompts, prompts, inspector());
-        // The timeline's dry-run preview and schedule editor run through dashboard.timeline().setPreviewer(...)
-        // and setScheduleActions(...); until the schedule service is given them, the editor says it is not available.
+        ScheduleBridge schedules = new ScheduleBridge(java.time.ZoneId.systemDefault());
+        dashboard.timeline().setPreviewer(schedules);
+        dashboard.timeline().setScheduleActions(schedules);
         MainView main = new MainView(servers, dashboard, new ActivityView(log, executor));
 
         Scene scene = new Scene(main.root(), 1200, 760);
