@@ -96,7 +96,7 @@ public record ChangeReport(String good, String bad, List<DatabaseChanges> databa
             + " UNION ALL SELECT 'type', n.nspname || '.' || t.typname, CASE t.typtype WHEN 'e' THEN 'enum ('"
             + " || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e"
             + " WHERE e.enumtypid = t.oid) || ')' WHEN 'd' THEN 'domain over ' || format_type(t.typbasetype, t.typtypmod)"
-            + " WHEN 'c' THEN 'composite' WHEN 'r' THEN 'range' ELSE 'type ' || t.typtype END"
+            + " WHEN 'c' THEN 'composite' WHEN 'r' THEN 'range' ELSE 'type ' || t.typtype::text END"
             + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype IN ('c', 'd', 'e', 'r')"
             + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c') AND" + USER_SCHEMA
             + notInExtension("t.oid")
