@@ -13,6 +13,10 @@ import dev.twinshift.ui.dashboard.ServerInspector;
 import dev.twinshift.ui.logs.ActivityView;
 import dev.twinshift.ui.shell.MainView;
 import dev.twinshift.ui.tasks.FxTaskExecutor;
+import dev.twinshift.bisect.BisectService;
+import dev.twinshift.bisect.BisectStore;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.ui.tasks.LogBuffer;
 import java.nio.file.Path;
 import javafx.application.Application;
@@ -55,6 +59,10 @@ public class TwinshiftApp extends Application {
         ServerDashboardViewModel dashboard = new ServerDashboardViewModel(pool, executor, prompts, prompts, inspector());
         // The timeline's dry-run preview and schedule editor run through dashboard.timeline().setPreviewer(...)
         // and setScheduleActions(...); until the schedule service is given them, the editor says it is not available.
+        // Bisect: the saved result is read from the cluster's catalog, runs go to the same service as `twinshift bisect`.
+        dashboard.timeline().setBisect(
+                t -> BisectStore.latest(ClusterVolume.resolve(t.shell(), t.cluster()).catalog(), t.cluster().id()),
+                (t, request, listener, cancel) -> new BisectService(t.shell(), Actor.local(t.sshUser()), listener, cancel).run(request));
         MainView main = new MainView(servers, dashboard, new ActivityView(log, executor));
 
         Scene scene = new Scene(main.root(), 1200, 760);
