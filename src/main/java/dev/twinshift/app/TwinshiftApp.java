@@ -1,10 +1,14 @@
 package dev.twinshift.app;
 
 import atlantafx.base.theme.PrimerLight;
+import dev.twinshift.bisect.BisectService;
+import dev.twinshift.bisect.BisectStore;
 import dev.twinshift.inventory.Inventory;
 import dev.twinshift.inventory.LabDescriptor;
 import dev.twinshift.ssh.ConnectionPool;
 import dev.twinshift.ssh.SshConnector;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.connections.ServerListViewModel;
@@ -13,10 +17,6 @@ import dev.twinshift.ui.dashboard.ServerInspector;
 import dev.twinshift.ui.logs.ActivityView;
 import dev.twinshift.ui.shell.MainView;
 import dev.twinshift.ui.tasks.FxTaskExecutor;
-import dev.twinshift.bisect.BisectService;
-import dev.twinshift.bisect.BisectStore;
-import dev.twinshift.storage.Actor;
-import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.ui.tasks.LogBuffer;
 import java.nio.file.Path;
 import javafx.application.Application;
