@@ -1,10 +1,14 @@
 package dev.twinshift.app;
 
 import atlantafx.base.theme.PrimerLight;
+import dev.twinshift.bisect.BisectService;
+import dev.twinshift.bisect.BisectStore;
 import dev.twinshift.inventory.Inventory;
 import dev.twinshift.inventory.LabDescriptor;
 import dev.twinshift.ssh.ConnectionPool;
 import dev.twinshift.ssh.SshConnector;
+import dev.twinshift.storage.Actor;
+import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.connections.ServerListViewModel;
@@ -56,6 +60,10 @@ public class TwinshiftApp extends Application {
         ScheduleBridge schedules = new ScheduleBridge(java.time.ZoneId.systemDefault());
         dashboard.timeline().setPreviewer(schedules);
         dashboard.timeline().setScheduleActions(schedules);
+        // Bisect: the saved result is read from the cluster's catalog, runs go to the same service as `twinshift bisect`.
+        dashboard.timeline().setBisect(
+                t -> BisectStore.latest(ClusterVolume.resolve(t.shell(), t.cluster()).catalog(), t.cluster().id()),
+                (t, request, listener, cancel) -> new BisectService(t.shell(), Actor.local(t.sshUser()), listener, cancel).run(request));
         MainView main = new MainView(servers, dashboard, new ActivityView(log, executor));
 
         Scene scene = new Scene(main.root(), 1200, 760);

@@ -131,7 +131,8 @@ public final class BisectService {
         return range(new SnapshotService(shell, actor, null).list(ClusterVolume.resolve(shell, live)), cluster, from, to);
     }
 
-    static List<SnapshotRecord> range(List<SnapshotRecord> all, String cluster, String from, String to) {
+    /** The same choice over a list already read (the console's dialog checks its range with it before asking). */
+    public static List<SnapshotRecord> range(List<SnapshotRecord> all, String cluster, String from, String to) {
         List<SnapshotRecord> mine = new ArrayList<>(all.stream().filter(s -> cluster.equals(s.cluster())).toList());
         mine.sort(Comparator.comparing(SnapshotRecord::createdAt).thenComparing(SnapshotRecord::name));
         int lo = from == null ? 0 : indexOf(mine, from, cluster);

@@ -62,6 +62,11 @@ public final class TimelineView {
     @FXML private Button saveButton;
     @FXML private Button enableButton;
     @FXML private Button disableButton;
+    @FXML private Button bisectButton;
+    @FXML private javafx.scene.control.Tooltip bisectTip;
+    @FXML private javafx.scene.layout.HBox bisectBar;
+    @FXML private Label bisectStatus;
+    @FXML private Button bisectResultButton;
 
     private final TimelineViewModel model;
     private final TimelineChart chart;
@@ -145,7 +150,37 @@ public final class TimelineView {
         saveButton.disableProperty().bind(noPolicy.or(scheduleBusy).or(unavailable));
         enableButton.disableProperty().bind(noPolicy.or(scheduleBusy).or(unavailable));
         disableButton.disableProperty().bind(scheduleBusy.or(unavailable));
+        // Bisect: at least two snapshots, one run at a time, and a service to run it.
+        bisectButton.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> !model.bisectAvailable() || model.target() == null || model.snapshots().size() < 2 || model.bisectRunningProperty().get(),
+                model.snapshots(), model.titleProperty(), model.bisectRunningProperty(), model.bisectAvailableProperty()));
+        bisectButton.textProperty().bind(Bindings.createStringBinding(() -> model.bisectRunningProperty().get()
+                ? "Bisect running (Cancel in the task center destroys the probe clones)" : "Bisect...", model.bisectRunningProperty()));
+        bisectTip.textProperty().bind(Bindings.createStringBinding(() -> model.bisectAvailable()
+                ? "Since when does a check fail? Probes clones of these snapshots; Cancel destroys the probe clones."
+                : "Bisect service not available in this console.", model.bisectAvailableProperty()));
+        bisectStatus.textProperty().bind(model.bisectStatusProperty());
+        bisectBar.visibleProperty().bind(model.bisectStatusProperty().isNotEmpty());
+        bisectBar.managedProperty().bind(bisectBar.visibleProperty());
+        bisectResultButton.disableProperty().bind(model.bisectResultProperty().isNull());
         previewSoon();
+    }
+
+    @FXML
+    private void bisect() {
+        if (model.target() == null) {
+            return;
+        }
+        new BisectDialog(root.getScene().getWindow(), model, model.selectedProperty().get()).ask()
+                .ifPresent(req -> model.runBisect(req, r -> BisectDialog.showResult(root.getScene().getWindow(), model, r)));
+    }
+
+    @FXML
+    private void showBisectResult() {
+        var r = model.bisectResultProperty().get();
+        if (r != null) {
+            BisectDialog.showResult(root.getScene().getWindow(), model, r);
+        }
     }
 
     private void previewSoon() {

@@ -1,5 +1,8 @@
 package dev.twinshift.ui.timeline;
 
+import dev.twinshift.bisect.BisectListener;
+import dev.twinshift.bisect.BisectResult;
+import dev.twinshift.bisect.Probe;
 import dev.twinshift.schedule.RetentionPlan;
 import dev.twinshift.schedule.SnapshotPolicy;
 import dev.twinshift.storage.SnapshotRecord;
@@ -8,6 +11,7 @@ import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
 import dev.twinshift.ui.tasks.BackgroundTask;
 import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
+import dev.twinshift.upgrade.CancelRequest;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -49,6 +53,8 @@ public final class TimelineViewModel {
     private final DateTimeFormatter secondFormat;
 
     private PolicyPreviewer previewer;
+    private BisectSource bisectSource;
+    private BisectRunner bisectRunner;
     private ScheduleActions schedule = ScheduleActions.unavailable();
 
     private final ObservableList<SnapshotRecord> snapshots = FXCollections.observableArrayList();
@@ -64,6 +70,12 @@ public final class TimelineViewModel {
     private final ReadOnlyStringWrapper scheduleStatus = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper scheduleBusy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<BisectResult> bisectResult = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper bisectStatus = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper bisectRunning = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyBooleanWrapper bisectAvailable = new ReadOnlyBooleanWrapper(false);
+    /** Bumped by every load of the saved result and every run: an older answer never replaces a newer one. */
+    private int bisectGeneration;
 
     /** The policy the shown plan was computed for. */
     private SnapshotPolicy planFor;
@@ -86,6 +98,12 @@ public final class TimelineViewModel {
         cluster.snapshots().addListener((ListChangeListener<SnapshotRecord>) c -> snapshotsChanged());
         cluster.clones().addListener((ListChangeListener<CloneItem>) c -> clonesChanged());
         cluster.titleProperty().addListener((o, a, b) -> checkCluster());
+        // The cluster view's re-read of the server is the timeline's refresh: the saved result is read again with it.
+        cluster.busyProperty().addListener((o, was, now) -> {
+            if (was && !now) {
+                loadBisect();
+            }
+        });
         checkCluster();
         snapshotsChanged();
         clonesChanged();
@@ -137,6 +155,139 @@ public final class TimelineViewModel {
     /** Shows a search's results on the axis (for the cluster shown now). */
     public void showBisect(BisectMarks marks) {
         bisect.set(marks == null ? BisectMarks.NONE : marks);
+    }
+
+    /**
+     * Where the saved result comes from and how a bisect runs; null: the timeline shows no saved result
+     * and the Bisect button says the bisect service is not available.
+     */
+    public void setBisect(BisectSource source, BisectRunner runner) {
+        this.bisectSource = source;
+        this.bisectRunner = runner;
+        bisectAvailable.set(runner != null);
+        loadBisect();
+    }
+
+    public boolean bisectAvailable() {
+        return bisectRunner != null;
+    }
+
+    public ReadOnlyBooleanProperty bisectAvailableProperty() {
+        return bisectAvailable.getReadOnlyProperty();
+    }
+
+    /** The last result shown (loaded from the server or just found); null when none. */
+    public ReadOnlyObjectProperty<BisectResult> bisectResultProperty() {
+        return bisectResult.getReadOnlyProperty();
+    }
+
+    /** One line about the bisect: running, its outcome, or why the saved result could not be read. */
+    public ReadOnlyStringProperty bisectStatusProperty() {
+        return bisectStatus.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty bisectRunningProperty() {
+        return bisectRunning.getReadOnlyProperty();
+    }
+
+    /** Reads the newest saved result of the shown cluster on a worker thread and shows its marks. */
+    public void loadBisect() {
+        ClusterTarget t = shown;
+        BisectSource source = bisectSource;
+        if (t == null || source == null || bisectRunning.get()) {
+            return;
+        }
+        int generation = ++bisectGeneration;
+        tasks.submit(BackgroundTask.of("Read bisect results of " + t.cluster().id(), pr -> source.latest(t))
+                .onSuccess(r -> {
+                    if (generation != bisectGeneration || !same(t, shown)) {
+                        return;
+                    }
+                    if (r == null || r.isEmpty()) {
+                        bisectResult.set(null);
+                        showBisect(BisectMarks.NONE);
+                        return;
+                    }
+                    show(r.get());
+                }).onFailure(e -> {
+                    if (generation == bisectGeneration && same(t, shown)) {
+                        bisectStatus.set("Saved bisect results could not be read: " + message(e));
+                    }
+                }).cancel(TaskCancel.interrupts()));
+    }
+
+    private void show(BisectResult r) {
+        bisectResult.set(r);
+        showBisect(BisectResults.marks(r, this::formatTime));
+        bisectStatus.set(BisectResults.title(r) + " — " + r.outcome() + ": " + Objects.toString(r.message(), ""));
+    }
+
+    /**
+     * Runs the bisect as a task of the task center. Its Cancel goes to the search, which stops the
+     * running check and destroys the probe clones; probes show on the axis as they come back.
+     * {@code done} gets the result on the FX thread.
+     */
+    public void runBisect(dev.twinshift.bisect.BisectService.Request request, java.util.function.Consumer<BisectResult> done) {
+        ClusterTarget t = shown;
+        BisectRunner runner = bisectRunner;
+        if (t == null || runner == null || bisectRunning.get()) {
+            return;
+        }
+        int generation = ++bisectGeneration;
+        String what = request.check().describe();
+        CancelRequest cancel = new CancelRequest();
+        cancel.boundary(CancelRequest.Policy.abandon("Cancel stops the running check and destroys the probe clones;"
+                + " the live cluster is never touched."));
+        List<Probe> probes = new ArrayList<>();
+        bisectRunning.set(true);
+        bisectStatus.set("Bisect running: " + what + " …");
+        BisectListener listener = new BisectListener() {
+            @Override
+            public void line(String message) {
+                // The task's log lines are its progress; see the task center and the activity log.
+            }
+
+            @Override
+            public void probe(Probe p) {
+                tasks.deliver(() -> {
+                    if (generation != bisectGeneration || !same(t, shown)) {
+                        return;
+                    }
+                    probes.add(p);
+                    showBisect(BisectResults.running(what, probes, TimelineViewModel.this::formatTime));
+                    bisectStatus.set("Bisect running: " + what + " — " + probes.size() + " probe(s) so far");
+                });
+            }
+        };
+        tasks.submit(BackgroundTask.of("Bisect " + t.cluster().id() + ": " + what, pr -> runner.run(t, request, new BisectListener() {
+            @Override
+            public void line(String message) {
+                pr.log(message);
+                pr.message(message);
+            }
+
+            @Override
+            public void probe(Probe p) {
+                pr.log("probe " + p.snapshot() + ": " + p.verdict() + " (" + p.millis() + " ms)");
+                listener.probe(p);
+            }
+        }, cancel)).onSuccess(r -> {
+            bisectRunning.set(false);
+            if (!same(t, shown)) {
+                return;
+            }
+            bisectGeneration++;
+            show(r);
+            done.accept(r);
+        }).onFailure(e -> {
+            bisectRunning.set(false);
+            if (same(t, shown)) {
+                bisectStatus.set("Bisect failed: " + message(e));
+            }
+        }).onCancelled(() -> {
+            bisectRunning.set(false);
+            bisectStatus.set("Bisect cancelled; the probe clones were destroyed.");
+        }).cancel(TaskCancel.byRequest(cancel, "the console")));
     }
 
     public StringProperty policyTextProperty() {
@@ -219,6 +370,9 @@ public final class TimelineViewModel {
         plan.set(null);
         wouldPrune.clear();
         bisect.set(BisectMarks.NONE);
+        bisectResult.set(null);
+        bisectStatus.set("");
+        bisectGeneration++;
         previewStatus.set("");
         title.set(now == null ? "" : "Timeline of " + now.cluster().id());
         refreshSchedule();
