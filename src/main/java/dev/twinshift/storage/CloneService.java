@@ -153,7 +153,20 @@ public final class CloneService {
             CloneServer.Spec spec = spec(catalog, withPort);
             progress.step("start clone " + name + " with " + spec.binDir() + "/pg_ctl; " + space.describe());
             guard.register(catalog, spec);
-            server.start(spec, START_TIMEOUT);
+            try {
+                server.start(spec, START_TIMEOUT);
+            } catch (SshException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+                // Another server took the port between the choice and the start (a clone of another filesystem's
+                // catalog, which this one does not know of): choose again, now that the port is seen listening.
+                progress.step("port " + withPort.port() + " was taken by another server meanwhile; choosing another");
+                withPort = configureHeld(catalog, withPort);
+                spec = spec(catalog, withPort);
+                guard.register(catalog, spec);
+                server.start(spec, START_TIMEOUT);
+            }
             try {
                 // Started with every clone, so that it watches even when no console is connected.
                 guard.ensureWatcher(catalog);
