@@ -17,22 +17,15 @@ import dev.twinshift.ui.timeline.TimelineMark;
 import dev.twinshift.ui.timeline.TimelineView;
 import dev.twinshift.ui.timeline.TimelineViewModel;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -72,7 +65,8 @@ public final class TimelineDemo {
         for (Instant t = start; !t.isAfter(NOW); t = t.plus(Duration.ofHours(1))) {
             all.add(TimelineFixtures.snapshot(t.plusSeconds(2 + (t.getEpochSecond() / 3600) % 5), Reason.SCHEDULED, null, false));
         }
-        List<SnapshotRecord> kept = new ArrayList<>(keptBy(all, SnapshotPolicy.DEFAULT, ZoneId.of("UTC")));
+        RetentionPlan year = ScriptRetention.plan(all, List.of(), SnapshotPolicy.DEFAULT, NOW);
+        List<SnapshotRecord> kept = new ArrayList<>(all.stream().filter(s -> year.verdictOf(s.id()).orElseThrow().kept()).toList());
         kept.add(TimelineFixtures.snapshot(NOW.minus(Duration.ofDays(3)).plusSeconds(1234), Reason.MANUAL, "before-index", false));
         kept.add(TimelineFixtures.snapshot(NOW.minus(Duration.ofDays(9)).plusSeconds(4321), Reason.PRE_UPGRADE, "before-15", true));
         kept.add(TimelineFixtures.snapshot(NOW.minus(Duration.ofDays(9)).plusSeconds(9000), Reason.REHEARSAL, null, false));
@@ -81,71 +75,6 @@ public final class TimelineDemo {
         kept.add(TimelineFixtures.snapshot(NOW.minus(Duration.ofHours(5)).plusSeconds(1800), Reason.MANUAL, "hotfix", false));
         kept.sort(Comparator.comparing(SnapshotRecord::createdAt));
         return kept;
-    }
-
-    /**
-     * A retention plan worked out in the demo for the demo (the first snapshot of each of the newest
-     * N periods of each level; pinned, upgrade safety, clone bases and the newest stay). The console
-     * never computes this: the server's script does.
-     */
-    static RetentionPlan plan(List<SnapshotRecord> snaps, List<CloneItem> clones, SnapshotPolicy p, ZoneId zone) {
-        Map<String, List<String>> why = reasons(snaps, p, zone);
-        List<RetentionPlan.Verdict> v = new ArrayList<>();
-        SnapshotRecord newest = snaps.get(snaps.size() - 1);
-        for (SnapshotRecord s : snaps) {
-            List<String> w = new ArrayList<>(why.getOrDefault(s.id(), List.of()));
-            if (s.pinned()) {
-                w.add("pinned");
-            }
-            if (p.keepUpgradeSafety() && (s.reason() == Reason.PRE_UPGRADE || s.reason() == Reason.PRE_ROLLBACK)) {
-                w.add(s.reason() == Reason.PRE_UPGRADE ? "pre-upgrade" : "pre-rollback");
-            }
-            clones.stream().filter(c -> s.id().equals(c.record().parent())).forEach(c -> w.add("clone base: " + c.name()));
-            if (s == newest) {
-                w.add("newest");
-            }
-            boolean keep = !w.isEmpty();
-            v.add(new RetentionPlan.Verdict(s.id(), s.name(), s.createdAt(), s.reason().name(),
-                    keep ? RetentionPlan.Fate.KEEP : RetentionPlan.Fate.PRUNE, keep ? w : List.of("not kept by any level")));
-        }
-        return new RetentionPlan("13/main", "13-main", NOW, p.toString(), null, v, null);
-    }
-
-    static List<SnapshotRecord> keptBy(List<SnapshotRecord> snaps, SnapshotPolicy p, ZoneId zone) {
-        Map<String, List<String>> why = reasons(snaps, p, zone);
-        List<SnapshotRecord> out = new ArrayList<>();
-        for (int i = 0; i < snaps.size(); i++) {
-            if (why.containsKey(snaps.get(i).id()) || i == snaps.size() - 1) {
-                out.add(snaps.get(i));
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, List<String>> reasons(List<SnapshotRecord> snaps, SnapshotPolicy p, ZoneId zone) {
-        Map<String, List<String>> why = new LinkedHashMap<>();
-        Map<String, Function<ZonedDateTime, ZonedDateTime>> levels = new LinkedHashMap<>();
-        levels.put("hourly", t -> t.truncatedTo(ChronoUnit.HOURS));
-        levels.put("daily", t -> t.truncatedTo(ChronoUnit.DAYS));
-        levels.put("weekly", t -> t.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)));
-        levels.put("monthly", t -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1));
-        levels.put("yearly", t -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1));
-        for (Map.Entry<String, Function<ZonedDateTime, ZonedDateTime>> level : levels.entrySet()) {
-            int n = p.levels().get(level.getKey());
-            TreeMap<ZonedDateTime, SnapshotRecord> firsts = new TreeMap<>();
-            for (SnapshotRecord s : snaps) {
-                firsts.putIfAbsent(level.getValue().apply(s.createdAt().atZone(zone)), s);
-            }
-            int k = 0;
-            for (SnapshotRecord s : firsts.descendingMap().values()) {
-                if (k >= n) {
-                    break;
-                }
-                k++;
-                why.computeIfAbsent(s.id(), x -> new ArrayList<>()).add(level.getKey() + " " + k + "/" + n);
-            }
-        }
-        return why;
     }
 
     /** A search over the last three weeks' dailies: good until 13 days ago, bad since. */
@@ -202,7 +131,7 @@ public final class TimelineDemo {
         FxTaskExecutor tasks = new FxTaskExecutor(log);
         ZoneId zone = ZoneId.of("Europe/Paris");
         TimelineViewModel model = new TimelineViewModel(cluster, tasks, zone);
-        model.setPreviewer((t, p) -> plan(snaps, clones, p, ZoneId.of("UTC")));
+        model.setPreviewer((t, p) -> ScriptRetention.plan(snaps, clones, p, NOW));
         model.policyTextProperty().set("hourly=24 daily=14 weekly=8 monthly=12 yearly=3");
         model.showBisect(search(snaps));
         TimelineView view = new TimelineView(model);
