@@ -24,7 +24,6 @@ import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -73,17 +72,6 @@ class CutoverFaultIT {
 
     static LabCli.Run cli(String... args) {
         return LabCli.run(args);
-    }
-
-    /** The pinned snapshot of the new cluster's writes that a rollback after the hand-over keeps. */
-    static void dropKeptWrites(Catalog cat, String op) throws Exception {
-        String kept = UpgradeState.of(op, new dev.twinshift.storage.Journal(CutoverIT.shell, cat, op).read()).data()
-                .get("newWritesSnapshot");
-        if (kept != null) {
-            SnapshotService snaps = new SnapshotService(CutoverIT.shell, ME, Progress.NONE);
-            snaps.pin(cat, kept, false);
-            snaps.delete(cat, kept);
-        }
     }
 
     static Stream<Arguments> faults() {
@@ -139,10 +127,10 @@ class CutoverFaultIT {
                 // Back to 13 for the next fault.
                 LabCli.Run back = cli("upgrade", "rollback", "--cluster", p.newId(), "--operation", op, "--yes");
                 assertEquals(0, back.code(), back.out() + back.err());
-                dropKeptWrites(cat, op);
+                CutoverIT.dropKeptWrites(cat, op);
             } else {
                 assertEquals(UpgradeState.ROLLED_BACK, st.outcome(), st.describe());
-                dropKeptWrites(cat, op);
+                CutoverIT.dropKeptWrites(cat, op);
             }
             assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "the new cluster is dropped");
             assertFalse(CutoverIT.shell.run(RemoteCommand.of("test", "-e", p.newDataDirectory()).asRoot()).ok(),

@@ -23,6 +23,7 @@ import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
 import dev.twinshift.storage.Journal;
 import dev.twinshift.storage.Progress;
+import dev.twinshift.storage.SnapshotService;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
 import java.time.Duration;
@@ -91,7 +92,21 @@ public class CutoverIT {
         shell.run(RemoteCommand.of("sh", "-c", """
                 [ -e "$1" ] && { btrfs subvolume delete "$1" >/dev/null 2>&1 || rm -rf "$1"; }
                 exit 0""", "sh", p.newDataDirectory()).asRoot());
+        dropKeptWrites(cat, p.operation());
         removeOperation(new Catalog(shell, p.catalogFilesystem()), p.operation());
+    }
+
+    /**
+     * The pinned snapshot of the new cluster's writes that a rollback after the hand-over keeps: it belongs to
+     * the new cluster's volume, which the scratch cluster's own clean-up does not know of.
+     */
+    public static void dropKeptWrites(Catalog cat, String operation) throws Exception {
+        String kept = UpgradeState.of(operation, new Journal(shell, cat, operation).read()).data().get("newWritesSnapshot");
+        if (kept != null && cat.snapshot(kept).isPresent()) {
+            SnapshotService snaps = new SnapshotService(shell, ME, Progress.NONE);
+            snaps.pin(cat, kept, false);
+            snaps.delete(cat, kept);
+        }
     }
 
     /** An operation's folder and journal (a preflight's, a rehearsal's or an upgrade's). */
