@@ -38,10 +38,13 @@ import org.junit.jupiter.api.Test;
 class ScheduleIT {
     static RemoteShell shell;
     /*
-     * Before a fill is measured: space that earlier tests' deleted subvolumes still hold comes back in the
-     * background, and would otherwise come back in the middle of the run under test.
+     * Before a fill is measured: space that deleted subvolumes and files (an earlier fill) still hold comes back
+     * in the background after their transaction commits, and would otherwise come back in the middle of the run
+     * under test. Wait until the free space stops changing.
      */
-    static final String SETTLE = "btrfs subvolume sync \"$1\" >/dev/null 2>&1; sync -f \"$1\"; ";
+    static final String SETTLE = "btrfs subvolume sync \"$1\" >/dev/null 2>&1; i=0; b=-1; while [ $i -lt 60 ]; do"
+            + " btrfs filesystem sync \"$1\" >/dev/null 2>&1; a=$(df -B1 --output=avail \"$1\" | tail -n 1);"
+            + " [ \"$a\" = \"$b\" ] && break; b=$a; i=$((i + 1)); sleep 1; done; ";
 
     @BeforeAll
     static void lab() {
@@ -324,17 +327,20 @@ class ScheduleIT {
             new dev.twinshift.storage.SnapshotService(shell, new Actor("tsadmin", "it", "schedule-it"), null)
                     .pin(r.v.catalog(), keep.id(), true);
             try {
-                shell.run(RemoteCommand.of("sh", "-c", SETTLE + "fallocate -l \"$(df -B1 --output=size,avail \"$1\" | tail -n 1"
-                        + " | awk '{ printf \"%d\", $2 - $1 * 0.3 }')\" \"$2\" && sync", "sh", ScratchCluster.BTRFS, filler).asRoot(),
-                        Duration.ofMinutes(2)).requireSuccess();
+                // btrfs's free-space estimate drops by less than what one fallocate takes: fill until it is under 30 %.
+                shell.run(RemoteCommand.of("sh", "-c", SETTLE + "n=0; while [ $n -lt 20 ]; do"
+                        + " set -- \"$1\" \"$2\" $(df -B1 --output=size,avail \"$1\" | tail -n 1); t=$(($3 / 10 * 3));"
+                        + " [ \"$4\" -lt \"$t\" ] && exit 0; fallocate -l $(($4 - t + 1048576)) \"$2.$n\" || exit 1;"
+                        + " btrfs filesystem sync \"$1\" >/dev/null 2>&1; n=$((n + 1)); done; exit 1",
+                        "sh", ScratchCluster.BTRFS, filler).asRoot(), Duration.ofMinutes(2)).requireSuccess();
                 t = t.plus(Duration.ofHours(1));
                 r.ok(t);
             } finally {
-                shell.run(RemoteCommand.of("rm", "-f", "--", filler).asRoot());
+                shell.run(RemoteCommand.of("sh", "-c", "rm -f -- \"$1\".*", "sh", filler).asRoot());
             }
             Set<String> left = r.names();
-            assertEquals(new TreeSet<>(Set.of(keep.name(), LocalCatalog.name(t))), left, "only the pinned and the newest stay");
             String flog = shell.run(RemoteCommand.of("cat", r.cat() + "/schedule/" + r.v.volumeKey() + ".log").asRoot()).stdout();
+            assertEquals(new TreeSet<>(Set.of(keep.name(), LocalCatalog.name(t))), left, "only the pinned and the newest stay: " + flog);
             assertTrue(flog.contains("below the floor of 60%") && flog.contains("free space below floor"), flog);
             assertTrue(flog.contains("every snapshot left is protected or the newest"), flog);
         }
