@@ -3,6 +3,8 @@ package dev.twinshift.app;
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.PgCluster;
+import dev.twinshift.schedule.ScheduleService;
+import dev.twinshift.schedule.ScheduleStatus;
 import dev.twinshift.ssh.HostKeyPrompt;
 import dev.twinshift.ssh.PasswordPrompt;
 import dev.twinshift.ssh.RemoteShell;
@@ -471,14 +473,14 @@ public final class Cli {
             @Override
             public Integer call() {
                 Cli cli = parent.cli;
-                dev.twinshift.schedule.ScheduleStatus.Check c;
+                ScheduleStatus.Check c;
                 try {
-                    c = new dev.twinshift.schedule.ScheduleService(cli.shell(), Progress.NONE)
+                    c = new ScheduleService(cli.shell(), Progress.NONE)
                             .check(ClusterVolume.resolve(cli.shell(), cli.cluster(cluster)), warn, crit);
                 } catch (Exception e) {
                     // Monitoring reads the exit code: whatever went wrong is UNKNOWN, never a usage or refusal code.
                     String msg = e instanceof SshException s ? s.explain() : e.getMessage();
-                    c = new dev.twinshift.schedule.ScheduleStatus.Check(3, "UNKNOWN: " + (msg == null ? e.toString() : msg)
+                    c = new ScheduleStatus.Check(3, "UNKNOWN: " + (msg == null ? e.toString() : msg)
                             .replace('\n', ' '));
                 }
                 if (cli.json) {
