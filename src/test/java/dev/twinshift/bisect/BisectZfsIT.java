@@ -45,12 +45,12 @@ class BisectZfsIT {
             Catalog catalog = snapshots.volumeOf(sc.cluster()).catalog();
             List<String> liveSums = ScratchCluster.checksums(sc.psql(), "app");
             String liveStart = sc.psql().value("postgres", "SELECT pg_postmaster_start_time()");
-            BisectResult[] done = new BisectResult[1];
+            BisectResult done = null;
             try {
                 List<String> lines = Collections.synchronizedList(new ArrayList<>());
                 BisectResult r = new BisectService(shell, BisectIT.ME, lines::add).run(
                         BisectService.Request.of(sc.id(), new BisectCheck.SqlTrue("app", BisectIT.FLAG_CHECK)));
-                done[0] = r;
+                done = r;
                 assertEquals(BisectSearch.Outcome.FOUND, r.outcome(), r.message() + "\n" + String.join("\n", lines));
                 assertEquals(snaps.get(4).id(), r.lastGood(), "the 5th");
                 assertEquals(snaps.get(5).id(), r.firstBad(), "the 6th");
@@ -66,9 +66,9 @@ class BisectZfsIT {
                 assertEquals(liveStart, sc.psql().value("postgres", "SELECT pg_postmaster_start_time()"), "live never restarted");
                 assertEquals(liveSums, ScratchCluster.checksums(sc.psql(), "app"), "live's data unchanged");
             } finally {
-                if (done[0] != null) {
-                    shell.run(RemoteCommand.of("rm", "-f", "--", catalog.root() + "/journal/" + done[0].operation() + ".jsonl",
-                            BisectStore.path(catalog, done[0].id())).asRoot());
+                if (done != null) {
+                    shell.run(RemoteCommand.of("rm", "-f", "--", catalog.root() + "/journal/" + done.operation() + ".jsonl",
+                            BisectStore.path(catalog, done.id())).asRoot());
                 }
             }
         }
