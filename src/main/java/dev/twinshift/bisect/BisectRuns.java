@@ -7,7 +7,6 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
 import dev.twinshift.storage.Journal;
-import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockLiveness;
 import dev.twinshift.storage.LockOwner;
 import dev.twinshift.storage.LockedException;
@@ -131,9 +130,5 @@ public final class BisectRuns {
             m.put(BOOT_ID, here.bootId());
         }
         return m;
-    }
-
-    static JournalEntry plan(Actor actor, String message, Map<String, String> data) {
-        return JournalEntry.plan(actor, message, data);
     }
 }
