@@ -125,13 +125,10 @@ public final class BisectService {
         final List<Probe> probes = java.util.Collections.synchronizedList(new ArrayList<>());
     }
 
-    /** The snapshots of the cluster from {@code from} to {@code to}, oldest first. */
-    public List<SnapshotRecord> range(String cluster, String from, String to) throws SshException, InterruptedException {
-        PgCluster live = new ClusterDiscovery(shell).find(cluster);
-        return range(new SnapshotService(shell, actor, null).list(ClusterVolume.resolve(shell, live)), cluster, from, to);
-    }
-
-    /** The same choice over a list already read (the console's dialog checks its range with it before asking). */
+    /**
+     * The snapshots of the cluster from {@code from} to {@code to}, oldest first; the console's dialog
+     * checks its range with it before asking.
+     */
     public static List<SnapshotRecord> range(List<SnapshotRecord> all, String cluster, String from, String to) {
         List<SnapshotRecord> mine = new ArrayList<>(all.stream().filter(s -> cluster.equals(s.cluster())).toList());
         mine.sort(Comparator.comparing(SnapshotRecord::createdAt).thenComparing(SnapshotRecord::name));
