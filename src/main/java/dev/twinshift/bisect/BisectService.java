@@ -5,6 +5,7 @@ import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.FailureCause;
 import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
@@ -308,7 +309,7 @@ public final class BisectService {
         int allowed = (int) Math.max(1, Math.min(Math.min(k, cores), room));
         if (allowed < k) {
             listener.line(allowed + " probe(s) at a time instead of " + k + ": the server has " + cores + " core(s) and "
-                    + space.describe() + " (a probe needs " + SpaceGuardText.bytes(PROBE_ROOM_BYTES * (twins ? 2 : 1))
+                    + space.describe() + " (a probe needs " + FailureCause.human(PROBE_ROOM_BYTES * (twins ? 2 : 1))
                     + " above the floor)");
         }
         return allowed;
@@ -672,12 +673,5 @@ public final class BisectService {
         return new BisectResult(s.stamp, op, shell.serverName(), s.request.cluster(), s.request.check(), s.request.mode(), k,
                 rev, started, Instant.now(), marks, probes, outcome, keep && !rev ? lo : null, keep && !rev ? hi : null,
                 keep && rev ? lo : null, keep && rev ? hi : null, undecided, message, notes, rounds, changes);
-    }
-
-    /** Bytes for messages, as the space guard writes them. */
-    private static final class SpaceGuardText {
-        static String bytes(long n) {
-            return dev.twinshift.ssh.FailureCause.human(n);
-        }
     }
 }
