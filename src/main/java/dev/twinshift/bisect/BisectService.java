@@ -270,11 +270,11 @@ public final class BisectService {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("outcome", r.outcome().name());
         data.put("result", BisectStore.path(s.catalog, r.id()));
-        for (Map.Entry<String, String> e : Map.of("lastGood", String.valueOf(r.lastGood()), "firstBad",
-                String.valueOf(r.firstBad())).entrySet()) {
-            if (!"null".equals(e.getValue())) {
-                data.put(e.getKey(), e.getValue());
-            }
+        if (r.lastGood() != null) {
+            data.put("lastGood", r.lastGood());
+        }
+        if (r.firstBad() != null) {
+            data.put("firstBad", r.firstBad());
         }
         String state = r.outcome() == BisectSearch.Outcome.CANCELLED ? "CANCELLED"
                 : r.outcome() == BisectSearch.Outcome.ERROR ? "ERROR" : "COMPLETED";
