@@ -207,9 +207,9 @@ final class BisectCli implements Callable<Integer> {
         public Integer call() throws Exception {
             Cli cli = parent.cli;
             Catalog cat = cli.catalogOf(cluster);
-            List<BisectRuns.Run> runs = BisectRuns.list(cli.shell(), cat).stream()
-                    .filter(r -> cluster.equals(r.cluster())).toList();
-            List<CloneRecord> left = BisectRuns.leftovers(cli.shell(), cat, cluster);
+            List<BisectRuns.Run> all = BisectRuns.list(cli.shell(), cat);
+            List<BisectRuns.Run> runs = all.stream().filter(r -> cluster.equals(r.cluster())).toList();
+            List<CloneRecord> left = BisectRuns.leftovers(cat, cluster, all);
             List<BisectResult> results = BisectStore.of(cat, cluster);
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -271,7 +271,7 @@ final class BisectCli implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            List<String> gone = BisectRuns.clean(cli.shell(), cat, cluster, cli.actor(), cli.progress());
+            List<String> gone = BisectRuns.clean(cli.shell(), cat, left, cli.actor(), cli.progress());
             if (cli.json) {
                 cli.printJson(Map.of("destroyed", gone));
             } else {

@@ -7,7 +7,6 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
 import dev.twinshift.storage.Journal;
-import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockLiveness;
 import dev.twinshift.storage.LockOwner;
 import dev.twinshift.storage.LockedException;
@@ -91,7 +90,12 @@ public final class BisectRuns {
     /** Probe clones of the cluster that no running bisect will destroy: left by a bisect that was killed or lost its connection. */
     public static List<CloneRecord> leftovers(RemoteShell shell, Catalog catalog, String cluster)
             throws SshException, InterruptedException {
-        List<Run> runs = list(shell, catalog);
+        return leftovers(catalog, cluster, list(shell, catalog));
+    }
+
+    /** The same, judged against every bisect of the catalog already read with {@link #list}. */
+    public static List<CloneRecord> leftovers(Catalog catalog, String cluster, List<Run> runs)
+            throws SshException, InterruptedException {
         List<CloneRecord> out = new ArrayList<>();
         for (CloneRecord c : catalog.clones()) {
             String stamp = stampOf(c.name());
@@ -109,9 +113,15 @@ public final class BisectRuns {
     /** Destroys the leftover probe clones; returns their names. The live cluster is never touched. */
     public static List<String> clean(RemoteShell shell, Catalog catalog, String cluster, Actor actor, Progress progress)
             throws LockedException, SshException, InterruptedException {
+        return clean(shell, catalog, leftovers(shell, catalog, cluster), actor, progress);
+    }
+
+    /** Destroys these leftover probe clones (as {@link #leftovers} found them); returns their names. */
+    public static List<String> clean(RemoteShell shell, Catalog catalog, List<CloneRecord> leftovers, Actor actor,
+                                     Progress progress) throws LockedException, SshException, InterruptedException {
         CloneService clones = new CloneService(shell, actor, progress);
         List<String> gone = new ArrayList<>();
-        for (CloneRecord c : leftovers(shell, catalog, cluster)) {
+        for (CloneRecord c : leftovers) {
             progress.step("destroy the probe clone " + c.name() + " (of " + c.parent() + ") left by an interrupted bisect");
             clones.destroy(catalog, c.name());
             gone.add(c.name());
@@ -131,9 +141,5 @@ public final class BisectRuns {
             m.put(BOOT_ID, here.bootId());
         }
         return m;
-    }
-
-    static JournalEntry plan(Actor actor, String message, Map<String, String> data) {
-        return JournalEntry.plan(actor, message, data);
     }
 }

@@ -5,6 +5,7 @@ import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.ExecOptions;
+import dev.twinshift.ssh.FailureCause;
 import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
@@ -125,13 +126,10 @@ public final class BisectService {
         final List<Probe> probes = java.util.Collections.synchronizedList(new ArrayList<>());
     }
 
-    /** The snapshots of the cluster from {@code from} to {@code to}, oldest first. */
-    public List<SnapshotRecord> range(String cluster, String from, String to) throws SshException, InterruptedException {
-        PgCluster live = new ClusterDiscovery(shell).find(cluster);
-        return range(new SnapshotService(shell, actor, null).list(ClusterVolume.resolve(shell, live)), cluster, from, to);
-    }
-
-    /** The same choice over a list already read (the console's dialog checks its range with it before asking). */
+    /**
+     * The snapshots of the cluster from {@code from} to {@code to}, oldest first; the console's dialog
+     * checks its range with it before asking.
+     */
     public static List<SnapshotRecord> range(List<SnapshotRecord> all, String cluster, String from, String to) {
         List<SnapshotRecord> mine = new ArrayList<>(all.stream().filter(s -> cluster.equals(s.cluster())).toList());
         mine.sort(Comparator.comparing(SnapshotRecord::createdAt).thenComparing(SnapshotRecord::name));
@@ -272,11 +270,11 @@ public final class BisectService {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("outcome", r.outcome().name());
         data.put("result", BisectStore.path(s.catalog, r.id()));
-        for (Map.Entry<String, String> e : Map.of("lastGood", String.valueOf(r.lastGood()), "firstBad",
-                String.valueOf(r.firstBad())).entrySet()) {
-            if (!"null".equals(e.getValue())) {
-                data.put(e.getKey(), e.getValue());
-            }
+        if (r.lastGood() != null) {
+            data.put("lastGood", r.lastGood());
+        }
+        if (r.firstBad() != null) {
+            data.put("firstBad", r.firstBad());
         }
         String state = r.outcome() == BisectSearch.Outcome.CANCELLED ? "CANCELLED"
                 : r.outcome() == BisectSearch.Outcome.ERROR ? "ERROR" : "COMPLETED";
@@ -311,7 +309,7 @@ public final class BisectService {
         int allowed = (int) Math.max(1, Math.min(Math.min(k, cores), room));
         if (allowed < k) {
             listener.line(allowed + " probe(s) at a time instead of " + k + ": the server has " + cores + " core(s) and "
-                    + space.describe() + " (a probe needs " + SpaceGuardText.bytes(PROBE_ROOM_BYTES * (twins ? 2 : 1))
+                    + space.describe() + " (a probe needs " + FailureCause.human(PROBE_ROOM_BYTES * (twins ? 2 : 1))
                     + " above the floor)");
         }
         return allowed;
@@ -675,12 +673,5 @@ public final class BisectService {
         return new BisectResult(s.stamp, op, shell.serverName(), s.request.cluster(), s.request.check(), s.request.mode(), k,
                 rev, started, Instant.now(), marks, probes, outcome, keep && !rev ? lo : null, keep && !rev ? hi : null,
                 keep && rev ? lo : null, keep && rev ? hi : null, undecided, message, notes, rounds, changes);
-    }
-
-    /** Bytes for messages, as the space guard writes them. */
-    private static final class SpaceGuardText {
-        static String bytes(long n) {
-            return dev.twinshift.ssh.FailureCause.human(n);
-        }
     }
 }
