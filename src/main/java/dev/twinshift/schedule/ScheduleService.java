@@ -345,9 +345,9 @@ public final class ScheduleService {
      * the job is installed): run as {@code sh -c SCRIPT schedule.sh ARGS...}, its text never mixed with the arguments.
      */
     private RemoteCommand script(Catalog cat, List<String> args) throws SshException, InterruptedException {
-        String installedScript = cat.root() + "/bin/schedule.sh";
+        String installedScript = ServerScripts.path(cat, "schedule.sh");
         List<String> argv = new ArrayList<>();
-        if (shell.run(RemoteCommand.of("test", "-f", installedScript).asRoot()).ok()) {
+        if (cat.exists(installedScript)) {
             argv.addAll(List.of("/bin/sh", installedScript));
         } else {
             argv.addAll(List.of("sh", "-c", ServerScripts.text("schedule.sh"), "schedule.sh"));
