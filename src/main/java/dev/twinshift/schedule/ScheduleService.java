@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Scheduled snapshots on a server: installs the server-wide job (a systemd timer where systemd is PID 1, a
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
  * temporary name and renamed.
  */
 public final class ScheduleService {
-    /** The scripts a catalog's bin/ holds for what runs without a console. */
-    static final List<String> SCRIPTS = List.of("lock.sh", "snapshot.sh", "schedule.sh");
+    /** The scripts a catalog's bin/ holds for the job: what a snapshot needs, and schedule.sh itself. */
+    static final List<String> SCRIPTS = Stream.concat(ServerScripts.SNAPSHOT.stream(), Stream.of("schedule.sh")).toList();
     private static final Pattern DURATION = Pattern.compile("[0-9]{1,6}[smhdw]");
 
     private final RemoteShell shell;
