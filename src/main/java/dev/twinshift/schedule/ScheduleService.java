@@ -237,7 +237,8 @@ public final class ScheduleService {
 
     // ---- one cluster's schedule -------------------------------------------------------------------------
 
-    static String confPath(Catalog cat, String key) {
+    /** Where a volume's schedule is saved: the file {@code schedule.sh} reads. */
+    public static String confPath(Catalog cat, String key) {
         return cat.root() + "/schedule/" + key + ".conf";
     }
 
