@@ -186,7 +186,7 @@ final class ScheduleCli {
         boolean yes;
 
         int apply(ScheduleService s, ClusterVolume v, ScheduleConf conf, String caveat) throws Exception {
-            String path = v.catalog().root() + "/schedule/" + v.volumeKey() + ".conf";
+            String path = ScheduleService.confPath(v.catalog(), v.volumeKey());
             Optional<ScheduleConf> before = s.conf(v);
             if (!yes) {
                 Map<String, Object> m = new LinkedHashMap<>();

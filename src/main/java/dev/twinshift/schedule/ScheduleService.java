@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Scheduled snapshots on a server: installs the server-wide job (a systemd timer where systemd is PID 1, a
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
  * temporary name and renamed.
  */
 public final class ScheduleService {
-    /** The scripts a catalog's bin/ holds for what runs without a console. */
-    static final List<String> SCRIPTS = List.of("lock.sh", "snapshot.sh", "schedule.sh");
+    /** The scripts a catalog's bin/ holds for the job: what a snapshot needs, and schedule.sh itself. */
+    static final List<String> SCRIPTS = Stream.concat(ServerScripts.SNAPSHOT.stream(), Stream.of("schedule.sh")).toList();
     private static final Pattern DURATION = Pattern.compile("[0-9]{1,6}[smhdw]");
 
     private final RemoteShell shell;
@@ -236,7 +237,8 @@ public final class ScheduleService {
 
     // ---- one cluster's schedule -------------------------------------------------------------------------
 
-    static String confPath(Catalog cat, String key) {
+    /** Where a volume's schedule is saved: the file {@code schedule.sh} reads. */
+    public static String confPath(Catalog cat, String key) {
         return cat.root() + "/schedule/" + key + ".conf";
     }
 
@@ -345,9 +347,9 @@ public final class ScheduleService {
      * the job is installed): run as {@code sh -c SCRIPT schedule.sh ARGS...}, its text never mixed with the arguments.
      */
     private RemoteCommand script(Catalog cat, List<String> args) throws SshException, InterruptedException {
-        String installedScript = cat.root() + "/bin/schedule.sh";
+        String installedScript = ServerScripts.path(cat, "schedule.sh");
         List<String> argv = new ArrayList<>();
-        if (shell.run(RemoteCommand.of("test", "-f", installedScript).asRoot()).ok()) {
+        if (cat.exists(installedScript)) {
             argv.addAll(List.of("/bin/sh", installedScript));
         } else {
             argv.addAll(List.of("sh", "-c", ServerScripts.text("schedule.sh"), "schedule.sh"));

@@ -8,9 +8,6 @@ import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,7 +23,7 @@ import java.util.Map;
  * records why beside the clone's sidecar, where {@link #stopReasons} finds it.
  */
 public final class SpaceGuard {
-    static final String SCRIPT = resource("space-watch.sh");
+    static final String SCRIPT = ServerScripts.text("space-watch.sh");
     /**
      * Beside the clone's sidecar (root's directory, not the clone's run directory, which its owner may
      * change: the watcher runs pg_ctl from this as root): what the watcher needs to know of a clone.
@@ -146,16 +143,5 @@ public final class SpaceGuard {
             }
         }
         return out;
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = SpaceGuard.class.getResourceAsStream("/dev/twinshift/remote/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -53,7 +53,6 @@ millis() { date +%s%3N; }
 # pinned parent method location volume file); mode=kv: "path<TAB>value" per scalar, nested keys
 # joined with "." and array elements numbered. Strings stay as JSON wrote them (escapes included).
 JSON_AWK='
-function reset() { buf = "" }
 function out(p, v) { if (mode == "kv") printf "%s\t%s\n", p, v; else F[p] = v }
 function path(d,   i, p) { p = ""; for (i = 1; i <= d; i++) p = p (i > 1 ? "." : "") k[i]; return p }
 function scalar(v) {
@@ -384,19 +383,18 @@ take_lock() {
 }
 
 # prune CATALOG KEY [--dry-run] [--policy TEXT] [--create]: the decision, then (not in dry-run) the deletes.
-# A real prune expects the caller to hold the lock (run does; alone it takes it).
+# A real prune takes the catalog lock for its deletes (run prunes under the lock it took for the snapshot).
 cmd_prune() {
   cat=${1:-} key=${2:-}
   [ -n "$cat" ] && [ -n "$key" ] || die "usage: schedule.sh prune CATALOG KEY [--dry-run [--policy TEXT] [--create]]"
   shift 2
   d=$(cd -- "$cat" 2>/dev/null && pwd) || die "no catalog at $cat"; cat=$d
-  dry= policy= create= held=
+  dry= policy= create=
   while [ $# -gt 0 ]; do
     case $1 in
       --dry-run) dry=1 ;;
       --policy) [ $# -ge 2 ] || die "--policy needs the policy text"; policy=$2; shift ;;
       --create) create=1 ;;
-      --lock-held) [ $# -ge 2 ] || die "--lock-held needs the token"; held=$2; shift ;;
       *) die "unknown option $1" ;;
     esac
     shift
@@ -412,7 +410,7 @@ cmd_prune() {
   [ -z "$policy" ] && [ -z "$dry" ] && die "$key has no schedule ($cat/schedule/$key.conf): nothing says what to keep"
   [ -n "$policy" ] || policy=$DEFAULT_POLICY
   parse_policy "$policy" || die "policy \"$policy\": $ERR"
-  if [ -z "$dry" ] && [ -z "$held" ]; then
+  if [ -z "$dry" ]; then
     take_lock "$cat" "prune $key" || die "the catalog lock is not free: $LOCK_OUT"
     trap 'lock_release' EXIT
   fi
@@ -518,7 +516,7 @@ write_status() {
   cat=$1 key=$2 outcome=$3 failure=$4 created=$5 started=$6 policy=$7 cluster=$8
   sfile=$cat/schedule/$key.status.json
   now=$(now_iso)
-  last_ok= prev_fail_at= prev_fail_why=
+  last_ok=
   if [ -f "$sfile" ]; then
     last_ok=$(awk -v mode=kv "$JSON_AWK" "$sfile" | awk -F '\t' '$1 == "lastSuccessAt" { print $2 }')
   fi

@@ -4,10 +4,10 @@ import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.Json;
 import dev.twinshift.storage.Reason;
+import dev.twinshift.storage.ServerScripts;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.StorageMethod;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,9 +37,7 @@ final class LocalCatalog {
         Files.createDirectories(root.resolve("clones"));
         Files.createDirectories(root.resolve("schedule"));
         for (String s : List.of("schedule.sh", "lock.sh")) {
-            try (InputStream in = LocalCatalog.class.getResourceAsStream("/dev/twinshift/remote/" + s)) {
-                Files.write(root.resolve("bin").resolve(s), in.readAllBytes());
-            }
+            Files.writeString(root.resolve("bin").resolve(s), ServerScripts.text(s));
         }
     }
 
