@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Scheduled snapshots on a server: installs the server-wide job (a systemd timer where systemd is PID 1, a
@@ -35,7 +34,6 @@ import java.util.stream.Stream;
  */
 public final class ScheduleService {
     /** The scripts a catalog's bin/ holds for the job: what a snapshot needs, and schedule.sh itself. */
-    static final List<String> SCRIPTS = Stream.concat(ServerScripts.SNAPSHOT.stream(), Stream.of("schedule.sh")).toList();
     private static final Pattern DURATION = Pattern.compile("[0-9]{1,6}[smhdw]");
 
     private final RemoteShell shell;
@@ -208,7 +206,7 @@ public final class ScheduleService {
         Catalog cat = new Catalog(shell, fs.isEmpty() ? "/" : fs);
         shell.run(RemoteCommand.of("sh", "-c", "mkdir -p -- \"$1\" && chown root:root \"$1\" && chmod 0755 \"$1\"",
                 "sh", catalogRoot + "/schedule").asRoot()).requireSuccess();
-        List<String> written = ServerScripts.install(cat, SCRIPTS);
+        List<String> written = ServerScripts.install(cat, ServerScripts.ALL);
         if (!written.isEmpty()) {
             progress.step("installed " + String.join(", ", written) + " in " + ServerScripts.binDir(cat));
         }

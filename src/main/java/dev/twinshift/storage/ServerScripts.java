@@ -21,8 +21,12 @@ import java.util.List;
  * touched and a reader never sees half a file.
  */
 public final class ServerScripts {
-    /** What taking a snapshot needs: the lock library and the snapshot script that sources it. */
-    public static final List<String> SNAPSHOT = List.of("lock.sh", "snapshot.sh");
+    /**
+     * Every script of the catalog's bin directory, installed together wherever any is: a console's snapshot then
+     * also brings the scheduled job's schedule.sh up to the snapshot.sh and lock.sh it calls, so the job never
+     * runs one version of them against another.
+     */
+    public static final List<String> ALL = List.of("lock.sh", "snapshot.sh", "schedule.sh");
 
     /*
      * $1 the bin directory, then NAME SIZE pairs; the files' bytes follow one another on stdin.

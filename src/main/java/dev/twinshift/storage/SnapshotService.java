@@ -121,7 +121,7 @@ public final class SnapshotService {
 
     SnapshotRecord take(Take t) throws RefusedException, LockedException, SshException, InterruptedException {
         try (CatalogLock lock = CatalogLock.acquire(t.catalog(), actor, "snapshot of " + t.cluster(), progress)) {
-            ServerScripts.install(t.catalog(), ServerScripts.SNAPSHOT);
+            ServerScripts.install(t.catalog(), ServerScripts.ALL);
             lock.requireHeld();
             CommandResult r = shell.run(RemoteCommand.of(takeArguments(t, actor, lock.owner().token())).asRoot(),
                     ExecOptions.defaults().withTimeout(PathDriver.COPY_TIMEOUT), (stream, line) -> {

@@ -90,7 +90,7 @@ class SnapshotScriptTest {
 
     /** snapshot.sh directly, with the argument list the console sends. */
     ScriptRun.Result script(Map<String, String> env, SnapshotService.Take t, String token) throws Exception {
-        ServerScripts.install(catalog, ServerScripts.SNAPSHOT);
+        ServerScripts.install(catalog, ServerScripts.ALL);
         return ScriptRun.run(env, SnapshotService.takeArguments(t, alice, token));
     }
 
@@ -117,17 +117,17 @@ class SnapshotScriptTest {
 
     @Test
     void scriptsAreInstalledRootOwnedAndOnlyWhenTheyChanged() throws Exception {
-        assertEquals(ServerScripts.SNAPSHOT, ServerScripts.install(catalog, ServerScripts.SNAPSHOT));
+        assertEquals(ServerScripts.ALL, ServerScripts.install(catalog, ServerScripts.ALL));
         Path script = catalogDir.resolve("bin/snapshot.sh");
         assertEquals(ServerScripts.text("snapshot.sh"), Files.readString(script));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
         assertEquals("root", Files.getOwner(script).getName());
-        assertEquals(List.of(), ServerScripts.install(catalog, ServerScripts.SNAPSHOT), "nothing changed, nothing written");
+        assertEquals(List.of(), ServerScripts.install(catalog, ServerScripts.ALL), "nothing changed, nothing written");
         Files.writeString(script, "echo tampered\n");
-        assertEquals(List.of("snapshot.sh"), ServerScripts.install(catalog, ServerScripts.SNAPSHOT));
+        assertEquals(List.of("snapshot.sh"), ServerScripts.install(catalog, ServerScripts.ALL));
         assertEquals(ServerScripts.text("snapshot.sh"), Files.readString(script));
         try (var files = Files.list(catalogDir.resolve("bin"))) {
-            assertEquals(List.of("lock.sh", "snapshot.sh"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(List.of("lock.sh", "schedule.sh", "snapshot.sh"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no temporary file left");
         }
     }
@@ -189,7 +189,7 @@ class SnapshotScriptTest {
     @Test
     void withoutTheLockItWaitsAndSaysWhoHoldsIt() throws Exception {
         Files.createDirectories(catalogDir);
-        ServerScripts.install(catalog, ServerScripts.SNAPSHOT);
+        ServerScripts.install(catalog, ServerScripts.ALL);
         try (CatalogLock held = CatalogLock.acquire(catalog, new Actor("tsadmin", "bob", "desk"), "upgrade 13/main")) {
             List<String> argv = new ArrayList<>(SnapshotService.takeArguments(take(StorageMethod.PLAIN_COPY, Reason.SCHEDULED,
                     null), Actor.schedule("db1"), "unused"));
