@@ -401,38 +401,18 @@ public final class TimelineChart extends Region {
                 drawn += gr.size();
                 if (gr.single()) {
                     singles++;
-                    SnapshotRecord s = layer.records[gr.from()];
-                    RetentionPlan.Verdict v = fates.get(s.id());
-                    boolean prune = v != null && !v.kept();
                     double x = gr.x0();
                     if (hovered) {
                         g.setFill(TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.25));
                         g.fillOval(x - 10, axisY - 10, 20, 20);
                     }
-                    TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
-                    if (prune) {
-                        TimelineStyles.pruneCross(g, x, axisY);
-                        prunedShown.add(s.id());
-                    }
-                    if (s.pinned()) {
-                        TimelineStyles.pin(g, x, axisY);
-                    }
+                    drawGlyph(g, layer.records[gr.from()], x, axisY, prunedShown);
                 } else if (layer == rare && gr.size() <= FAN_OUT) {
                     // A few rare ones close together are spread side by side: each kind stays readable.
                     for (int i = gr.from(); i < gr.to(); i++) {
-                        SnapshotRecord s = layer.records[i];
                         double x = fanX(gr, i);
-                        fanned.put(s.id(), x);
-                        RetentionPlan.Verdict v = fates.get(s.id());
-                        boolean prune = v != null && !v.kept();
-                        TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
-                        if (prune) {
-                            TimelineStyles.pruneCross(g, x, axisY);
-                            prunedShown.add(s.id());
-                        }
-                        if (s.pinned()) {
-                            TimelineStyles.pin(g, x, axisY);
-                        }
+                        fanned.put(layer.records[i].id(), x);
+                        drawGlyph(g, layer.records[i], x, axisY, prunedShown);
                     }
                 } else {
                     multi++;
@@ -479,6 +459,20 @@ public final class TimelineChart extends Region {
         frame.set(f);
         setAccessibleText("Timeline: " + drawn + " of " + times.length + " snapshots in view, " + multi + " counts, "
                 + prunedShown.size() + " would be pruned");
+    }
+
+    /** One snapshot's glyph, faded and crossed when the plan would prune it, with its pin. */
+    private void drawGlyph(GraphicsContext g, SnapshotRecord s, double x, double axisY, List<String> prunedShown) {
+        RetentionPlan.Verdict v = fates.get(s.id());
+        boolean prune = v != null && !v.kept();
+        TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
+        if (prune) {
+            TimelineStyles.pruneCross(g, x, axisY);
+            prunedShown.add(s.id());
+        }
+        if (s.pinned()) {
+            TimelineStyles.pin(g, x, axisY);
+        }
     }
 
     private static double fanX(Group gr, int i) {
