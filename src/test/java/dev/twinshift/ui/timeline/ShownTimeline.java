@@ -53,10 +53,14 @@ final class ShownTimeline {
         log.stop();
     }
 
-    /** Waits for {@code cond}; on time-out fails saying what was awaited and what was shown instead. */
+    /**
+     * Waits for {@code cond}; on time-out fails saying what was awaited and what was shown instead. The
+     * condition is read on the FX thread, between pulses: read from the test's thread it could see a
+     * task's result half applied (the list of a preview filled, its status line not yet).
+     */
     static void waitFor(String what, BooleanSupplier cond, Supplier<Object> shown) {
         try {
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, cond::getAsBoolean);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(cond::getAsBoolean).get());
         } catch (TimeoutException e) {
             throw new AssertionError(what + "; shown: " + shown.get());
         }
