@@ -64,6 +64,11 @@ public final class TimelineChart extends Region {
     private final ReadOnlyObjectWrapper<Frame> frame = new ReadOnlyObjectWrapper<>();
     private final Tooltip tip = new Tooltip();
     private final Text measure = new Text();
+    /**
+     * Widths of the counts and clone names drawn: measuring text lays out a node, too slow to repeat
+     * for every count of every frame of a drag. Emptied when the data changes, so it stays small.
+     */
+    private final Map<String, Double> textWidths = new HashMap<>();
 
     private long[] times = new long[0];
     private SnapshotRecord[] records = new SnapshotRecord[0];
@@ -136,7 +141,10 @@ public final class TimelineChart extends Region {
         measure.setFont(TimelineStyles.SMALL_FONT);
 
         model.snapshots().addListener((ListChangeListener<SnapshotRecord>) c -> dataChanged());
-        model.clonesBySnapshotProperty().addListener((o, a, b) -> invalidate());
+        model.clonesBySnapshotProperty().addListener((o, a, b) -> {
+            textWidths.clear();
+            invalidate();
+        });
         model.planProperty().addListener((o, a, b) -> {
             fates = new HashMap<>();
             if (b != null) {
@@ -275,7 +283,15 @@ public final class TimelineChart extends Region {
             fitAll();
         }
         hover = null;
+        textWidths.clear();
         invalidate();
+    }
+
+    private double textWidth(String text) {
+        return textWidths.computeIfAbsent(text, t -> {
+            measure.setText(t);
+            return measure.getLayoutBounds().getWidth();
+        });
     }
 
     /** Asks for a frame on the next pulse; many changes in one pulse draw once. */
@@ -521,8 +537,7 @@ public final class TimelineChart extends Region {
             TimelineStyles.pin(g, pinX, axisY);
         }
         String count = String.format(locale, "%,d", gr.size());
-        measure.setText(count);
-        double tw = measure.getLayoutBounds().getWidth();
+        double tw = textWidth(count);
         g.setFont(TimelineStyles.BADGE_FONT);
         g.setFill(TimelineStyles.GROUP_TEXT);
         g.setTextAlign(TextAlignment.CENTER);
@@ -570,8 +585,7 @@ public final class TimelineChart extends Region {
         g.setTextAlign(TextAlignment.LEFT);
         for (Hanging hh : hanging) {
             String text = hh.item().name() + (hh.item().running() ? " · running" : " · stopped");
-            measure.setText(text);
-            double boxW = measure.getLayoutBounds().getWidth() + 22;
+            double boxW = textWidth(text) + 22;
             // Kept inside the right edge: a clone of the newest snapshot is the one most looked for.
             double left = Math.max(Math.min(hh.x() - 8, w - boxW - 2), Math.min(hh.x() - 8, 2));
             int lane = -1;
