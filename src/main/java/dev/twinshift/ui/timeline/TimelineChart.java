@@ -83,15 +83,26 @@ public final class TimelineChart extends Region {
     private static final class Layer {
         long[] times = new long[0];
         SnapshotRecord[] records = new SnapshotRecord[0];
+        /** Which ones the previewed plan would prune, by index: looked up once per plan, not per frame. */
+        boolean[] pruned = new boolean[0];
         List<Group> groups = List.of();
 
-        void fill(List<SnapshotRecord> from) {
+        void fill(List<SnapshotRecord> from, Map<String, RetentionPlan.Verdict> fates) {
             times = new long[from.size()];
             records = from.toArray(new SnapshotRecord[0]);
             for (int i = 0; i < records.length; i++) {
                 times[i] = records[i].createdAt().toEpochMilli();
             }
             groups = List.of();
+            markPruned(fates);
+        }
+
+        void markPruned(Map<String, RetentionPlan.Verdict> fates) {
+            pruned = new boolean[records.length];
+            for (int i = 0; i < records.length; i++) {
+                RetentionPlan.Verdict v = fates.get(records[i].id());
+                pruned[i] = v != null && !v.kept();
+            }
         }
     }
 
@@ -152,6 +163,8 @@ public final class TimelineChart extends Region {
                     fates.put(v.id(), v);
                 }
             }
+            common.markPruned(fates);
+            rare.markPruned(fates);
             invalidate();
         });
         model.bisectProperty().addListener((o, a, b) -> {
@@ -276,8 +289,8 @@ public final class TimelineChart extends Region {
             times[i] = records[i].createdAt().toEpochMilli();
             indexById.put(records[i].id(), i);
         }
-        common.fill(list.stream().filter(r -> r.reason() == Reason.SCHEDULED).toList());
-        rare.fill(list.stream().filter(r -> r.reason() != Reason.SCHEDULED).toList());
+        common.fill(list.stream().filter(r -> r.reason() == Reason.SCHEDULED).toList(), fates);
+        rare.fill(list.stream().filter(r -> r.reason() != Reason.SCHEDULED).toList(), fates);
         if (fitPending && getWidth() > 0 && times.length > 0) {
             fitPending = false;
             fitAll();
@@ -422,13 +435,13 @@ public final class TimelineChart extends Region {
                         g.setFill(TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.25));
                         g.fillOval(x - 10, axisY - 10, 20, 20);
                     }
-                    drawGlyph(g, layer.records[gr.from()], x, axisY, prunedShown);
+                    drawGlyph(g, layer, gr.from(), x, axisY, prunedShown);
                 } else if (layer == rare && gr.size() <= FAN_OUT) {
                     // A few rare ones close together are spread side by side: each kind stays readable.
                     for (int i = gr.from(); i < gr.to(); i++) {
                         double x = fanX(gr, i);
                         fanned.put(layer.records[i].id(), x);
-                        drawGlyph(g, layer.records[i], x, axisY, prunedShown);
+                        drawGlyph(g, layer, i, x, axisY, prunedShown);
                     }
                 } else {
                     multi++;
@@ -478,9 +491,9 @@ public final class TimelineChart extends Region {
     }
 
     /** One snapshot's glyph, faded and crossed when the plan would prune it, with its pin. */
-    private void drawGlyph(GraphicsContext g, SnapshotRecord s, double x, double axisY, List<String> prunedShown) {
-        RetentionPlan.Verdict v = fates.get(s.id());
-        boolean prune = v != null && !v.kept();
+    private static void drawGlyph(GraphicsContext g, Layer layer, int i, double x, double axisY, List<String> prunedShown) {
+        SnapshotRecord s = layer.records[i];
+        boolean prune = layer.pruned[i];
         TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
         if (prune) {
             TimelineStyles.pruneCross(g, x, axisY);
@@ -517,8 +530,7 @@ public final class TimelineChart extends Region {
                 g.setLineWidth(2);
                 g.strokeLine(x, axisY - 8, x, axisY - 3);
             }
-            RetentionPlan.Verdict v = fates.get(s.id());
-            if (v != null && !v.kept()) {
+            if (layer.pruned[i]) {
                 pruned++;
                 // Pruned neighbours a pixel apart make one red run under the count, not a line each.
                 if (Double.isNaN(runStart) || x - runEnd > 2) {
