@@ -1,15 +1,13 @@
 package dev.twinshift.ui;
 
-import dev.twinshift.lab.ConsoleSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.twinshift.app.TwinshiftApp;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabConsole;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -29,25 +27,17 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class ConsoleLabIT {
     private Lab lab;
-    private Path dir;
-    private TwinshiftApp app;
+    private final LabConsole console = new LabConsole();
 
     @Start
     void start(Stage stage) throws Exception {
         lab = Lab.require();
-        dir = Files.createTempDirectory("twinshift-ui-lab");
-        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, Lab.descriptorPath()));
-        app = new TwinshiftApp();
-        app.start(stage);
-        stage.requestFocus();
+        console.start(stage, "twinshift-ui-lab");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (app != null) {
-            WaitForAsyncUtils.asyncFx(() -> app.stop()).get(5, TimeUnit.SECONDS);
-        }
-        TwinshiftApp.useSettings(null);
+        console.stop();
     }
 
     @Test
@@ -76,14 +66,14 @@ class ConsoleLabIT {
         assertTrue(main.filesystem().contains("btrfs"), main.filesystem());
         assertTrue(main.storageMethod().toLowerCase().contains("btrfs"), main.storageMethod());
 
-        String known = Files.readString(dir.resolve("known_hosts"));
+        String known = Files.readString(console.folder().resolve("known_hosts"));
         assertTrue(known.contains("[127.0.0.1]:2222"), "accepted key saved: " + known);
     }
 
     @Test
     void aChangedHostKeyIsRefusedWithAnExplanation(FxRobot robot) throws Exception {
         // A key of another type for the same address: what a replaced server would present.
-        Files.writeString(dir.resolve("known_hosts"),
+        Files.writeString(console.folder().resolve("known_hosts"),
                 "[127.0.0.1]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEc9vqj9YV3kZxV3l8m7lXl3GmPGa1m3A8fXnLwq8s3T\n");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
         robot.clickOn("#connect-button");

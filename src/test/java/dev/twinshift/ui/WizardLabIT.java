@@ -1,12 +1,11 @@
 package dev.twinshift.ui;
 
-import dev.twinshift.lab.ConsoleSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.twinshift.app.TwinshiftApp;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabConsole;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.ScratchCluster;
 import dev.twinshift.postgres.ClusterDiscovery;
@@ -25,8 +24,6 @@ import dev.twinshift.upgrade.UpgradePlan;
 import dev.twinshift.upgrade.UpgradeState;
 import dev.twinshift.upgrade.Upgrades;
 import dev.twinshift.upgrade.Validation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -54,26 +51,19 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class WizardLabIT {
     private RemoteShell shell;
-    private TwinshiftApp app;
+    private final LabConsole console = new LabConsole();
 
     @Start
     void start(Stage stage) throws Exception {
         Lab lab = Lab.require();
         shell = LabShell.admin(lab);
         CutoverIT.shell = shell;
-        Path dir = Files.createTempDirectory("twinshift-wizard-lab");
-        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, Lab.descriptorPath()));
-        app = new TwinshiftApp();
-        app.start(stage);
-        stage.requestFocus();
+        console.start(stage, "twinshift-wizard-lab");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (app != null) {
-            WaitForAsyncUtils.asyncFx(() -> app.stop()).get(5, TimeUnit.SECONDS);
-        }
-        TwinshiftApp.useSettings(null);
+        console.stop();
     }
 
     @Test

@@ -315,8 +315,7 @@ public final class ClusterViewModel {
             if (!shows(t) && !changes) {
                 return;
             }
-            String m = e instanceof dev.twinshift.ssh.SshException se ? se.explain() : String.valueOf(e.getMessage());
-            message.set(title + " failed: " + m);
+            message.set(title + " failed: " + BackgroundTask.explain(e));
         }).onCancelled(this::ended).cancel(changes ? TaskCancel.refused(TaskCancel.RUNS_TO_ITS_END) : TaskCancel.interrupts()));
     }
 

@@ -1,5 +1,6 @@
 package dev.twinshift.ui.tasks;
 
+import dev.twinshift.ssh.SshException;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -85,5 +86,13 @@ public final class BackgroundTask<V> {
 
     public Runnable cancelledHandler() {
         return onCancelled;
+    }
+
+    /** How a failed task's cause reads to the user: an SSH failure with what to do next, else its message. */
+    public static String explain(Throwable failure) {
+        if (failure instanceof SshException se) {
+            return se.explain();
+        }
+        return failure == null ? "unknown error" : String.valueOf(failure.getMessage());
     }
 }

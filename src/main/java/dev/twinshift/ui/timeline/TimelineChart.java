@@ -64,6 +64,11 @@ public final class TimelineChart extends Region {
     private final ReadOnlyObjectWrapper<Frame> frame = new ReadOnlyObjectWrapper<>();
     private final Tooltip tip = new Tooltip();
     private final Text measure = new Text();
+    /**
+     * Widths of the counts and clone names drawn: measuring text lays out a node, too slow to repeat
+     * for every count of every frame of a drag. Emptied when the data changes, so it stays small.
+     */
+    private final Map<String, Double> textWidths = new HashMap<>();
 
     private long[] times = new long[0];
     private SnapshotRecord[] records = new SnapshotRecord[0];
@@ -78,15 +83,26 @@ public final class TimelineChart extends Region {
     private static final class Layer {
         long[] times = new long[0];
         SnapshotRecord[] records = new SnapshotRecord[0];
+        /** Which ones the previewed plan would prune, by index: looked up once per plan, not per frame. */
+        boolean[] pruned = new boolean[0];
         List<Group> groups = List.of();
 
-        void fill(List<SnapshotRecord> from) {
+        void fill(List<SnapshotRecord> from, Map<String, RetentionPlan.Verdict> fates) {
             times = new long[from.size()];
             records = from.toArray(new SnapshotRecord[0]);
             for (int i = 0; i < records.length; i++) {
                 times[i] = records[i].createdAt().toEpochMilli();
             }
             groups = List.of();
+            markPruned(fates);
+        }
+
+        void markPruned(Map<String, RetentionPlan.Verdict> fates) {
+            pruned = new boolean[records.length];
+            for (int i = 0; i < records.length; i++) {
+                RetentionPlan.Verdict v = fates.get(records[i].id());
+                pruned[i] = v != null && !v.kept();
+            }
         }
     }
 
@@ -136,7 +152,10 @@ public final class TimelineChart extends Region {
         measure.setFont(TimelineStyles.SMALL_FONT);
 
         model.snapshots().addListener((ListChangeListener<SnapshotRecord>) c -> dataChanged());
-        model.clonesBySnapshotProperty().addListener((o, a, b) -> invalidate());
+        model.clonesBySnapshotProperty().addListener((o, a, b) -> {
+            textWidths.clear();
+            invalidate();
+        });
         model.planProperty().addListener((o, a, b) -> {
             fates = new HashMap<>();
             if (b != null) {
@@ -144,6 +163,8 @@ public final class TimelineChart extends Region {
                     fates.put(v.id(), v);
                 }
             }
+            common.markPruned(fates);
+            rare.markPruned(fates);
             invalidate();
         });
         model.bisectProperty().addListener((o, a, b) -> {
@@ -268,14 +289,22 @@ public final class TimelineChart extends Region {
             times[i] = records[i].createdAt().toEpochMilli();
             indexById.put(records[i].id(), i);
         }
-        common.fill(list.stream().filter(r -> r.reason() == Reason.SCHEDULED).toList());
-        rare.fill(list.stream().filter(r -> r.reason() != Reason.SCHEDULED).toList());
+        common.fill(list.stream().filter(r -> r.reason() == Reason.SCHEDULED).toList(), fates);
+        rare.fill(list.stream().filter(r -> r.reason() != Reason.SCHEDULED).toList(), fates);
         if (fitPending && getWidth() > 0 && times.length > 0) {
             fitPending = false;
             fitAll();
         }
         hover = null;
+        textWidths.clear();
         invalidate();
+    }
+
+    private double textWidth(String text) {
+        return textWidths.computeIfAbsent(text, t -> {
+            measure.setText(t);
+            return measure.getLayoutBounds().getWidth();
+        });
     }
 
     /** Asks for a frame on the next pulse; many changes in one pulse draw once. */
@@ -401,38 +430,18 @@ public final class TimelineChart extends Region {
                 drawn += gr.size();
                 if (gr.single()) {
                     singles++;
-                    SnapshotRecord s = layer.records[gr.from()];
-                    RetentionPlan.Verdict v = fates.get(s.id());
-                    boolean prune = v != null && !v.kept();
                     double x = gr.x0();
                     if (hovered) {
                         g.setFill(TimelineStyles.HOVER.deriveColor(0, 1, 1, 0.25));
                         g.fillOval(x - 10, axisY - 10, 20, 20);
                     }
-                    TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
-                    if (prune) {
-                        TimelineStyles.pruneCross(g, x, axisY);
-                        prunedShown.add(s.id());
-                    }
-                    if (s.pinned()) {
-                        TimelineStyles.pin(g, x, axisY);
-                    }
+                    drawGlyph(g, layer, gr.from(), x, axisY, prunedShown);
                 } else if (layer == rare && gr.size() <= FAN_OUT) {
                     // A few rare ones close together are spread side by side: each kind stays readable.
                     for (int i = gr.from(); i < gr.to(); i++) {
-                        SnapshotRecord s = layer.records[i];
                         double x = fanX(gr, i);
-                        fanned.put(s.id(), x);
-                        RetentionPlan.Verdict v = fates.get(s.id());
-                        boolean prune = v != null && !v.kept();
-                        TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
-                        if (prune) {
-                            TimelineStyles.pruneCross(g, x, axisY);
-                            prunedShown.add(s.id());
-                        }
-                        if (s.pinned()) {
-                            TimelineStyles.pin(g, x, axisY);
-                        }
+                        fanned.put(layer.records[i].id(), x);
+                        drawGlyph(g, layer, i, x, axisY, prunedShown);
                     }
                 } else {
                     multi++;
@@ -481,6 +490,20 @@ public final class TimelineChart extends Region {
                 + prunedShown.size() + " would be pruned");
     }
 
+    /** One snapshot's glyph, faded and crossed when the plan would prune it, with its pin. */
+    private static void drawGlyph(GraphicsContext g, Layer layer, int i, double x, double axisY, List<String> prunedShown) {
+        SnapshotRecord s = layer.records[i];
+        boolean prune = layer.pruned[i];
+        TimelineStyles.glyph(g, s.reason(), x, axisY, prune ? 0.35 : 1);
+        if (prune) {
+            TimelineStyles.pruneCross(g, x, axisY);
+            prunedShown.add(s.id());
+        }
+        if (s.pinned()) {
+            TimelineStyles.pin(g, x, axisY);
+        }
+    }
+
     private static double fanX(Group gr, int i) {
         return gr.centre() + (i - gr.from() - (gr.size() - 1) / 2.0) * FAN_STEP;
     }
@@ -507,8 +530,7 @@ public final class TimelineChart extends Region {
                 g.setLineWidth(2);
                 g.strokeLine(x, axisY - 8, x, axisY - 3);
             }
-            RetentionPlan.Verdict v = fates.get(s.id());
-            if (v != null && !v.kept()) {
+            if (layer.pruned[i]) {
                 pruned++;
                 // Pruned neighbours a pixel apart make one red run under the count, not a line each.
                 if (Double.isNaN(runStart) || x - runEnd > 2) {
@@ -527,8 +549,7 @@ public final class TimelineChart extends Region {
             TimelineStyles.pin(g, pinX, axisY);
         }
         String count = String.format(locale, "%,d", gr.size());
-        measure.setText(count);
-        double tw = measure.getLayoutBounds().getWidth();
+        double tw = textWidth(count);
         g.setFont(TimelineStyles.BADGE_FONT);
         g.setFill(TimelineStyles.GROUP_TEXT);
         g.setTextAlign(TextAlignment.CENTER);
@@ -576,8 +597,7 @@ public final class TimelineChart extends Region {
         g.setTextAlign(TextAlignment.LEFT);
         for (Hanging hh : hanging) {
             String text = hh.item().name() + (hh.item().running() ? " · running" : " · stopped");
-            measure.setText(text);
-            double boxW = measure.getLayoutBounds().getWidth() + 22;
+            double boxW = textWidth(text) + 22;
             // Kept inside the right edge: a clone of the newest snapshot is the one most looked for.
             double left = Math.max(Math.min(hh.x() - 8, w - boxW - 2), Math.min(hh.x() - 8, 2));
             int lane = -1;

@@ -211,7 +211,7 @@ public final class TimelineViewModel {
                     show(r.get());
                 }).onFailure(e -> {
                     if (generation == bisectGeneration && same(t, shown)) {
-                        bisectStatus.set("Saved bisect results could not be read: " + message(e));
+                        bisectStatus.set("Saved bisect results could not be read: " + BackgroundTask.explain(e));
                     }
                 }).cancel(TaskCancel.interrupts()));
     }
@@ -282,7 +282,7 @@ public final class TimelineViewModel {
         }).onFailure(e -> {
             bisectRunning.set(false);
             if (same(t, shown)) {
-                bisectStatus.set("Bisect failed: " + message(e));
+                bisectStatus.set("Bisect failed: " + BackgroundTask.explain(e));
             }
         }).onCancelled(() -> {
             bisectRunning.set(false);
@@ -454,7 +454,7 @@ public final class TimelineViewModel {
                     }
                     plan.set(null);
                     wouldPrune.clear();
-                    previewStatus.set("Preview failed: " + message(e));
+                    previewStatus.set("Preview failed: " + BackgroundTask.explain(e));
                 }).cancel(TaskCancel.interrupts()));
     }
 
@@ -557,7 +557,7 @@ public final class TimelineViewModel {
         }).onFailure(e -> {
             scheduleBusy.set(false);
             if (same(t, shown)) {
-                scheduleStatus.set(taskTitle + " failed: " + message(e));
+                scheduleStatus.set(taskTitle + " failed: " + BackgroundTask.explain(e));
             }
         }).cancel(reading ? TaskCancel.interrupts() : TaskCancel.refused(TaskCancel.RUNS_TO_ITS_END)));
     }
@@ -566,13 +566,6 @@ public final class TimelineViewModel {
         String state = !s.installed() ? "Schedule not installed on the server."
                 : s.enabled() ? "Schedule enabled." : "Schedule installed, disabled.";
         return state + (s.summary() == null || s.summary().isBlank() ? "" : " " + s.summary());
-    }
-
-    private static String message(Throwable e) {
-        if (e instanceof dev.twinshift.ssh.SshException se) {
-            return se.explain();
-        }
-        return e == null ? "unknown error" : String.valueOf(e.getMessage());
     }
 
     /** A time in the user's zone, to the second, with the zone's abbreviation. */

@@ -923,8 +923,7 @@ public final class UpgradeWizardViewModel {
         }).onFailure(t -> {
             busy.set(false);
             busyText.set("");
-            String m = t instanceof SshException se ? se.explain() : String.valueOf(t.getMessage());
-            message.set(title + " failed: " + m);
+            message.set(title + " failed: " + BackgroundTask.explain(t));
             update();
         }).onCancelled(() -> {
             // Only work that changes nothing can be cancelled this way: there is nothing to undo.

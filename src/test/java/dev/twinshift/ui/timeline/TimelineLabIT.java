@@ -3,14 +3,11 @@ package dev.twinshift.ui.timeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.twinshift.app.TwinshiftApp;
-import dev.twinshift.lab.ConsoleSettings;
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabConsole;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,24 +34,17 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class TimelineLabIT {
-    private TwinshiftApp app;
+    private final LabConsole console = new LabConsole();
 
     @Start
     void start(Stage stage) throws Exception {
         Lab.require();
-        Path dir = Files.createTempDirectory("twinshift-timeline-lab");
-        TwinshiftApp.useSettings(ConsoleSettings.inFolder(dir, Lab.descriptorPath()));
-        app = new TwinshiftApp();
-        app.start(stage);
-        stage.requestFocus();
+        console.start(stage, "twinshift-timeline-lab");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (app != null) {
-            WaitForAsyncUtils.asyncFx(() -> app.stop()).get(5, TimeUnit.SECONDS);
-        }
-        TwinshiftApp.useSettings(null);
+        console.stop();
     }
 
     @Test

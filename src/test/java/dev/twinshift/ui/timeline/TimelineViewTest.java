@@ -1,18 +1,13 @@
 package dev.twinshift.ui.timeline;
 
-import static dev.twinshift.ui.timeline.TimelineFixtures.PARIS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import atlantafx.base.theme.PrimerLight;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
-import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.clones.ClusterViewModel;
-import dev.twinshift.ui.tasks.FxTaskExecutor;
-import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.tasks.ManualTaskExecutor;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,14 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.geometry.VerticalDirection;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
@@ -54,48 +45,29 @@ class TimelineViewTest {
     private final List<SnapshotRecord> snaps = new ArrayList<>();
     private final ManualTaskExecutor clusterTasks = new ManualTaskExecutor();
     private final List<Boolean> previewOnFxThread = new CopyOnWriteArrayList<>();
-    private LogBuffer log;
-    private FxTaskExecutor tasks;
+    private ShownTimeline shown;
     private TimelineViewModel model;
     private TimelineChart chart;
 
     @Start
     void start(Stage stage) {
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         snaps.addAll(TimelineFixtures.hourly(48, NEWEST));
         snaps.add(TimelineFixtures.snapshot(NEWEST.minus(Duration.ofHours(45)).plusSeconds(600), Reason.MANUAL, "month-end", true));
         snaps.add(TimelineFixtures.snapshot(NEWEST.minus(Duration.ofHours(40)).plusSeconds(1800), Reason.PRE_UPGRADE, "before-15", true));
         ClusterViewModel cluster = TimelineFixtures.showing(clusterTasks, snaps, List.of(TimelineFixtures.clone("rehearsal", snaps.get(30), true)));
-        log = new LogBuffer(200);
-        log.start();
-        tasks = new FxTaskExecutor(log);
-        model = new TimelineViewModel(cluster, tasks, PARIS);
-        model.setPreviewer((t, p) -> {
+        shown = ShownTimeline.show(stage, cluster, m -> m.setPreviewer((t, p) -> {
             previewOnFxThread.add(Platform.isFxApplicationThread());
             return TimelineFixtures.plan(snaps, p);
-        });
-        TimelineView view = new TimelineView(model);
-        chart = view.chart();
-        Scene scene = new Scene(view.root(), 1200, 760);
-        scene.getStylesheets().add(TimelineViewTest.class.getResource(Styles.APP_STYLESHEET).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
-        stage.toFront();
+        }));
+        model = shown.model;
+        chart = shown.chart;
     }
 
     @AfterEach
     void stop() {
-        tasks.shutdown();
-        log.stop();
+        shown.close();
     }
 
-    private static void waitFor(String what, BooleanSupplier cond, Supplier<Object> shown) {
-        try {
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, cond::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError(what + "; shown: " + shown.get());
-        }
-    }
 
     private static <T> T fx(java.util.concurrent.Callable<T> c) {
         try {
@@ -126,18 +98,18 @@ class TimelineViewTest {
 
     @Test
     void showsEverySnapshotAndGathersThemIntoCountsWhenZoomedOut(FxRobot robot) {
-        waitFor("all 50 drawn one by one", () -> frame() != null && frame().snapshotsDrawn() == 50 && frame().singles() == 50, this::frame);
+        ShownTimeline.waitFor("all 50 drawn one by one", () -> frame() != null && frame().snapshotsDrawn() == 50 && frame().singles() == 50, this::frame);
         assertTrue(text(robot, "#timeline-count").startsWith("50 snapshots · 2026-11-28 16:00:00 CET"), text(robot, "#timeline-count"));
         assertEquals(List.of("rehearsal"), frame().clonesShown());
 
         robot.interact(() -> chart.zoom(1 / 200.0));
-        waitFor("a year wide: counts, and still every snapshot counted", () -> frame().groups() > 0 && frame().snapshotsDrawn() == 50
+        ShownTimeline.waitFor("a year wide: counts, and still every snapshot counted", () -> frame().groups() > 0 && frame().snapshotsDrawn() == 50
                 && frame().singles() < 10, this::frame);
     }
 
     @Test
     void keysWheelAndDragMoveTheVisibleRange(FxRobot robot) {
-        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        ShownTimeline.waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
         robot.interact(chart::requestFocus);
         TimeWindow before = chart.windowProperty().get();
         String range = text(robot, "#timeline-range");
@@ -169,15 +141,15 @@ class TimelineViewTest {
         TimeWindow end = chart.windowProperty().get();
         assertTrue(end.end() > NEWEST.toEpochMilli() && NEWEST.toEpochMilli() > end.end() - 0.1 * end.span(), "End: the newest at the right");
         robot.type(KeyCode.DIGIT0);
-        waitFor("0 fits everything again", () -> frame().snapshotsDrawn() == 50, this::frame);
+        ShownTimeline.waitFor("0 fits everything again", () -> frame().snapshotsDrawn() == 50, this::frame);
     }
 
     @Test
     void aClickSelectsAndTheDetailsShowTheSidecarAltArrowsStep(FxRobot robot) {
-        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        ShownTimeline.waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
         SnapshotRecord s = hourly(20);
         clickOn(robot, s);
-        waitFor("the clicked snapshot is shown", () -> s.id().equals(text(robot, "#detail-snapshot")), () -> model.selectedProperty().get());
+        ShownTimeline.waitFor("the clicked snapshot is shown", () -> s.id().equals(text(robot, "#detail-snapshot")), () -> model.selectedProperty().get());
         assertEquals("2026-11-29 12:00:00 CET", text(robot, "#detail-taken"), "11:00Z, in Paris, to the second");
         assertEquals("scheduled", text(robot, "#detail-reason"));
         assertEquals("/srv/data/.twinshift/snapshots/" + s.id(), text(robot, "#detail-location"));
@@ -191,7 +163,7 @@ class TimelineViewTest {
 
         SnapshotRecord preUpgrade = snaps.get(49);
         clickOn(robot, preUpgrade);
-        waitFor("the pre-upgrade snapshot, drawn apart from the hourlies", () -> preUpgrade.id().equals(text(robot, "#detail-snapshot")),
+        ShownTimeline.waitFor("the pre-upgrade snapshot, drawn apart from the hourlies", () -> preUpgrade.id().equals(text(robot, "#detail-snapshot")),
                 () -> model.selectedProperty().get());
         assertEquals("pre-upgrade", text(robot, "#detail-reason"));
         assertEquals("yes: retention keeps it", text(robot, "#detail-pinned"));
@@ -206,32 +178,32 @@ class TimelineViewTest {
     void thePreviewListsWhatWouldBePrunedAndCrossesItOnTheAxis(FxRobot robot) {
         ListView<?> list = robot.lookup("#prune-list").queryAs(ListView.class);
         // The default policy keeps 36 hours: of the 14 older snapshots, the pinned and the pre-upgrade one stay.
-        waitFor("the default policy previewed", () -> list.getItems().size() == 12, () -> text(robot, "#preview-status"));
+        ShownTimeline.waitFor("the default policy previewed", () -> list.getItems().size() == 12, () -> text(robot, "#preview-status"));
         assertEquals("Would prune 12 of 50 snapshots.", text(robot, "#preview-status"));
 
         robot.interact(() -> robot.lookup("#policy-field").queryTextInputControl().setText("hourly=10"));
-        waitFor("hourly=10 previewed", () -> list.getItems().size() == 38, () -> text(robot, "#preview-status"));
+        ShownTimeline.waitFor("hourly=10 previewed", () -> list.getItems().size() == 38, () -> text(robot, "#preview-status"));
         assertEquals("Would prune 38 of 50 snapshots.", text(robot, "#preview-status"));
-        waitFor("each one crossed on the axis", () -> frame().prunedShown().size() == 38, this::frame);
+        ShownTimeline.waitFor("each one crossed on the axis", () -> frame().prunedShown().size() == 38, this::frame);
         assertTrue(frame().prunedShown().contains(hourly(0).id()));
         assertFalse(frame().prunedShown().contains(hourly(47).id()), "the newest stays");
         assertTrue(previewOnFxThread.stream().noneMatch(b -> b), "previews never run on the FX thread");
 
         clickOn(robot, hourly(5));
-        waitFor("its fate in the details", () -> "would be pruned: beyond the newest 10 hours".equals(text(robot, "#detail-retention")),
+        ShownTimeline.waitFor("its fate in the details", () -> "would be pruned: beyond the newest 10 hours".equals(text(robot, "#detail-retention")),
                 () -> text(robot, "#detail-retention"));
 
         robot.interact(() -> robot.lookup("#policy-field").queryTextInputControl().setText("hourly=ten"));
-        waitFor("the parser's words under the field", () -> text(robot, "#policy-error").contains("the count must be a whole number"),
+        ShownTimeline.waitFor("the parser's words under the field", () -> text(robot, "#policy-error").contains("the count must be a whole number"),
                 () -> text(robot, "#policy-error"));
         assertTrue(robot.lookup("#policy-error").query().isVisible());
-        waitFor("no fate drawn for a policy that does not read", () -> frame().prunedShown().isEmpty() && list.getItems().isEmpty(),
+        ShownTimeline.waitFor("no fate drawn for a policy that does not read", () -> frame().prunedShown().isEmpty() && list.getItems().isEmpty(),
                 this::frame);
     }
 
     @Test
     void aSearchsVerdictsAndItsLastGoodAndFirstBadAppearOnTheAxis(FxRobot robot) {
-        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        ShownTimeline.waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
         robot.interact(() -> model.showBisect(new BisectMarks("pg_upgrade --check to 15", List.of(
                 new TimelineMark(hourly(10).id(), TimelineMark.Kind.GOOD, "Clusters are compatible"),
                 new TimelineMark(hourly(21).id(), TimelineMark.Kind.GOOD, "Clusters are compatible"),
@@ -239,7 +211,7 @@ class TimelineViewTest {
                 new TimelineMark(hourly(30).id(), TimelineMark.Kind.BAD, ""),
                 new TimelineMark(hourly(15).id(), TimelineMark.Kind.ERROR, "syntax error at or near \"SELEC\"")),
                 hourly(21).id(), hourly(22).id())));
-        waitFor("five verdicts, last good and first bad", () -> frame().marksShown().size() == 5
+        ShownTimeline.waitFor("five verdicts, last good and first bad", () -> frame().marksShown().size() == 5
                 && hourly(21).id().equals(frame().lastGoodShown()) && hourly(22).id().equals(frame().firstBadShown()), this::frame);
 
         // What is on screen: the first bad snapshot's badge is red.
@@ -249,41 +221,41 @@ class TimelineViewTest {
         assertTrue(c.getRed() > 0.6 && c.getGreen() < 0.4 && c.getBlue() < 0.4, "red badge, was " + c);
 
         clickOn(robot, hourly(22));
-        waitFor("its verdict in the details", () -> text(robot, "#detail-check").startsWith("bad (first bad): Your installation"),
+        ShownTimeline.waitFor("its verdict in the details", () -> text(robot, "#detail-check").startsWith("bad (first bad): Your installation"),
                 () -> text(robot, "#detail-check"));
     }
 
     @Test
     void hoveringAGlyphTellsItsTimeToTheSecondAndItsReason(FxRobot robot) {
-        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        ShownTimeline.waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
         SnapshotRecord s = snaps.get(48);
         robot.moveTo(fx(() -> chart.localToScreen(chart.xOf(s.id()), chart.axisY())));
         Supplier<String> tip = () -> robot.lookup(".tooltip").queryAll().stream()
                 .filter(n -> n instanceof Label && n.getScene() != null && n.getScene().getWindow().isShowing())
                 .map(n -> ((Label) n).getText()).findFirst().orElse("");
-        waitFor("a tooltip for the manual snapshot", () -> tip.get().startsWith("2026-11-28 18:10:00 CET\nmanual · month-end · pinned"),
+        ShownTimeline.waitFor("a tooltip for the manual snapshot", () -> tip.get().startsWith("2026-11-28 18:10:00 CET\nmanual · month-end · pinned"),
                 tip::get);
     }
 
     @Test
     void deleteAsksFirstAndEnterIsTheWayOut(FxRobot robot) throws Exception {
-        waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
+        ShownTimeline.waitFor("first frame", () -> frame() != null && frame().snapshotsDrawn() == 50, this::frame);
         SnapshotRecord s = hourly(3);
         robot.interact(() -> model.selectedProperty().set(s));
         Platform.runLater(() -> robot.lookup("#timeline-delete").queryButton().fire());
-        waitFor("the confirmation names the snapshot", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isPresent(), () -> "");
+        ShownTimeline.waitFor("the confirmation names the snapshot", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isPresent(), () -> "");
         WaitForAsyncUtils.waitForFxEvents();
         robot.type(KeyCode.ENTER);
-        waitFor("Enter closes it", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isEmpty(), () -> "");
+        ShownTimeline.waitFor("Enter closes it", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isEmpty(), () -> "");
         assertTrue(clusterTasks.pending().isEmpty(), "Enter deleted nothing: " + clusterTasks.pending());
 
         Platform.runLater(() -> robot.lookup("#timeline-delete").queryButton().fire());
-        waitFor("asked again", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isPresent(), () -> "");
+        ShownTimeline.waitFor("asked again", () -> robot.lookup("Delete snapshot " + s.id()).tryQuery().isPresent(), () -> "");
         WaitForAsyncUtils.waitForFxEvents();
         javafx.scene.control.Button delete = robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
                 .filter(b -> b.getText().equals("Delete")).findFirst().orElseThrow();
         robot.interact(delete::fire);
-        waitFor("the cluster view's delete is asked for", () -> clusterTasks.pending().size() == 1, clusterTasks::pending);
+        ShownTimeline.waitFor("the cluster view's delete is asked for", () -> clusterTasks.pending().size() == 1, clusterTasks::pending);
         assertEquals("Delete " + s.id(), clusterTasks.pending().get(0).title());
     }
 
