@@ -57,7 +57,7 @@ CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.d/twinshift-lab.conf
 MARK="# Made by the Twinshift lab (src/test/lab/lab.sh); removed by 'lab.sh down'."
 
 PACKAGES=(postgresql-13 postgresql-15 postgresql-contrib btrfs-progs xfsprogs zfs-fuse
-          openssh-server openssh-client sudo util-linux procps cron)
+          openssh-server openssh-client sudo util-linux procps cron pgbouncer)
 
 log() { printf '[lab] %s\n' "$*"; }
 warn() { printf '[lab] WARNING: %s\n' "$*" >&2; }
@@ -131,7 +131,9 @@ write_apt_source() {
 write_createcluster_conf() {
     mkdir -p "$(dirname "$CREATECLUSTER_CONF")"
     local want
-    want=$(printf '%s\n# The lab makes its own clusters; none in /var/lib/postgresql.\ncreate_main_cluster = false\n' "$MARK")
+    # wal_level = logical: the blue/green upgrade replicates logically, and wal_level takes effect
+    # only at a start; every cluster the lab or a test makes has it from the first.
+    want=$(printf '%s\n# The lab makes its own clusters; none in /var/lib/postgresql.\ncreate_main_cluster = false\nwal_level = logical\n' "$MARK")
     if [[ ! -f $CREATECLUSTER_CONF ]] || [[ $(cat "$CREATECLUSTER_CONF") != "$want" ]]; then
         printf '%s\n' "$want" >"$CREATECLUSTER_CONF"
     fi
@@ -279,6 +281,11 @@ ensure_cluster() {
         pg_ctlcluster "$ver" "$name" start
     fi
     [[ $(cluster_status "$ver" "$name") == online ]] || die "cluster $ver/$name did not come online"
+    # A cluster made by an older lab: logical replication needs wal_level = logical, read at start only.
+    if [[ $(psql_at "$port" postgres "SHOW wal_level") != logical ]]; then
+        psql_at "$port" postgres "ALTER SYSTEM SET wal_level = logical"
+        pg_ctlcluster "$ver" "$name" restart
+    fi
 }
 
 btrfs_subvolume() { [[ -d $1 ]] || btrfs subvolume create "$1" >/dev/null; }
