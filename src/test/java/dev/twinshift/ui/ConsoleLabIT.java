@@ -105,7 +105,7 @@ class ConsoleLabIT {
         robot.interact(() -> robot.lookup("#snapshot-label").queryTextInputControl().setText(label));
         press(robot, "#snapshot-now");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().anyMatch(s -> label.equals(s.label()))
-                || message.getText().contains("failed"));
+                && message.getText().startsWith("Snapshot ") || message.getText().contains("failed"));
         assertTrue(message.getText().startsWith("Snapshot "), message.getText());
         var snap = snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow();
 

@@ -306,7 +306,10 @@ public final class ClusterViewModel {
             }
             snapshots.setAll(l.snapshots());
             clones.setAll(l.clones());
-            message.set(l.outcome() == null ? "" : l.outcome());
+            // A plain re-read has nothing to say: the last action's outcome stays in view.
+            if (l.outcome() != null) {
+                message.set(l.outcome());
+            }
             if (after != null) {
                 after.run();
             }
