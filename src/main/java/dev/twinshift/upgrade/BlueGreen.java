@@ -203,6 +203,20 @@ public final class BlueGreen {
                 d.getOrDefault(SERVING, "blue"), st);
     }
 
+    /**
+     * The blue/green operation of a cluster that is still under way (prepared, switched or not), newest
+     * first: what a console or the command line acts on when no operation is named.
+     */
+    public java.util.Optional<String> current(Catalog catalog, String clusterId) throws SshException, InterruptedException {
+        for (UpgradeState st : new Upgrades(shell).journaled(catalog)) {
+            if (st.operation().contains("-" + KIND + "-") && st.outcome() == null && st.plan() != null
+                    && (st.plan().oldId().equals(clusterId) || st.plan().newId().equals(clusterId))) {
+                return java.util.Optional.of(st.operation());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     static String encodeList(List<String> items) {
         List<String> enc = new ArrayList<>();
         for (String i : items) {
@@ -338,11 +352,17 @@ public final class BlueGreen {
             CREATE SCHEMA IF NOT EXISTS twinshift;
             CREATE TABLE IF NOT EXISTS twinshift.bluegreen_marker (id int PRIMARY KEY, n bigint NOT NULL);
             INSERT INTO twinshift.bluegreen_marker VALUES (1, 0) ON CONFLICT DO NOTHING;
-            CREATE TABLE IF NOT EXISTS twinshift.bluegreen_ddl (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-              at timestamptz NOT NULL DEFAULT now(), command text, object text);
-            CREATE OR REPLACE FUNCTION twinshift.bluegreen_ddl_log() RETURNS event_trigger LANGUAGE plpgsql AS $f$
+            CREATE TABLE IF NOT EXISTS twinshift.bluegreen_ddl (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+              at timestamptz NOT NULL DEFAULT clock_timestamp(), command text, object text);
+            CREATE OR REPLACE FUNCTION twinshift.bluegreen_ddl_log() RETURNS event_trigger LANGUAGE plpgsql
+            SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
             DECLARE r record;
             BEGIN
+              -- The side that follows takes the administrator's catch-up DDL: only the serving side's counts.
+              IF EXISTS (SELECT 1 FROM pg_subscription WHERE subenabled AND subname LIKE 'tsbg\\_%'
+                         AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())) THEN
+                RETURN;
+              END IF;
               IF tg_event = 'sql_drop' THEN
                 FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() LOOP
                   IF r.schema_name IS DISTINCT FROM 'twinshift' AND r.original
@@ -358,6 +378,9 @@ public final class BlueGreen {
                   END IF;
                 END LOOP;
               END IF;
+            EXCEPTION WHEN OTHERS THEN
+              -- The application's DDL must never fail because of the watch; the warning reaches its log.
+              RAISE WARNING 'twinshift: DDL not recorded for the blue/green switchover guard: %', SQLERRM;
             END $f$;
             DROP EVENT TRIGGER IF EXISTS twinshift_bluegreen_ddl;
             DROP EVENT TRIGGER IF EXISTS twinshift_bluegreen_drop;

@@ -56,7 +56,7 @@ public record BlueGreenStatus(BlueGreen.State state, List<Database> databases, L
             if (!following) {
                 stopped.add(db);
             }
-            String changes = publisher.value(db, "SELECT coalesce(string_agg(command || ' ' || coalesce(object, ''), '; ' ORDER BY id), '')"
+            String changes = publisher.value(db, "SELECT coalesce(string_agg(command || ' ' || coalesce(object, ''), '; ' ORDER BY at), '')"
                     + " FROM twinshift.bluegreen_ddl");
             if (!changes.isBlank()) {
                 ddl.add(db + ": " + changes);
