@@ -220,7 +220,7 @@ final class ScheduleCli {
             + " cluster would be.")
     static final class Enable extends Change {
         @Option(names = "--policy", paramLabel = "POLICY", description = "e.g. \"hourly=36 daily=30 weekly=8 monthly=12 yearly=3"
-                + " upgrade-safety=keep floor=10%\" (default: the saved one, else that)")
+                + " upgrade-safety=keep floor=10%%\" (default: the saved one, else that)")
         String policy;
 
         @Override
