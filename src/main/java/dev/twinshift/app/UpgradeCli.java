@@ -4,6 +4,7 @@ import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.RefusedException;
+import dev.twinshift.upgrade.BlueGreen;
 import dev.twinshift.upgrade.Cutover;
 import dev.twinshift.upgrade.CutoverReadiness;
 import dev.twinshift.upgrade.CutoverRefusedException;
@@ -21,25 +22,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code twinshift upgrade ...}: the upgrade engine from a terminal, for scripts and for servers without a desktop. */
 @Command(name = "upgrade", description = "Plan, preflight, rehearse on a clone, cut over, resume or roll back a major"
         + " version upgrade.", subcommands = {UpgradeCli.Plan.class, UpgradeCli.Preflight.class, UpgradeCli.Rehearse.class,
-        UpgradeCli.CutoverCmd.class, UpgradeCli.Status.class, UpgradeCli.Resume.class, UpgradeCli.RollbackCmd.class})
+        UpgradeCli.CutoverCmd.class, UpgradeCli.Status.class, UpgradeCli.Resume.class, UpgradeCli.RollbackCmd.class,
+        BlueGreenCli.class})
 final class UpgradeCli {
     @ParentCommand
     Cli cli;
 
     abstract static class OnCluster implements Callable<Integer> {
-        @ParentCommand
-        UpgradeCli parent;
+        // The root rather than the parent: these commands sit at more than one depth (upgrade bluegreen ...).
+        @Spec
+        CommandSpec command;
         @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
         String cluster;
 
         Cli cli() {
-            return parent.cli;
+            return (Cli) command.root().userObject();
         }
 
         PgCluster pg() throws Exception {
@@ -236,7 +241,9 @@ final class UpgradeCli {
             } else {
                 for (UpgradeState s : all) {
                     cli().out().println(s.describe() + (s.unfinished() && s.operation().contains("-upgrade-")
-                            ? "  -> upgrade resume|rollback --cluster " + cluster + " --operation " + s.operation() : ""));
+                            ? "  -> upgrade resume|rollback --cluster " + cluster + " --operation " + s.operation()
+                            : s.outcome() == null && s.operation().contains("-" + BlueGreen.KIND + "-")
+                            ? "  -> upgrade bluegreen status --cluster " + cluster + " --operation " + s.operation() : ""));
                 }
                 if (all.isEmpty()) {
                     cli().out().println("no upgrade journaled for " + cluster);

@@ -56,23 +56,35 @@ left_s() { # seconds left before the deadline, as timeout(1) takes them; 0.05 at
 over() { [ $(( $(now_ms) - t0 )) -ge "$deadline_ms" ]; }
 mark() { n=$(now_ms); echo "step $1 $((n - last))"; last=$n; }
 
-# psql on one side: SIDE(from|to) DB SQL; bounded by the deadline unless told "free"
+# psql on one side: bound|free SIDE(from|to) DB SQL...; each SQL is its own -c (its own transaction),
+# all on one connection: a new psql per statement costs more than most statements here.
 q() {
-  bound=$1; side=$2; db=$3; sql=$4
+  bound=$1; side=$2; db=$3; shift 3
   if [ "$side" = from ]; then port=$from_port; sock=$from_sock; else port=$to_port; sock=$to_sock; fi
-  if [ "$bound" = bound ]; then
-    timeout -k 1 "$(left_s)" runuser -u "$os_user" -- psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U "$role" -d "$db" -c "$sql"
-  else
-    timeout -k 5 60 runuser -u "$os_user" -- psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U "$role" -d "$db" -c "$sql"
-  fi
+  set -- "$@" ''
+  n=$#
+  while [ "$n" -gt 1 ]; do set -- "$@" -c "$1"; shift; n=$((n - 1)); done
+  shift
+  if [ "$bound" = bound ]; then t=$(left_s); k=1; else t=60; k=5; fi
+  # The server gives up too, so that nothing the deadline cut short stays running there.
+  ms=$(awk -v t="$t" 'BEGIN { printf "%d", t * 1000 }')
+  timeout -k "$k" "$t" runuser -u "$os_user" -- env PGOPTIONS="-c statement_timeout=$ms" \
+    psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U "$role" -d "$db" "$@"
 }
-admin() { # bound|free SQL: PgBouncer's admin console
+admin() { # bound|free COMMAND...: PgBouncer's admin console, every command on one connection
   if [ "$1" = bound ]; then t=$(left_s); k=1; else t=30; k=5; fi
-  timeout -k "$k" "$t" runuser -u "$os_user" -- psql -X -q -A -t -h "$pooler_sock" -p "$pooler_port" -U "$pooler_user" -d pgbouncer -c "$2"
+  shift
+  set -- "$@" ''
+  n=$#
+  while [ "$n" -gt 1 ]; do set -- "$@" -c "$1"; shift; n=$((n - 1)); done
+  shift
+  timeout -k "$k" "$t" runuser -u "$os_user" -- psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$pooler_sock" -p "$pooler_port" \
+    -U "$pooler_user" -d pgbouncer "$@"
 }
 
 paused=""
 ini_changed=0
+made_slots=0
 made_sub=0
 disabled_sub=0
 
@@ -80,6 +92,7 @@ disabled_sub=0
 # and the way back is removed before the forward subscription runs again (both at once would loop).
 revert() {
   reason=$1
+  shift
   echo "reverting: $reason"
   ok=0
   if [ $ini_changed -eq 1 ]; then
@@ -95,6 +108,14 @@ revert() {
       q free from "$db" "DROP SUBSCRIPTION IF EXISTS $sub_on_from" >/dev/null || { ok=1; echo "could not drop $sub_on_from in $db"; }
     done
   fi
+  if [ $made_slots -eq 1 ]; then
+    i=0
+    for db in "$@"; do
+      q free to postgres "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot_prefix$i' AND NOT active" >/dev/null \
+        || { ok=1; echo "could not drop the slot $slot_prefix$i on port $to_port"; }
+      i=$((i + 1))
+    done
+  fi
   if [ $disabled_sub -eq 1 ]; then
     for db in "$@"; do
       q free to "$db" "ALTER SUBSCRIPTION $sub_on_to ENABLE" >/dev/null || { ok=1; echo "could not re-enable $sub_on_to in $db"; }
@@ -105,45 +126,42 @@ revert() {
   exit 4
 }
 
-# The pooler's databases that lead to the source: those are the clients to pause.
-names=$(admin bound "SHOW DATABASES" | awk -F'|' -v port="$from_port" '$3 == port && $1 != "pgbouncer" { print $1 }')
+# The pooler's databases that lead to the source: those are the clients to pause. Looked up before
+# the clock starts: nobody waits yet.
+shown=$(admin free "SHOW DATABASES") || revert "PgBouncer's admin console on port $pooler_port did not answer" "$@"
+names=$(printf '%s\n' "$shown" | awk -F'|' -v port="$from_port" '$3 == port && $1 != "pgbouncer" { print $1 }')
 [ -n "$names" ] || revert "no PgBouncer database points at port $from_port" "$@"
 mark lookup
+t0=$(now_ms)
+last=$t0
 
-for n in $names; do
-  paused="$paused $n"
-  admin bound "PAUSE $n" >/dev/null || revert "PAUSE $n did not finish within the deadline (a long transaction?)" "$@"
-done
+# Every database of the pooler at once, on one admin connection (a function's own "$@").
+all() { verb=$1; bound=$2; set --; for n in $names; do set -- "$@" "$verb $n"; done; admin "$bound" "$@" >/dev/null; }
+paused=$(echo $names)
+all PAUSE bound || revert "PAUSE of $(echo $names) did not finish within the deadline (a long transaction?)" "$@"
 mark pause
 
-# A marker written on the source after the pause: once the target shows it, it has applied every
-# transaction the source committed before (a subscription applies in commit order).
+# Per database: a marker written on the source after the pause, read back with the sequences; once
+# the target shows the marker it has applied every transaction the source committed before (a
+# subscription applies in commit order). Then the sequences, the forward subscription off, and the
+# slot for the way back, on one connection to the target.
+i=0
 for db in "$@"; do
-  want=$(q bound from "$db" "UPDATE twinshift.bluegreen_marker SET n = n + 1 WHERE id = 1 RETURNING n") \
-    || revert "could not write the marker in $db" "$@"
-  while :; do
-    have=$(q bound to "$db" "SELECT n FROM twinshift.bluegreen_marker WHERE id = 1") || revert "could not read the marker in $db" "$@"
-    [ "$have" -ge "$want" ] 2>/dev/null && break
-    over && revert "the target had not applied everything in $db within the deadline" "$@"
-    sleep 0.01
-  done
+  got=$(q bound from "$db" "UPDATE twinshift.bluegreen_marker SET n = n + 1 WHERE id = 1 RETURNING n" \
+    "SELECT coalesce(string_agg(format('SELECT setval(%L, %s, true);', format('%I.%I', schemaname, sequencename), coalesce(last_value, 0) + $margin), ' '), '') FROM pg_sequences") \
+    || revert "could not write the marker or read the sequences in $db within the deadline" "$@"
+  want=$(printf '%s\n' "$got" | sed -n 1p)
+  sets=$(printf '%s\n' "$got" | sed -n '2,$p')
+  case $want in ''|*[!0-9]*) revert "the marker in $db reads '$want'" "$@" ;; esac
+  disabled_sub=1
+  made_slots=1
+  q bound to "$db" "DO \$w\$ BEGIN WHILE coalesce((SELECT n FROM twinshift.bluegreen_marker WHERE id = 1), -1) < $want LOOP PERFORM pg_sleep(0.005); END LOOP; END \$w\$" \
+    ${sets:+"$sets"} "ALTER SUBSCRIPTION $sub_on_to DISABLE" \
+    "SELECT 1 FROM pg_create_logical_replication_slot('$slot_prefix$i', 'pgoutput')" >/dev/null \
+    || revert "the target had not applied everything in $db within the deadline" "$@"
+  i=$((i + 1))
 done
 mark catch-up
-
-for db in "$@"; do
-  sets=$(q bound from "$db" "SELECT string_agg(format('SELECT setval(%L, %s, true);', format('%I.%I', schemaname, sequencename), coalesce(last_value, 0) + $margin), ' ') FROM pg_sequences") \
-    || revert "could not read the sequences of $db" "$@"
-  if [ -n "$sets" ]; then
-    q bound to "$db" "$sets" >/dev/null || revert "could not set the sequences in $db" "$@"
-  fi
-done
-mark sequences
-
-disabled_sub=1
-for db in "$@"; do
-  q bound to "$db" "ALTER SUBSCRIPTION $sub_on_to DISABLE" >/dev/null || revert "could not disable $sub_on_to in $db" "$@"
-done
-mark forward-off
 
 made_sub=1
 i=0
@@ -151,7 +169,7 @@ for db in "$@"; do
   # conninfo values in single quotes, backslash-escaped; then the whole string as an SQL literal.
   dbq=$(printf %s "$db" | sed "s/[\\\\']/\\\\&/g")
   conn="host=$to_sock port=$to_port dbname='$dbq' user=$role application_name=$sub_on_from"
-  q bound from "$db" "CREATE SUBSCRIPTION $sub_on_from CONNECTION '$(printf %s "$conn" | sed "s/'/''/g")' PUBLICATION $publication WITH (copy_data = false, create_slot = true, slot_name = '$slot_prefix$i', enabled = true)" >/dev/null \
+  q bound from "$db" "CREATE SUBSCRIPTION $sub_on_from CONNECTION '$(printf %s "$conn" | sed "s/'/''/g")' PUBLICATION $publication WITH (copy_data = false, create_slot = false, slot_name = '$slot_prefix$i', enabled = true)" >/dev/null \
     || revert "could not start the replication back in $db" "$@"
   i=$((i + 1))
 done
@@ -167,13 +185,13 @@ awk -v from="$from_port" -v to="$to_port" '
 rm -f -- "$ini.twinshift-new"
 ini_changed=1
 over && revert "the deadline passed before the pooler was pointed at the target" "$@"
-admin bound RELOAD >/dev/null || revert "RELOAD of PgBouncer failed" "$@"
-moved=$(admin bound "SHOW DATABASES" | awk -F'|' -v port="$to_port" -v p=" $paused " '$3 == port && index(p, " " $1 " ") { c++ } END { print c + 0 }')
+shown=$(admin bound RELOAD "SHOW DATABASES") || revert "RELOAD of PgBouncer failed" "$@"
+moved=$(printf '%s\n' "$shown" | awk -F'|' -v port="$to_port" -v p=" $paused " '$3 == port && index(p, " " $1 " ") { c++ } END { print c + 0 }')
 [ "$moved" -eq "$(echo $names | wc -w)" ] || revert "PgBouncer does not point every database at port $to_port after RELOAD" "$@"
 mark repoint
 
 # The point of no return: the clients go on on the target.
-for n in $names; do admin free "RESUME $n" >/dev/null || echo "warning: RESUME $n failed"; done
+all RESUME free || for n in $names; do admin free "RESUME $n" >/dev/null || echo "warning: RESUME $n failed"; done
 mark resume
 rm -f -- "$ini.twinshift-before"
 echo "switched pause=$(( $(now_ms) - t0 ))"

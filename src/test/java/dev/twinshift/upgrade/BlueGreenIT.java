@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twinshift.lab.Lab;
+import dev.twinshift.lab.LabCli;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.PgBouncerFixture;
 import dev.twinshift.lab.ScratchCluster;
@@ -109,6 +110,12 @@ class BlueGreenIT {
         });
     }
 
+    private static String[] cat(String a, String b, String c, String d, String e, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(a, b, c, d, e));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+
     private static long group(Pattern p, String text) {
         Matcher m = p.matcher(text);
         assertTrue(m.find(), "pgbench said: " + text);
@@ -204,6 +211,8 @@ class BlueGreenIT {
         assertSameTables(g, b);
         System.out.printf("[bluegreen] pause %d / %d / %d ms; slowest transaction %s ms; %d committed, 0 failed%n",
                 over.pauseMillis(), back.pauseMillis(), again.pauseMillis(), out[2], committed);
+        System.out.printf("[bluegreen] steps (ms): over %s, back %s, again %s%n", over.stepMillis(), back.stepMillis(),
+                again.stepMillis());
 
         String finished = bg.finish(cat, operation);
         assertTrue(finished.contains("stopped"), finished);
@@ -218,13 +227,28 @@ class BlueGreenIT {
         setUp();
         BlueGreen bg = new BlueGreen(shell, ME, null);
         Catalog cat = Cutover.catalogOf(shell, plan);
-        operation = bg.prepare(plan, bouncer.pooler(), preflight());
+        // Prepared from the command line, as an administrator would.
+        String[] pooler = {"--cluster", plan.oldId(), "--pooler-port", Integer.toString(bouncer.port()), "--pooler-socket",
+            bouncer.socketDirectory(), "--pooler-ini", bouncer.pooler().iniFile()};
+        LabCli.Run prepared = LabCli.run(cat("upgrade", "bluegreen", "prepare", "--to", "15", pooler));
+        assertEquals(0, prepared.code(), prepared.err());
+        operation = bg.current(cat, plan.oldId()).orElseThrow();
+        assertTrue(prepared.out().contains(operation), prepared.out());
 
-        // DDL on blue is not replicated: refused with the reason.
+        // DDL on blue is not replicated: refused with the reason, and the status says what to do.
         sc.sql("app", "CREATE TABLE late_table (id int PRIMARY KEY)");
-        CutoverRefusedException ddl = assertThrows(CutoverRefusedException.class, () -> bg.switchover(cat, operation, null));
-        assertTrue(ddl.getMessage().contains("CREATE TABLE") && ddl.getMessage().contains("late_table"), ddl.getMessage());
+        LabCli.Run status = LabCli.run("upgrade", "bluegreen", "status", "--cluster", plan.oldId());
+        assertEquals(0, status.code(), status.err());
+        assertTrue(status.out().contains("[STOP] ddl") && status.out().contains("late_table")
+                && status.out().contains("Repeat it on the other side"), status.out());
+        LabCli.Run refused = LabCli.run("upgrade", "bluegreen", "switchover", "--cluster", plan.oldId(), "--yes");
+        assertEquals(3, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("CREATE TABLE") && refused.err().contains("late_table"), refused.err());
+        // The same DDL on green, where it is not the serving side's, is not taken for a change to guard.
         bg.green(plan).exec("app", "CREATE TABLE late_table (id int PRIMARY KEY)", Duration.ofSeconds(30));
+        String blueRows = bg.blue(plan).value("app", "SELECT string_agg(quote_literal(id::text), ',') FROM twinshift.bluegreen_ddl");
+        assertEquals("0", bg.green(plan).value("app", "SELECT count(*) FROM twinshift.bluegreen_ddl WHERE id::text NOT IN ("
+                + blueRows + ")"), "green's own catch-up DDL is not recorded (only blue's rows, replicated, are there)");
         sc.sql("app", "DELETE FROM twinshift.bluegreen_ddl");
 
         // A stopped subscription: refused.
@@ -234,6 +258,7 @@ class BlueGreenIT {
         assertTrue(stopped.getMessage().contains("not applying in app"), stopped.getMessage());
         bg.green(plan).exec("app", "ALTER SUBSCRIPTION " + BlueGreen.namesOf(operation).subscriptionOnGreen() + " ENABLE",
                 Duration.ofSeconds(30));
+        awaitGuardrails(bg, cat);
 
         // A deadline too short to wait for green: clients resumed on blue, nothing changed.
         CompletableFuture<String[]> load = pgbench(8);
@@ -253,8 +278,13 @@ class BlueGreenIT {
         bouncer.restart();
         assertEquals("blue", bg.state(cat, operation).serving());
 
-        String abandoned = bg.abandon(cat, operation);
-        assertTrue(abandoned.contains("serves as before"), abandoned);
+        LabCli.Run asked = LabCli.run("upgrade", "bluegreen", "abandon", "--cluster", plan.oldId());
+        assertEquals(3, asked.code(), asked.out());
+        assertTrue(asked.err().contains("would drop " + plan.newId()), asked.err());
+        assertTrue(new ClusterDiscovery(shell).find(plan.newId()).running(), "without --yes green is untouched");
+        LabCli.Run abandoned = LabCli.run("upgrade", "bluegreen", "abandon", "--cluster", plan.oldId(), "--yes");
+        assertEquals(0, abandoned.code(), abandoned.err());
+        assertTrue(abandoned.out().contains("serves as before"), abandoned.out());
         assertEquals("", bg.blue(plan).value("postgres", "SELECT coalesce(string_agg(slot_name, ','), '') FROM pg_replication_slots"),
                 "no slot left on blue to fill its disk");
         assertTrue(new ClusterDiscovery(shell).listed(plan.newId()).isEmpty(), "green is dropped");
