@@ -79,6 +79,8 @@ public final class BlueGreen {
     public static final String FINISH = "finish";
     /** Which cluster clients use: blue or green. */
     public static final String SERVING = "serving";
+    /** Journal data: the server directory of the latest switch's detached run. */
+    static final String SWITCH_JOB = "switchJob";
 
     /** PgBouncer's admin console and configuration file on the server. */
     public record Pooler(int port, String socketDirectory, String adminUser, String iniFile) {
@@ -175,6 +177,15 @@ public final class BlueGreen {
             return journal.outcome() != null;
         }
 
+        /** The detached run of a switch whose outcome is not journaled yet, or null. */
+        public String unsettledSwitch() {
+            String dir = journal.data().get(SWITCH_JOB);
+            if (dir == null) {
+                return null;
+            }
+            return UpgradeState.STARTED.equals(journal.steps().get(switchStep(dir))) ? dir : null;
+        }
+
         public String describe() {
             if (UpgradeState.COMPLETED.equals(journal.outcome())) {
                 return operation + " finished: " + plan.newId() + " serves; " + plan.oldId() + " is stopped and kept";
@@ -184,6 +195,10 @@ public final class BlueGreen {
             }
             if (!prepared()) {
                 return operation + " is being prepared (" + journal.describe() + "); " + plan.oldId() + " serves";
+            }
+            if (unsettledSwitch() != null) {
+                return operation + ": a switch was started and its console went away before journaling where clients"
+                        + " are; any command on this upgrade reads it from " + unsettledSwitch() + " first";
             }
             return operation + ": " + ("green".equals(serving) ? plan.newId() + " serves, " + plan.oldId()
                     + " follows it (the way back)" : plan.oldId() + " serves, " + plan.newId() + " follows it");
@@ -652,6 +667,9 @@ public final class BlueGreen {
             throws UpgradeException, SshException, InterruptedException, LockedException {
         options = options == null ? Options.defaults() : options;
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+            if (settleLocked(catalog, state(catalog, operation)).isPresent()) {
+                listener.log("the earlier switch is journaled now");
+            }
             State s = state(catalog, operation);
             if (s.finished()) {
                 throw new UpgradeException(s.describe() + ": nothing to switch");
@@ -690,27 +708,66 @@ public final class BlueGreen {
             Journal journal = new Journal(shell, catalog, operation);
             journal.append(JournalEntry.step(actor, step, UpgradeState.STARTED, "clients paused in PgBouncer and moved to "
                     + to.id() + ", deadline " + options.deadline().toMillis() + " ms; detached in " + dir,
-                    Map.of("switchJob", dir)));
-            StringBuilder log = new StringBuilder();
-            DetachedJob.Status end = DetachedJob.start(shell, dir, RemoteCommand.of(argv).asRoot())
-                    .follow(0, (stream, line) -> {
-                        log.append(line).append('\n');
-                        listener.log(line);
-                    }, Duration.ofMillis(100));
-            SwitchResult r = parse(end.exitCode() == 0, log.toString());
-            if (r.switched()) {
-                journal.append(JournalEntry.step(actor, step, UpgradeState.DONE, to.id() + " serves; clients were paused "
-                        + r.pauseMillis() + " ms", Map.of(SERVING, target, "pauseMillis", Long.toString(r.pauseMillis()))));
-            } else {
-                journal.append(JournalEntry.step(actor, step, UpgradeState.FAILED, "nothing changed for clients: "
-                        + r.reason(), Map.of()));
-                if (end.exitCode() == 4) {
-                    throw new UpgradeException("the switchover was reverted but its undo is incomplete: " + r.reason()
-                            + "; see " + dir + "/log");
-                }
-            }
-            return r;
+                    Map.of(SWITCH_JOB, dir)));
+            DetachedJob.start(shell, dir, RemoteCommand.of(argv).asRoot());
+            return settle(journal, s, dir);
         }
+    }
+
+    /**
+     * Follows a switch's detached run to its end and journals what it did. Also what a console does for
+     * a switch whose console was lost: the run went on without it, and its log says where clients are.
+     */
+    private SwitchResult settle(Journal journal, State s, String dir) throws SshException, InterruptedException,
+            UpgradeException {
+        String step = switchStep(dir);
+        String target = SWITCHOVER.equals(step) ? "green" : "blue";
+        String to = "green".equals(target) ? s.plan().newId() : s.plan().oldId();
+        StringBuilder log = new StringBuilder();
+        DetachedJob.Status end = new DetachedJob(shell, dir).follow(0, (stream, line) -> {
+            log.append(line).append('\n');
+            listener.log(line);
+        }, Duration.ofMillis(100));
+        SwitchResult r = parse(end.exitCode() == 0, log.toString());
+        if (r.switched()) {
+            journal.append(JournalEntry.step(actor, step, UpgradeState.DONE, to + " serves; clients were paused "
+                    + r.pauseMillis() + " ms", Map.of(SERVING, target, "pauseMillis", Long.toString(r.pauseMillis()))));
+        } else {
+            journal.append(JournalEntry.step(actor, step, UpgradeState.FAILED, "nothing changed for clients: "
+                    + r.reason(), Map.of()));
+            if (end.exitCode() == 4) {
+                throw new UpgradeException("the switchover was reverted but its undo is incomplete: " + r.reason()
+                        + "; see " + dir + "/log");
+            }
+        }
+        return r;
+    }
+
+    private static String switchStep(String dir) {
+        return dir.substring(dir.lastIndexOf('/') + 1).startsWith(SWITCHBACK) ? SWITCHBACK : SWITCHOVER;
+    }
+
+    /**
+     * Journals the outcome of a switch whose console went away before it could (killed, or its
+     * connection cut). Until then the journal cannot say which side serves.
+     *
+     * @return what the switch did, or empty when none was left unsettled
+     */
+    public java.util.Optional<SwitchResult> settle(Catalog catalog, String operation)
+            throws UpgradeException, SshException, InterruptedException, LockedException {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+            return settleLocked(catalog, state(catalog, operation));
+        }
+    }
+
+    private java.util.Optional<SwitchResult> settleLocked(Catalog catalog, State s)
+            throws UpgradeException, SshException, InterruptedException {
+        String dir = s.unsettledSwitch();
+        if (dir == null) {
+            return java.util.Optional.empty();
+        }
+        listener.log("a switch begun by a console that went away: reading what it did from " + dir);
+        return java.util.Optional.of(settle(new Journal(shell, catalog, s.operation()), s, dir));
     }
 
     private static final Pattern STEP = Pattern.compile("^step (\\S+) (\\d+)$", Pattern.MULTILINE);
@@ -741,6 +798,7 @@ public final class BlueGreen {
     public String finish(Catalog catalog, String operation) throws UpgradeException, SshException, InterruptedException,
             LockedException, RefusedException {
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+            settleLocked(catalog, state(catalog, operation));
             State s = state(catalog, operation);
             if (s.finished()) {
                 throw new UpgradeException(s.describe());
@@ -778,6 +836,7 @@ public final class BlueGreen {
     public String abandon(Catalog catalog, String operation) throws UpgradeException, SshException, InterruptedException,
             LockedException {
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+            settleLocked(catalog, state(catalog, operation));
             State s = state(catalog, operation);
             if (s.finished()) {
                 throw new UpgradeException(s.describe());

@@ -35,6 +35,12 @@ public record BlueGreenStatus(BlueGreen.State state, List<Database> databases, L
         if (!s.prepared() || s.finished()) {
             return new BlueGreenStatus(s, dbs, rails);
         }
+        if (s.unsettledSwitch() != null) {
+            // Which side serves is what that switch decided: nothing else can be judged before it is read.
+            rails.add(new Guardrail("switch", false, "a switch's outcome is not journaled yet (its console went away);"
+                    + " the next switchover, rollback, finish or abandon reads it from " + s.unsettledSwitch() + " first"));
+            return new BlueGreenStatus(s, dbs, rails);
+        }
         boolean greenServes = "green".equals(s.serving());
         Psql publisher = greenServes ? bg.green(s.plan()) : bg.blue(s.plan());
         Psql subscriber = greenServes ? bg.blue(s.plan()) : bg.green(s.plan());
