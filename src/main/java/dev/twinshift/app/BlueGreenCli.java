@@ -50,9 +50,9 @@ final class BlueGreenCli {
             return new BlueGreen.Pooler(poolerPort, poolerSocket, poolerUser, poolerIni);
         }
 
-        BlueGreenPreflight.Result preflight(UpgradePlan plan) throws Exception {
+        BlueGreenPreflight.Result preflight(UpgradePlan plan, BlueGreen.Pooler pooler) throws Exception {
             Psql blue = Psql.forCluster(cli().shell(), new ClusterDiscovery(cli().shell()).find(plan.oldId()));
-            return BlueGreenPreflight.run(cli().shell(), blue, plan, pooler());
+            return BlueGreenPreflight.run(cli().shell(), blue, plan, pooler);
         }
     }
 
@@ -71,7 +71,8 @@ final class BlueGreenCli {
     static final class Preflight extends WithPooler {
         @Override
         public Integer call() throws Exception {
-            BlueGreenPreflight.Result r = preflight(plan());
+            BlueGreen.Pooler pooler = pooler();
+            BlueGreenPreflight.Result r = preflight(plan(), pooler);
             if (cli().json) {
                 cli().printJson(r);
             } else {
@@ -90,8 +91,9 @@ final class BlueGreenCli {
     static final class Prepare extends WithPooler {
         @Override
         public Integer call() throws Exception {
+            BlueGreen.Pooler pooler = pooler();
             UpgradePlan plan = plan();
-            BlueGreenPreflight.Result pre = preflight(plan);
+            BlueGreenPreflight.Result pre = preflight(plan, pooler);
             PrintWriter err = cli().spec.commandLine().getErr();
             if (!pre.passed()) {
                 printFindings(err, pre);
@@ -100,7 +102,7 @@ final class BlueGreenCli {
                 err.flush();
                 return Cli.EXIT_REFUSED;
             }
-            String op = new BlueGreen(cli().shell(), cli().actor(), listener()).prepare(plan, pooler(), pre);
+            String op = new BlueGreen(cli().shell(), cli().actor(), listener()).prepare(plan, pooler, pre);
             if (cli().json) {
                 cli().printJson(Map.of("operation", op, "prepared", true));
             } else {

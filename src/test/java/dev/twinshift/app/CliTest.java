@@ -164,6 +164,21 @@ class CliTest {
     }
 
     @Test
+    void blueGreenValuesOutOfRangeAreRefusedBeforeAnythingConnects() {
+        Cli.ShellFactory never = t -> {
+            throw new AssertionError("must not connect");
+        };
+        StringWriter err = new StringWriter();
+        assertEquals(Cli.EXIT_REFUSED, runWith(new Cli(never), err, "--server", "a@b", "upgrade", "bluegreen", "prepare",
+                "--cluster", "13/main", "--pooler-port", "0"));
+        assertTrue(err.toString().contains("--pooler-port wants a port number from 1 to 65535, got 0"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(Cli.EXIT_REFUSED, runWith(new Cli(never), err2, "--server", "a@b", "upgrade", "bluegreen", "switchover",
+                "--cluster", "13/main", "--deadline-ms", "5", "--yes"));
+        assertTrue(err2.toString().contains("--deadline-ms wants 100 to 60000 milliseconds, got 5"), err2.toString());
+    }
+
+    @Test
     void usageErrors() {
         StringWriter err = new StringWriter();
         assertEquals(2, runWith(new Cli(t -> null), err, "rollback", "--cluster", "13/main"));

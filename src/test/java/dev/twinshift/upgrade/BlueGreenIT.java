@@ -16,6 +16,7 @@ import dev.twinshift.postgres.Psql;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.RemoteCommand;
 import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.ssh.SshConnection;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -230,6 +234,21 @@ class BlueGreenIT {
         // Prepared from the command line, as an administrator would.
         String[] pooler = {"--cluster", plan.oldId(), "--pooler-port", Integer.toString(bouncer.port()), "--pooler-socket",
             bouncer.socketDirectory(), "--pooler-ini", bouncer.pooler().iniFile()};
+        // A table with no key that takes UPDATEs would make them fail on blue once published: refused, named.
+        sc.sql("app", "CREATE TABLE nokey (v int)");
+        sc.sql("app", "INSERT INTO nokey VALUES (1)");
+        sc.sql("app", "UPDATE nokey SET v = 2");
+        LabCli.Run check = LabCli.run(cat("upgrade", "bluegreen", "preflight", "--to", "15", pooler));
+        Instant statistics = Instant.now().plusSeconds(20);
+        while (check.code() == 0 && Instant.now().isBefore(statistics)) {
+            Thread.sleep(500); // the UPDATE reaches pg_stat_user_tables a moment later
+            check = LabCli.run(cat("upgrade", "bluegreen", "preflight", "--to", "15", pooler));
+        }
+        assertEquals(3, check.code(), check.out() + check.err());
+        assertTrue(check.out().contains("FATAL") && check.out().contains("app.public.nokey")
+                && check.out().contains("REPLICA IDENTITY FULL"), check.out());
+        sc.sql("app", "ALTER TABLE nokey REPLICA IDENTITY FULL");
+
         LabCli.Run prepared = LabCli.run(cat("upgrade", "bluegreen", "prepare", "--to", "15", pooler));
         assertEquals(0, prepared.code(), prepared.err());
         operation = bg.current(cat, plan.oldId()).orElseThrow();
@@ -276,6 +295,66 @@ class BlueGreenIT {
         BlueGreen.SwitchResult noPooler = bg.switchover(cat, operation, null);
         assertFalse(noPooler.switched(), noPooler.log());
         bouncer.restart();
+        assertEquals("blue", bg.state(cat, operation).serving());
+
+        // The console dies while clients are paused: the switch goes on on the server and resumes them
+        // within its deadline; the next command reads the outcome into the journal.
+        awaitGuardrails(bg, cat);
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch cut = new CountDownLatch(1);
+        SshConnection lost = LabShell.fresh(Lab.require().admin());
+        BlueGreen dying = new BlueGreen(lost, ME, new UpgradeListener() {
+            @Override
+            public void step(String step, String state, String message) {
+            }
+
+            @Override
+            public void log(String line) {
+                if (paused.getCount() == 0) {
+                    throw new IllegalStateException("the console is gone");
+                }
+                if (line.startsWith("step pause")) {
+                    paused.countDown();
+                    try {
+                        cut.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("the console is gone");
+                }
+            }
+        });
+        CompletableFuture<Void> died = CompletableFuture.runAsync(() -> {
+            try {
+                dying.switchover(cat, operation, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(paused.await(60, TimeUnit.SECONDS), "the switch paused the clients");
+        lost.close();
+        cut.countDown();
+        assertThrows(CompletionException.class, died::join);
+        BlueGreen.State unsettled = bg.state(cat, operation);
+        assertTrue(unsettled.unsettledSwitch() != null && unsettled.describe().contains("went away"), unsettled.describe());
+        LabCli.Run waiting = LabCli.run("upgrade", "bluegreen", "status", "--cluster", plan.oldId());
+        assertTrue(waiting.out().contains("[STOP] switch"), waiting.out());
+        Instant until = Instant.now().plus(BlueGreen.Options.defaults().deadline()).plusSeconds(5);
+        while (bouncer.backendPorts().values().stream().anyMatch(v -> v.endsWith("paused")) && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        assertTrue(bouncer.backendPorts().values().stream().noneMatch(v -> v.endsWith("paused")),
+                "no client stays paused after the deadline: " + bouncer.backendPorts());
+        BlueGreen.SwitchResult settled = bg.settle(cat, operation).orElseThrow();
+        assertTrue(settled.switched(), settled.log());
+        assertEquals("green", bg.state(cat, operation).serving());
+        assertEquals(Integer.toString(new ClusterDiscovery(shell).find(plan.newId()).port()), bouncer.backendPorts().get("postgres"));
+
+        // Back from the command line: blue serves again.
+        awaitGuardrails(bg, cat);
+        LabCli.Run back = LabCli.run("upgrade", "bluegreen", "rollback", "--cluster", plan.oldId(), "--yes");
+        assertEquals(0, back.code(), back.out() + back.err());
+        assertTrue(back.out().contains(plan.oldId() + " serves; clients were paused"), back.out());
         assertEquals("blue", bg.state(cat, operation).serving());
 
         LabCli.Run asked = LabCli.run("upgrade", "bluegreen", "abandon", "--cluster", plan.oldId());
