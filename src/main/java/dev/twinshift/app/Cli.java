@@ -45,6 +45,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -432,8 +433,8 @@ public final class Cli {
         static final class Create implements Callable<Integer> {
             @ParentCommand
             Snapshot parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
             @Option(names = "--label", description = "letters, digits, '.', '_', '-'; up to 63")
             String label;
             @Option(names = "--reason", defaultValue = "MANUAL", description = "one of ${COMPLETION-CANDIDATES}")
@@ -446,7 +447,7 @@ public final class Cli {
                 }
                 Cli cli = parent.cli;
                 SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
-                        .create(cli.cluster(cluster), reason, label);
+                        .create(cli.cluster(cluster.id()), reason, label);
                 if (cli.json) {
                     cli.printJson(s);
                 } else {
@@ -463,8 +464,8 @@ public final class Cli {
         static final class Check implements Callable<Integer> {
             @ParentCommand
             Snapshot parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
             @Option(names = "--warn", required = true, paramLabel = "DURATION", description = "e.g. 90m, 6h, 2d")
             String warn;
             @Option(names = "--crit", required = true, paramLabel = "DURATION", description = "e.g. 6h, 2d")
@@ -476,7 +477,7 @@ public final class Cli {
                 ScheduleStatus.Check c;
                 try {
                     c = new ScheduleService(cli.shell(), Progress.NONE)
-                            .check(ClusterVolume.resolve(cli.shell(), cli.cluster(cluster)), warn, crit);
+                            .check(ClusterVolume.resolve(cli.shell(), cli.cluster(cluster.id())), warn, crit);
                 } catch (Exception e) {
                     // Monitoring reads the exit code: whatever went wrong is UNKNOWN, never a usage or refusal code.
                     String msg = e instanceof SshException s ? s.explain() : e.getMessage();
@@ -501,14 +502,14 @@ public final class Cli {
         static final class ListCmd implements Callable<Integer> {
             @ParentCommand
             Snapshot parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
 
             @Override
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
                 SnapshotService svc = new SnapshotService(cli.shell(), cli.actor(), cli.progress());
-                ClusterVolume v = svc.volumeOf(cli.cluster(cluster));
+                ClusterVolume v = svc.volumeOf(cli.cluster(cluster.id()));
                 List<SnapshotRecord> list = svc.list(v);
                 List<CloneRecord> clones = v.catalog().clones();
                 if (cli.json) {
@@ -532,8 +533,8 @@ public final class Cli {
         static final class Pin implements Callable<Integer> {
             @ParentCommand
             Snapshot parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
             @Option(names = "--off", description = "unpin")
             boolean off;
             @Parameters(paramLabel = "SNAPSHOT")
@@ -543,7 +544,7 @@ public final class Cli {
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
                 SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
-                        .pin(cli.catalogOf(cluster), snapshot, !off);
+                        .pin(cli.catalogOf(cluster.id()), snapshot, !off);
                 if (cli.json) {
                     cli.printJson(s);
                 } else {
@@ -558,13 +559,13 @@ public final class Cli {
         static final class Tree implements Callable<Integer> {
             @ParentCommand
             Snapshot parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
 
             @Override
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
-                Catalog cat = cli.catalogOf(cluster);
+                Catalog cat = cli.catalogOf(cluster.id());
                 List<CloneTree.Node> tree = CloneTree.build(cat.snapshots(), cat.clones());
                 if (cli.json) {
                     cli.printJson(tree);
@@ -580,15 +581,15 @@ public final class Cli {
         static final class Delete implements Callable<Integer> {
             @ParentCommand
             Snapshot parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
             @Parameters(paramLabel = "SNAPSHOT")
             String snapshot;
 
             @Override
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
-                new SnapshotService(cli.shell(), cli.actor(), cli.progress()).delete(cli.catalogOf(cluster), snapshot);
+                new SnapshotService(cli.shell(), cli.actor(), cli.progress()).delete(cli.catalogOf(cluster.id()), snapshot);
                 return 0;
             }
         }
@@ -606,9 +607,8 @@ public final class Cli {
         abstract static class Named implements Callable<Integer> {
             @ParentCommand
             Clone parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME",
-                    description = "the cluster whose snapshot the clone comes from")
-            String cluster;
+            @Mixin
+            ClusterOption.CloneSource cluster;
             @Parameters(paramLabel = "NAME")
             String name;
 
@@ -661,7 +661,7 @@ public final class Cli {
             @Override
             public Integer call() throws Exception {
                 CloneService svc = service();
-                Catalog cat = parent.cli.catalogOf(cluster);
+                Catalog cat = parent.cli.catalogOf(cluster.id());
                 print(svc.create(cat, from, name), svc, cat);
                 return 0;
             }
@@ -672,7 +672,7 @@ public final class Cli {
             @Override
             public Integer call() throws Exception {
                 CloneService svc = service();
-                Catalog cat = parent.cli.catalogOf(cluster);
+                Catalog cat = parent.cli.catalogOf(cluster.id());
                 print(svc.start(cat, name), svc, cat);
                 return 0;
             }
@@ -683,7 +683,7 @@ public final class Cli {
             @Override
             public Integer call() throws Exception {
                 CloneService svc = service();
-                svc.stop(parent.cli.catalogOf(cluster), name);
+                svc.stop(parent.cli.catalogOf(cluster.id()), name);
                 return 0;
             }
         }
@@ -693,7 +693,7 @@ public final class Cli {
             @Override
             public Integer call() throws Exception {
                 CloneService svc = service();
-                svc.destroy(parent.cli.catalogOf(cluster), name);
+                svc.destroy(parent.cli.catalogOf(cluster.id()), name);
                 return 0;
             }
         }
@@ -702,13 +702,13 @@ public final class Cli {
         static final class ListCmd implements Callable<Integer> {
             @ParentCommand
             Clone parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
 
             @Override
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
-                Catalog cat = cli.catalogOf(cluster);
+                Catalog cat = cli.catalogOf(cluster.id());
                 CloneService svc = new CloneService(cli.shell(), cli.actor(), cli.progress());
                 List<CloneRecord> all = svc.list(cat);
                 Map<String, String> stopped = svc.stopReasons(cat);
@@ -745,6 +745,8 @@ public final class Cli {
     static final class Rollback implements Callable<Integer> {
         @ParentCommand
         Cli cli;
+        // Not the required ClusterOption: status, resume and undo are reached through this command without
+        // a --cluster of its own, so call() says what a rollback itself is missing.
         @Option(names = "--cluster", paramLabel = "VER/NAME")
         String cluster;
         @Option(names = "--to", paramLabel = "SNAPSHOT")
@@ -798,14 +800,14 @@ public final class Cli {
         abstract static class Journaled implements Callable<Integer> {
             @ParentCommand
             Rollback parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
 
             Catalog catalog() throws Exception {
                 Cli cli = parent.cli;
                 RemoteShell sh = cli.shell();
-                PgCluster listed = new ClusterDiscovery(sh).listed(cluster)
-                        .orElseThrow(() -> new RefusedException("no cluster " + cluster + " on " + sh.serverName()));
+                PgCluster listed = new ClusterDiscovery(sh).listed(cluster.id())
+                        .orElseThrow(() -> new RefusedException("no cluster " + cluster.id() + " on " + sh.serverName()));
                 return RollbackService.catalogOf(cli.shell(), listed);
             }
         }
@@ -819,7 +821,7 @@ public final class Cli {
                 String key = "-rollback-";
                 List<OperationState> all = new ArrayList<>();
                 for (OperationState st : RollbackService.journaled(cli.shell(), catalog())) {
-                    if (cluster.equals(st.plan().get("cluster")) && st.operation().contains(key)) {
+                    if (cluster.id().equals(st.plan().get("cluster")) && st.operation().contains(key)) {
                         all.add(st);
                     }
                 }
@@ -828,7 +830,7 @@ public final class Cli {
                     return 0;
                 }
                 if (all.isEmpty()) {
-                    cli.out().println("no rollback of " + cluster + " is journaled");
+                    cli.out().println("no rollback of " + cluster.id() + " is journaled");
                 }
                 for (OperationState st : all) {
                     cli.out().println(st.operation() + "  to " + st.plan().get("target") + "  "
@@ -852,8 +854,8 @@ public final class Cli {
                 if (cli.json) {
                     cli.printJson(r);
                 } else {
-                    cli.out().println(cluster + " rolled back to " + r.restored().id() + ". Undo: rollback --cluster "
-                            + cluster + " --to " + r.safety().id() + " --yes");
+                    cli.out().println(cluster.id() + " rolled back to " + r.restored().id() + ". Undo: rollback --cluster "
+                            + cluster.id() + " --to " + r.safety().id() + " --yes");
                     cli.out().flush();
                 }
                 return 0;
@@ -872,7 +874,7 @@ public final class Cli {
                 if (cli.json) {
                     cli.printJson(Map.of("operation", operation, "undone", true));
                 } else {
-                    cli.out().println(cluster + " is back as it was before " + operation);
+                    cli.out().println(cluster.id() + " is back as it was before " + operation);
                     cli.out().flush();
                 }
                 return 0;
@@ -892,13 +894,13 @@ public final class Cli {
         static final class Show implements Callable<Integer> {
             @ParentCommand
             Lock parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
 
             @Override
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
-                Catalog cat = cli.catalogOf(cluster);
+                Catalog cat = cli.catalogOf(cluster.id());
                 Optional<LockOwner> h = CatalogLock.holder(cat);
                 boolean held = h.isPresent() || cat.exists(cat.lockDir());
                 Optional<LockLiveness.Verdict> v = h.map(CatalogLock::judge);
@@ -943,8 +945,8 @@ public final class Cli {
         static final class Break implements Callable<Integer> {
             @ParentCommand
             Lock parent;
-            @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-            String cluster;
+            @Mixin
+            ClusterOption cluster;
             @Option(names = "--yes", description = "confirm breaking a lock whose holder is gone")
             boolean yes;
             @Option(names = "--force", description = "break the lock even though its holder looks alive (it would go on "
@@ -955,7 +957,7 @@ public final class Cli {
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
                 PrintWriter err = cli.spec.commandLine().getErr();
-                Catalog cat = cli.catalogOf(cluster);
+                Catalog cat = cli.catalogOf(cluster.id());
                 Optional<LockOwner> h = CatalogLock.holder(cat);
                 Optional<LockLiveness.Verdict> v = h.map(CatalogLock::judge);
                 boolean alive = v.map(LockLiveness.Verdict::alive).orElse(cat.exists(cat.lockDir()));
