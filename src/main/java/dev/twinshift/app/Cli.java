@@ -299,6 +299,11 @@ public final class Cli {
         };
     }
 
+    /** JSON with --json, lines or a table otherwise: how every command answers. */
+    Output output() {
+        return new Output(this);
+    }
+
     void printJson(Object o) throws Exception {
         out().println(Json.mapper().writeValueAsString(o));
         out().flush();
@@ -326,26 +331,9 @@ public final class Cli {
         return u == 0 ? bytes + " B" : String.format("%.1f %s", v, units[u]);
     }
 
+    /** Kept for the commands that print a table without a JSON form beside it. */
     static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
-        int[] w = new int[header.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = header.get(i).length();
-            for (List<String> r : rows) {
-                w[i] = Math.max(w[i], r.get(i) == null ? 1 : r.get(i).length());
-            }
-        }
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (List<String> r : all) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < w.length; i++) {
-                String cell = r.get(i) == null ? "-" : r.get(i);
-                b.append(i == w.length - 1 ? cell : String.format("%-" + w[i] + "s  ", cell));
-            }
-            out.println(b.toString().stripTrailing());
-        }
-        out.flush();
+        Output.table(out, header, rows);
     }
 
     // ---- clusters ---------------------------------------------------------------------------------
@@ -396,16 +384,13 @@ public final class Cli {
                         c.tablespaces().isEmpty() ? "-" : Integer.toString(c.tablespaces().size()), size(c.sizeBytes()),
                         method, snapshot));
             }
-            if (cli.json) {
-                cli.printJson(js);
-            } else {
-                table(cli.out(), List.of("CLUSTER", "PORT", "STATUS", "OWNER", "DATA", "WAL", "TABLESPACES", "SIZE",
+            cli.output().print(() -> js, out -> {
+                Output.table(out, List.of("CLUSTER", "PORT", "STATUS", "OWNER", "DATA", "WAL", "TABLESPACES", "SIZE",
                         "STORAGE", "SNAPSHOT"), rows);
                 for (String n : notes) {
-                    cli.out().println(n);
+                    out.println(n);
                 }
-                cli.out().flush();
-            }
+            });
             return 0;
         }
 
@@ -448,12 +433,8 @@ public final class Cli {
                 Cli cli = parent.cli;
                 SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
                         .create(cli.cluster(cluster.id()), reason, label);
-                if (cli.json) {
-                    cli.printJson(s);
-                } else {
-                    cli.out().println(s.id() + "  taken at WAL " + s.walLsn() + " (timeline " + s.timeline() + ")");
-                    cli.out().flush();
-                }
+                cli.output().print(() -> s,
+                        out -> out.println(s.id() + "  taken at WAL " + s.walLsn() + " (timeline " + s.timeline() + ")"));
                 return 0;
             }
         }
@@ -484,13 +465,11 @@ public final class Cli {
                     c = new ScheduleStatus.Check(3, "UNKNOWN: " + (msg == null ? e.toString() : msg)
                             .replace('\n', ' '));
                 }
-                if (cli.json) {
-                    try {
-                        cli.printJson(c);
-                    } catch (Exception e) {
-                        cli.out().println(c.line());
-                    }
-                } else {
+                ScheduleStatus.Check check = c;
+                try {
+                    cli.output().print(() -> check, out -> out.println(check.line()));
+                } catch (Exception e) {
+                    // Not even the JSON may turn the verdict into an error: the line is the answer then.
                     cli.out().println(c.line());
                 }
                 cli.out().flush();
@@ -512,19 +491,17 @@ public final class Cli {
                 ClusterVolume v = svc.volumeOf(cli.cluster(cluster.id()));
                 List<SnapshotRecord> list = svc.list(v);
                 List<CloneRecord> clones = v.catalog().clones();
-                if (cli.json) {
-                    cli.printJson(list);
-                    return 0;
-                }
-                List<List<String>> rows = new ArrayList<>();
-                for (SnapshotRecord s : list) {
-                    String children = String.join(",", clones.stream().filter(c -> s.id().equals(c.parent()))
-                            .map(CloneRecord::name).toList());
-                    rows.add(java.util.Arrays.asList(s.name(), s.createdAt().toString(), s.reason().name(),
-                            s.createdBy() == null ? "?" : s.createdBy().display(), s.walLsn(),
-                            s.pinned() ? "yes" : "", children.isEmpty() ? "" : children));
-                }
-                table(cli.out(), List.of("SNAPSHOT", "TAKEN", "WHY", "BY", "WAL", "PINNED", "CLONES"), rows);
+                cli.output().print(() -> list, out -> {
+                    List<List<String>> rows = new ArrayList<>();
+                    for (SnapshotRecord s : list) {
+                        String children = String.join(",", clones.stream().filter(c -> s.id().equals(c.parent()))
+                                .map(CloneRecord::name).toList());
+                        rows.add(java.util.Arrays.asList(s.name(), s.createdAt().toString(), s.reason().name(),
+                                s.createdBy() == null ? "?" : s.createdBy().display(), s.walLsn(),
+                                s.pinned() ? "yes" : "", children.isEmpty() ? "" : children));
+                    }
+                    Output.table(out, List.of("SNAPSHOT", "TAKEN", "WHY", "BY", "WAL", "PINNED", "CLONES"), rows);
+                });
                 return 0;
             }
         }
@@ -545,12 +522,7 @@ public final class Cli {
                 Cli cli = parent.cli;
                 SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
                         .pin(cli.catalogOf(cluster.id()), snapshot, !off);
-                if (cli.json) {
-                    cli.printJson(s);
-                } else {
-                    cli.out().println(s.id() + (s.pinned() ? " pinned" : " unpinned"));
-                    cli.out().flush();
-                }
+                cli.output().print(() -> s, out -> out.println(s.id() + (s.pinned() ? " pinned" : " unpinned")));
                 return 0;
             }
         }
@@ -567,12 +539,7 @@ public final class Cli {
                 Cli cli = parent.cli;
                 Catalog cat = cli.catalogOf(cluster.id());
                 List<CloneTree.Node> tree = CloneTree.build(cat.snapshots(), cat.clones());
-                if (cli.json) {
-                    cli.printJson(tree);
-                } else {
-                    cli.out().print(CloneTree.render(tree));
-                    cli.out().flush();
-                }
+                cli.output().print(() -> tree, out -> out.print(CloneTree.render(tree)));
                 return 0;
             }
         }
@@ -620,8 +587,7 @@ public final class Cli {
             }
 
             void print(CloneRecord c, CloneService svc, Catalog cat) throws Exception {
-                Cli cli = parent.cli;
-                if (cli.json) {
+                parent.cli.output().print(() -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("clone", c);
                     if (c.port() != null) {
@@ -630,16 +596,15 @@ public final class Cli {
                         m.put("connection", s.connectionString("postgres"));
                         m.put("uri", s.localhostUri("postgres"));
                     }
-                    cli.printJson(m);
-                } else {
-                    cli.out().println(c.name() + "  from " + c.parent() + "  data " + c.dataDirectory());
+                    return m;
+                }, out -> {
+                    out.println(c.name() + "  from " + c.parent() + "  data " + c.dataDirectory());
                     if (c.port() != null) {
                         CloneServer.Spec s = svc.spec(cat, c);
-                        cli.out().println("  psql \"" + s.connectionString("postgres") + "\"   (or " + s.localhostUri("postgres")
+                        out.println("  psql \"" + s.connectionString("postgres") + "\"   (or " + s.localhostUri("postgres")
                                 + ")");
                     }
-                    cli.out().flush();
-                }
+                });
             }
         }
 
@@ -726,11 +691,7 @@ public final class Cli {
                             c.port() == null ? "" : c.port().toString(), running ? "running" : why != null ? why : "stopped",
                             c.createdBy() == null ? "?" : c.createdBy().display()));
                 }
-                if (cli.json) {
-                    cli.printJson(js);
-                } else {
-                    table(cli.out(), List.of("CLONE", "FROM", "VERSION", "PORT", "STATE", "BY"), rows);
-                }
+                cli.output().table(() -> js, List.of("CLONE", "FROM", "VERSION", "PORT", "STATE", "BY"), rows);
                 return 0;
             }
         }
@@ -770,30 +731,23 @@ public final class Cli {
             }
             if (!yes) {
                 Map<String, Object> cost = rb.cost(c, target.get());
-                if (cli.json) {
+                cli.output().preview(() -> {
                     cost.put("changed", false);
                     cost.put("confirmWith", "--yes");
-                    cli.printJson(cost);
-                } else {
-                    PrintWriter err = cli.spec.commandLine().getErr();
+                    return cost;
+                }, err -> {
                     err.println(cost.get("discards"));
                     if (cost.containsKey("walBytesSince")) {
                         err.println("Since that snapshot " + size((Long) cost.get("walBytesSince")) + " of WAL were written;"
                                 + " the stop cuts " + cost.get("sessionsCut") + " client session(s).");
                     }
                     err.println("Nothing was changed. Add --yes to roll back.");
-                    err.flush();
-                }
+                });
                 return EXIT_REFUSED;
             }
             RollbackResult r = rb.rollback(c, target.get().id());
-            if (cli.json) {
-                cli.printJson(r);
-            } else {
-                cli.out().println(c.id() + " rolled back to " + r.restored().id() + " (down " + r.downtime().toMillis()
-                        + " ms). Undo: rollback --cluster " + c.id() + " --to " + r.safety().id() + " --yes");
-                cli.out().flush();
-            }
+            cli.output().print(() -> r, out -> out.println(c.id() + " rolled back to " + r.restored().id() + " (down "
+                    + r.downtime().toMillis() + " ms). Undo: rollback --cluster " + c.id() + " --to " + r.safety().id() + " --yes"));
             return 0;
         }
 
@@ -825,19 +779,16 @@ public final class Cli {
                         all.add(st);
                     }
                 }
-                if (cli.json) {
-                    cli.printJson(all);
-                    return 0;
-                }
-                if (all.isEmpty()) {
-                    cli.out().println("no rollback of " + cluster.id() + " is journaled");
-                }
-                for (OperationState st : all) {
-                    cli.out().println(st.operation() + "  to " + st.plan().get("target") + "  "
-                            + (st.outcome() == null ? "UNFINISHED: " + st.where() + "; " + st.howToGoOn()
-                            : st.outcome() + (st.lastMessage() == null ? "" : ": " + st.lastMessage())));
-                }
-                cli.out().flush();
+                cli.output().print(() -> all, out -> {
+                    if (all.isEmpty()) {
+                        out.println("no rollback of " + cluster.id() + " is journaled");
+                    }
+                    for (OperationState st : all) {
+                        out.println(st.operation() + "  to " + st.plan().get("target") + "  "
+                                + (st.outcome() == null ? "UNFINISHED: " + st.where() + "; " + st.howToGoOn()
+                                : st.outcome() + (st.lastMessage() == null ? "" : ": " + st.lastMessage())));
+                    }
+                });
                 return 0;
             }
         }
@@ -851,13 +802,8 @@ public final class Cli {
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
                 RollbackResult r = new RollbackService(cli.shell(), cli.actor(), cli.progress()).resume(catalog(), operation);
-                if (cli.json) {
-                    cli.printJson(r);
-                } else {
-                    cli.out().println(cluster.id() + " rolled back to " + r.restored().id() + ". Undo: rollback --cluster "
-                            + cluster.id() + " --to " + r.safety().id() + " --yes");
-                    cli.out().flush();
-                }
+                cli.output().print(() -> r, out -> out.println(cluster.id() + " rolled back to " + r.restored().id()
+                        + ". Undo: rollback --cluster " + cluster.id() + " --to " + r.safety().id() + " --yes"));
                 return 0;
             }
         }
@@ -871,12 +817,8 @@ public final class Cli {
             public Integer call() throws Exception {
                 Cli cli = parent.cli;
                 new RollbackService(cli.shell(), cli.actor(), cli.progress()).undo(catalog(), operation);
-                if (cli.json) {
-                    cli.printJson(Map.of("operation", operation, "undone", true));
-                } else {
-                    cli.out().println(cluster.id() + " is back as it was before " + operation);
-                    cli.out().flush();
-                }
+                cli.output().print(() -> Map.of("operation", operation, "undone", true),
+                        out -> out.println(cluster.id() + " is back as it was before " + operation));
                 return 0;
             }
         }
@@ -904,19 +846,16 @@ public final class Cli {
                 Optional<LockOwner> h = CatalogLock.holder(cat);
                 boolean held = h.isPresent() || cat.exists(cat.lockDir());
                 Optional<LockLiveness.Verdict> v = h.map(CatalogLock::judge);
-                if (cli.json) {
+                cli.output().print(() -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("locked", held);
                     m.put("owner", h.orElse(null));
                     if (held) {
                         m.put("lease", leaseJson(h, v));
                     }
-                    cli.printJson(m);
-                } else {
-                    cli.out().println(!held ? "not locked" : h.map(o -> o.describe() + "\n  " + leaseLine(o, v.get()))
-                            .orElse("locked (owner unknown: the holder is still writing its name, or died before it could)"));
-                    cli.out().flush();
-                }
+                    return m;
+                }, out -> out.println(!held ? "not locked" : h.map(o -> o.describe() + "\n  " + leaseLine(o, v.get()))
+                        .orElse("locked (owner unknown: the holder is still writing its name, or died before it could)")));
                 return 0;
             }
 
