@@ -31,8 +31,6 @@ import dev.twinshift.storage.RollbackResult;
 import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
-import dev.twinshift.storage.SnapshotVerdict;
-import dev.twinshift.storage.StorageAssessment;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -67,7 +65,7 @@ import picocli.CommandLine.Spec;
 // everywhere, answered before required options are checked.
 @Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
-        subcommands = {Cli.Clusters.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
+        subcommands = {ClustersCli.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
                 UpgradeCli.class, BisectCli.class, ScheduleCli.class})
 public final class Cli {
 
@@ -334,75 +332,6 @@ public final class Cli {
     /** Kept for the commands that print a table without a JSON form beside it. */
     static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
         Output.table(out, header, rows);
-    }
-
-    // ---- clusters ---------------------------------------------------------------------------------
-
-    @Command(name = "clusters", description = "List the server's clusters with where their data and WAL are, which"
-            + " snapshot method their storage allows, and whether a snapshot now would be atomic, a copy of a stopped"
-            + " cluster, or refused (and why).")
-    static final class Clusters implements Callable<Integer> {
-        @ParentCommand
-        Cli cli;
-
-        @Override
-        public Integer call() throws Exception {
-            List<PgCluster> all = new ClusterDiscovery(cli.shell()).discover();
-            List<Map<String, Object>> js = new ArrayList<>();
-            List<List<String>> rows = new ArrayList<>();
-            List<String> notes = new ArrayList<>();
-            for (PgCluster c : all) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("cluster", c);
-                String method = "-";
-                String snapshot;
-                if (c.broken()) {
-                    // A broken entry has no storage to look at; it is listed with why, the others as usual.
-                    snapshot = "refused";
-                    m.put("snapshot", Map.of("allowed", false, "atomic", false, "refusal", "broken: " + c.problem()));
-                    notes.add(c.id() + ": broken: " + c.problem() + "\n    to fix: " + c.repairAdvice());
-                } else try {
-                    // The same rule `snapshot create` enforces, so the listing never promises what it refuses.
-                    ClusterVolume v = ClusterVolume.resolve(cli.shell(), c);
-                    SnapshotVerdict verdict = v.snapshotVerdict();
-                    StorageAssessment a = v.storage();
-                    m.put("storage", a);
-                    m.put("snapshot", verdictJson(verdict));
-                    method = a.method().name();
-                    snapshot = verdict.summary();
-                    notes.add(c.id() + ": " + (verdict.allowed() ? a.reason() : verdict.refusal())
-                            + (a.advice() == null ? "" : "\n    to improve: " + a.advice()));
-                } catch (IllegalStateException e) {
-                    m.put("snapshot", Map.of("allowed", false, "atomic", false, "refusal", e.getMessage()));
-                    snapshot = "refused";
-                    notes.add(c.id() + ": " + e.getMessage());
-                }
-                js.add(m);
-                rows.add(List.of(c.id(), Integer.toString(c.port()), c.broken() ? "broken" : c.status(), c.owner(),
-                        c.dataDirectory(),
-                        c.walDirectory() == null ? "?" : c.walInsideDataDirectory() ? "inside" : c.walDirectory(),
-                        c.tablespaces().isEmpty() ? "-" : Integer.toString(c.tablespaces().size()), size(c.sizeBytes()),
-                        method, snapshot));
-            }
-            cli.output().print(() -> js, out -> {
-                Output.table(out, List.of("CLUSTER", "PORT", "STATUS", "OWNER", "DATA", "WAL", "TABLESPACES", "SIZE",
-                        "STORAGE", "SNAPSHOT"), rows);
-                for (String n : notes) {
-                    out.println(n);
-                }
-            });
-            return 0;
-        }
-
-        static Map<String, Object> verdictJson(SnapshotVerdict v) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("allowed", v.allowed());
-            m.put("atomic", v.atomic());
-            m.put("method", v.method());
-            m.put("problems", v.problems());
-            m.put("refusal", v.refusal());
-            return m;
-        }
     }
 
     // ---- snapshots --------------------------------------------------------------------------------
