@@ -3,8 +3,6 @@ package dev.twinshift.app;
 import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.CloneServer;
 import dev.twinshift.postgres.PgCluster;
-import dev.twinshift.schedule.ScheduleService;
-import dev.twinshift.schedule.ScheduleStatus;
 import dev.twinshift.ssh.HostKeyPrompt;
 import dev.twinshift.ssh.PasswordPrompt;
 import dev.twinshift.ssh.RemoteShell;
@@ -16,7 +14,6 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CatalogLock;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
-import dev.twinshift.storage.CloneTree;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.Json;
 import dev.twinshift.storage.LockLiveness;
@@ -25,12 +22,10 @@ import dev.twinshift.storage.LockedException;
 import dev.twinshift.storage.Names;
 import dev.twinshift.storage.OperationState;
 import dev.twinshift.storage.Progress;
-import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.RefusedException;
 import dev.twinshift.storage.RollbackResult;
 import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
-import dev.twinshift.storage.SnapshotService;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,7 +60,7 @@ import picocli.CommandLine.Spec;
 // everywhere, answered before required options are checked.
 @Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
-        subcommands = {ClustersCli.class, Cli.Snapshot.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
+        subcommands = {ClustersCli.class, SnapshotCli.class, Cli.Clone.class, Cli.Rollback.class, Cli.Lock.class,
                 UpgradeCli.class, BisectCli.class, ScheduleCli.class})
 public final class Cli {
 
@@ -332,163 +327,6 @@ public final class Cli {
     /** Kept for the commands that print a table without a JSON form beside it. */
     static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
         Output.table(out, header, rows);
-    }
-
-    // ---- snapshots --------------------------------------------------------------------------------
-
-    @Command(name = "snapshot", description = "Take, list and delete snapshots.",
-            subcommands = {Snapshot.Create.class, Snapshot.ListCmd.class, Snapshot.Delete.class, Snapshot.Pin.class,
-                    Snapshot.Tree.class, Snapshot.Check.class})
-    static final class Snapshot {
-        @ParentCommand
-        Cli cli;
-
-        @Command(name = "create", description = "Snapshot a cluster (CHECKPOINT, then one atomic snapshot).")
-        static final class Create implements Callable<Integer> {
-            @ParentCommand
-            Snapshot parent;
-            @Mixin
-            ClusterOption cluster;
-            @Option(names = "--label", description = "letters, digits, '.', '_', '-'; up to 63")
-            String label;
-            @Option(names = "--reason", defaultValue = "MANUAL", description = "one of ${COMPLETION-CANDIDATES}")
-            Reason reason;
-
-            @Override
-            public Integer call() throws Exception {
-                if (label != null) {
-                    Names.requireValid("snapshot label", label);
-                }
-                Cli cli = parent.cli;
-                SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
-                        .create(cli.cluster(cluster.id()), reason, label);
-                cli.output().print(() -> s,
-                        out -> out.println(s.id() + "  taken at WAL " + s.walLsn() + " (timeline " + s.timeline() + ")"));
-                return 0;
-            }
-        }
-
-        @Command(name = "check", description = "Monitoring, Nagios-style: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN and one"
-                + " line, from the age of the newest snapshot and the scheduled job's last run (a failed run is at least"
-                + " WARNING). E.g. --warn 90m --crit 6h.")
-        static final class Check implements Callable<Integer> {
-            @ParentCommand
-            Snapshot parent;
-            @Mixin
-            ClusterOption cluster;
-            @Option(names = "--warn", required = true, paramLabel = "DURATION", description = "e.g. 90m, 6h, 2d")
-            String warn;
-            @Option(names = "--crit", required = true, paramLabel = "DURATION", description = "e.g. 6h, 2d")
-            String crit;
-
-            @Override
-            public Integer call() {
-                Cli cli = parent.cli;
-                ScheduleStatus.Check c;
-                try {
-                    c = new ScheduleService(cli.shell(), Progress.NONE)
-                            .check(ClusterVolume.resolve(cli.shell(), cli.cluster(cluster.id())), warn, crit);
-                } catch (Exception e) {
-                    // Monitoring reads the exit code: whatever went wrong is UNKNOWN, never a usage or refusal code.
-                    String msg = e instanceof SshException s ? s.explain() : e.getMessage();
-                    c = new ScheduleStatus.Check(3, "UNKNOWN: " + (msg == null ? e.toString() : msg)
-                            .replace('\n', ' '));
-                }
-                ScheduleStatus.Check check = c;
-                try {
-                    cli.output().print(() -> check, out -> out.println(check.line()));
-                } catch (Exception e) {
-                    // Not even the JSON may turn the verdict into an error: the line is the answer then.
-                    cli.out().println(c.line());
-                }
-                cli.out().flush();
-                return c.code();
-            }
-        }
-
-        @Command(name = "list", description = "Snapshots of a cluster, oldest first.")
-        static final class ListCmd implements Callable<Integer> {
-            @ParentCommand
-            Snapshot parent;
-            @Mixin
-            ClusterOption cluster;
-
-            @Override
-            public Integer call() throws Exception {
-                Cli cli = parent.cli;
-                SnapshotService svc = new SnapshotService(cli.shell(), cli.actor(), cli.progress());
-                ClusterVolume v = svc.volumeOf(cli.cluster(cluster.id()));
-                List<SnapshotRecord> list = svc.list(v);
-                List<CloneRecord> clones = v.catalog().clones();
-                cli.output().print(() -> list, out -> {
-                    List<List<String>> rows = new ArrayList<>();
-                    for (SnapshotRecord s : list) {
-                        String children = String.join(",", clones.stream().filter(c -> s.id().equals(c.parent()))
-                                .map(CloneRecord::name).toList());
-                        rows.add(java.util.Arrays.asList(s.name(), s.createdAt().toString(), s.reason().name(),
-                                s.createdBy() == null ? "?" : s.createdBy().display(), s.walLsn(),
-                                s.pinned() ? "yes" : "", children.isEmpty() ? "" : children));
-                    }
-                    Output.table(out, List.of("SNAPSHOT", "TAKEN", "WHY", "BY", "WAL", "PINNED", "CLONES"), rows);
-                });
-                return 0;
-            }
-        }
-
-        @Command(name = "pin", description = "Keep a snapshot regardless of age (--off to release it).")
-        static final class Pin implements Callable<Integer> {
-            @ParentCommand
-            Snapshot parent;
-            @Mixin
-            ClusterOption cluster;
-            @Option(names = "--off", description = "unpin")
-            boolean off;
-            @Parameters(paramLabel = "SNAPSHOT")
-            String snapshot;
-
-            @Override
-            public Integer call() throws Exception {
-                Cli cli = parent.cli;
-                SnapshotRecord s = new SnapshotService(cli.shell(), cli.actor(), cli.progress())
-                        .pin(cli.catalogOf(cluster.id()), snapshot, !off);
-                cli.output().print(() -> s, out -> out.println(s.id() + (s.pinned() ? " pinned" : " unpinned")));
-                return 0;
-            }
-        }
-
-        @Command(name = "tree", description = "Snapshots and clones of the filesystem holding a cluster, as a tree.")
-        static final class Tree implements Callable<Integer> {
-            @ParentCommand
-            Snapshot parent;
-            @Mixin
-            ClusterOption cluster;
-
-            @Override
-            public Integer call() throws Exception {
-                Cli cli = parent.cli;
-                Catalog cat = cli.catalogOf(cluster.id());
-                List<CloneTree.Node> tree = CloneTree.build(cat.snapshots(), cat.clones());
-                cli.output().print(() -> tree, out -> out.print(CloneTree.render(tree)));
-                return 0;
-            }
-        }
-
-        @Command(name = "delete", description = "Delete a snapshot (not when pinned or cloned).")
-        static final class Delete implements Callable<Integer> {
-            @ParentCommand
-            Snapshot parent;
-            @Mixin
-            ClusterOption cluster;
-            @Parameters(paramLabel = "SNAPSHOT")
-            String snapshot;
-
-            @Override
-            public Integer call() throws Exception {
-                Cli cli = parent.cli;
-                new SnapshotService(cli.shell(), cli.actor(), cli.progress()).delete(cli.catalogOf(cluster.id()), snapshot);
-                return 0;
-            }
-        }
     }
 
     // ---- clones -----------------------------------------------------------------------------------
