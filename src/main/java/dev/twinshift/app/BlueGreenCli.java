@@ -107,7 +107,7 @@ final class BlueGreenCli {
                 cli().printJson(Map.of("operation", op, "prepared", true));
             } else {
                 cli().out().println(plan.newId() + " follows " + plan.oldId() + " (operation " + op + "). Watch it with"
-                        + " `upgrade bluegreen status --cluster " + cluster + "`; switch when every guardrail is green.");
+                        + " `upgrade bluegreen status --cluster " + cluster() + "`; switch when every guardrail is green.");
                 cli().out().flush();
             }
             return 0;
@@ -128,8 +128,8 @@ final class BlueGreenCli {
             if (operation != null) {
                 return operation;
             }
-            return engine().current(catalog, cluster).orElseThrow(() -> new UpgradeException("no blue/green upgrade of "
-                    + cluster + " is under way (`upgrade status --cluster " + cluster + "` lists the journaled ones)"));
+            return engine().current(catalog, cluster()).orElseThrow(() -> new UpgradeException("no blue/green upgrade of "
+                    + cluster() + " is under way (`upgrade status --cluster " + cluster() + "` lists the journaled ones)"));
         }
     }
 
@@ -165,7 +165,7 @@ final class BlueGreenCli {
             }
             if (st.state().prepared() && !st.state().finished()) {
                 out.println(st.red().isEmpty() ? "ready: `upgrade bluegreen " + ("green".equals(st.state().serving())
-                        ? "rollback" : "switchover") + " --cluster " + cluster + " --yes`"
+                        ? "rollback" : "switchover") + " --cluster " + cluster() + " --yes`"
                         : "not ready: a switchover is refused while a guardrail says STOP");
             }
             out.flush();
@@ -216,8 +216,8 @@ final class BlueGreenCli {
                 cli().printJson(r);
             } else if (r.switched()) {
                 cli().out().println(to + " serves; clients were paused " + r.pauseMillis() + " ms " + r.stepMillis());
-                cli().out().println(toGreen() ? "the way back: `upgrade bluegreen rollback --cluster " + cluster
-                        + " --yes` (keeps every write); when content: `upgrade bluegreen finish --cluster " + cluster + " --yes`"
+                cli().out().println(toGreen() ? "the way back: `upgrade bluegreen rollback --cluster " + cluster()
+                        + " --yes` (keeps every write); when content: `upgrade bluegreen finish --cluster " + cluster() + " --yes`"
                         : "blue serves again; switch over again, or abandon green with `upgrade bluegreen abandon`");
                 cli().out().flush();
             } else {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -40,15 +41,19 @@ final class UpgradeCli {
         // The root rather than the parent: these commands sit at more than one depth (upgrade bluegreen ...).
         @Spec
         CommandSpec command;
-        @Option(names = "--cluster", required = true, paramLabel = "VER/NAME")
-        String cluster;
+        @Mixin
+        ClusterOption clusterOption;
+
+        String cluster() {
+            return clusterOption.id();
+        }
 
         Cli cli() {
             return (Cli) command.root().userObject();
         }
 
         PgCluster pg() throws Exception {
-            return cli().cluster(cluster);
+            return cli().cluster(cluster());
         }
 
         Catalog catalog() throws Exception {
@@ -82,7 +87,7 @@ final class UpgradeCli {
         UpgradePlan plan() throws Exception {
             UpgradePlanner.Result r = new Upgrades(cli().shell()).plan(pg(), to, name);
             if (!r.ok()) {
-                throw new RefusedException("cannot upgrade " + cluster + ":\n  - " + String.join("\n  - ", r.refusals()));
+                throw new RefusedException("cannot upgrade " + cluster() + ":\n  - " + String.join("\n  - ", r.refusals()));
             }
             return r.plan();
         }
@@ -202,7 +207,7 @@ final class UpgradeCli {
                     err.println("twinshift: cutover of " + p.oldId() + " refused: " + ready.reason() + ". A cutover needs a"
                             + " passed rehearsal of the same plan on a snapshot of less than "
                             + CutoverReadiness.RECENT.toHours() + " h. Nothing was changed. Run `upgrade rehearse --cluster "
-                            + cluster + "` with the same --to and --name first, or add --without-rehearsal to go ahead"
+                            + cluster() + "` with the same --to and --name first, or add --without-rehearsal to go ahead"
                             + " at your own risk.");
                     err.flush();
                     return Cli.EXIT_REFUSED;
@@ -233,7 +238,7 @@ final class UpgradeCli {
         @Override
         public Integer call() throws Exception {
             List<UpgradeState> all = new Upgrades(cli().shell()).journaled(catalog()).stream()
-                    .filter(s -> s.plan() != null && (s.plan().oldId().equals(cluster) || s.plan().newId().equals(cluster)))
+                    .filter(s -> s.plan() != null && (s.plan().oldId().equals(cluster()) || s.plan().newId().equals(cluster())))
                     .toList();
             if (cli().json) {
                 cli().printJson(all.stream().map(s -> java.util.Map.of("operation", s.operation(),
@@ -241,12 +246,12 @@ final class UpgradeCli {
             } else {
                 for (UpgradeState s : all) {
                     cli().out().println(s.describe() + (s.unfinished() && s.operation().contains("-upgrade-")
-                            ? "  -> upgrade resume|rollback --cluster " + cluster + " --operation " + s.operation()
+                            ? "  -> upgrade resume|rollback --cluster " + cluster() + " --operation " + s.operation()
                             : s.outcome() == null && s.operation().contains("-" + BlueGreen.KIND + "-")
-                            ? "  -> upgrade bluegreen status --cluster " + cluster + " --operation " + s.operation() : ""));
+                            ? "  -> upgrade bluegreen status --cluster " + cluster() + " --operation " + s.operation() : ""));
                 }
                 if (all.isEmpty()) {
-                    cli().out().println("no upgrade journaled for " + cluster);
+                    cli().out().println("no upgrade journaled for " + cluster());
                 }
                 cli().out().flush();
             }
