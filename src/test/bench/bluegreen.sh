@@ -55,6 +55,7 @@ cleanup() {
   NAME=""; BDIR=""; LOAD_PID=""
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 # PgBouncer in front of PORT, in a private directory: sets BDIR and BPORT.
 start_pgbouncer() {
@@ -96,7 +97,7 @@ failed_of() { sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$1";
 ready() { # waits until every guardrail is green; prints the seconds it took
   local t0 t1
   t0=$(now_ms)
-  until cli upgrade bluegreen status --cluster "13/$NAME" --json 2>/dev/null | grep -q '"ready":true'; do sleep 0.5; done
+  until cli upgrade bluegreen status --cluster "13/$NAME" --json 2>/dev/null | grep -Eq '"ready" *: *true'; do sleep 0.5; done
   t1=$(now_ms)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1000 }'
 }
