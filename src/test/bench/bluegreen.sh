@@ -35,7 +35,7 @@ answers() {
 NAME=""; BDIR=""; LOAD_PID=""
 cleanup() {
   set +e
-  [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null && wait "$LOAD_PID" 2>/dev/null
+  [ -n "$LOAD_PID" ] && pkill -TERM -P "$LOAD_PID" 2>/dev/null && wait "$LOAD_PID" 2>/dev/null
   [ -n "${PROBE_PID:-}" ] && kill "$PROBE_PID" 2>/dev/null && wait "$PROBE_PID" 2>/dev/null
   if [ -n "$NAME" ]; then
     cli upgrade bluegreen abandon --cluster "13/$NAME" --yes >/dev/null 2>&1
@@ -119,7 +119,8 @@ for scale in "${SCALES[@]}"; do
   t1=$(now_ms)
   prepare_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
   catchup_s=$(ready)
-  kill -INT "$prep_load" 2>/dev/null || true; wait "$prep_load" 2>/dev/null || true; LOAD_PID=""
+  # pgbench runs under runuser, and ignores SIGINT: TERM reaches it as its parent's child.
+  pkill -TERM -P "$prep_load" 2>/dev/null || true; wait "$prep_load" 2>/dev/null || true; LOAD_PID=""
 
   echo "   switchover and rollback during one pgbench run" >&2
   prefix="$BDIR/tx"
