@@ -53,6 +53,7 @@ public final class ClusterView {
     @FXML private Button copyButton;
     @FXML private Button destroyButton;
     @FXML private Button upgradeButton;
+    @FXML private Button blueGreenButton;
 
     private final ClusterViewModel model;
     private final Parent root;
@@ -89,6 +90,7 @@ public final class ClusterView {
                 () -> snap.get() != null && snap.get().pinned() ? "Unpin" : "Pin", snap));
         snapshotButton.disableProperty().bind(model.busyProperty());
         upgradeButton.disableProperty().bind(model.busyProperty());
+        blueGreenButton.disableProperty().bind(model.busyProperty());
 
         cloneTable.setItems(model.clones());
         col(colCloneName, CloneItem::name);
@@ -130,6 +132,11 @@ public final class ClusterView {
     private void upgrade() {
         // What the wizard did (a pre-upgrade snapshot, a new cluster) shows here once it is closed.
         dev.twinshift.ui.wizard.UpgradeWizardWindow.open(root.getScene().getWindow(), model.upgradeWizard(), model::refresh);
+    }
+
+    @FXML
+    private void blueGreen() {
+        dev.twinshift.ui.bluegreen.BlueGreenWindow.open(root.getScene().getWindow(), model.blueGreen(), model::refresh);
     }
 
     @FXML

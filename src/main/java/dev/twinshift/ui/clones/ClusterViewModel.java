@@ -14,6 +14,8 @@ import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import dev.twinshift.ui.tasks.BackgroundTask;
+import dev.twinshift.ui.bluegreen.BlueGreenViewModel;
+import dev.twinshift.ui.bluegreen.RemoteBlueGreenService;
 import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
@@ -58,6 +60,7 @@ public final class ClusterViewModel {
     private final ObservableList<CloneItem> clones = FXCollections.observableArrayList();
 
     private final Map<String, UpgradeWizardViewModel> wizards = new HashMap<>();
+    private final Map<String, BlueGreenViewModel> blueGreens = new HashMap<>();
 
     private RemoteShell shell;
     private PgCluster cluster;
@@ -221,6 +224,13 @@ public final class ClusterViewModel {
             wizards.put(key, w);
         }
         return w;
+    }
+
+    /** The blue/green window's model of the cluster shown, kept while the console runs (one per cluster). */
+    public BlueGreenViewModel blueGreen() {
+        String key = shell.serverName() + "|" + cluster.id();
+        return blueGreens.computeIfAbsent(key, k -> new BlueGreenViewModel(tasks,
+                new RemoteBlueGreenService(shell, actor(), cluster), new LogBuffer(3000)));
     }
 
     /** What a rollback to the snapshot discards, for the confirmation dialog. */

@@ -25,12 +25,12 @@ import java.util.Set;
  * The lab's 13/main as pg_lsclusters printed it, and what the engine makes of it: plans from the
  * planner itself, preflights from pg_upgrade --check output captured in the lab.
  */
-final class WizardFixtures {
+public final class WizardFixtures {
     static final Instant NOW = Instant.parse("2026-11-25T14:00:00Z");
 
     private WizardFixtures() {}
 
-    static PgCluster lab13() {
+    public static PgCluster lab13() {
         PgCluster c = PgLsClusters.parseText(Resources.text(PgLsClusters.class, "pg_lsclusters.txt")).stream()
                 .filter(x -> x.id().equals("13/main")).findFirst().orElseThrow();
         return new PgCluster(c.version(), c.name(), c.port(), c.running(), c.status(), c.owner(), c.dataDirectory(),
@@ -38,13 +38,13 @@ final class WizardFixtures {
                 41_000_000L, c.manager());
     }
 
-    static UpgradeFacts facts(List<String> installed) {
+    public static UpgradeFacts facts(List<String> installed) {
         return new UpgradeFacts(lab13(), installed, Set.of("13/main", "15/zfs", "15/reflink"), Set.of(22, 2222, 5433, 5434, 5435),
                 StorageMethod.BTRFS_SUBVOLUME, true, "/srv/twinshift-lab/btrfs", 5L << 30, "UTF8", "C.UTF-8", "C.UTF-8",
                 false, Set.of(), 2);
     }
 
-    static UpgradePlanner.Result planTo15() {
+    public static UpgradePlanner.Result planTo15() {
         return UpgradePlanner.plan(facts(List.of("13", "15")), "15", null, NOW);
     }
 
