@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Builds a self-contained application image (runtime included) of the console with jpackage.
+# Builds the console with jpackage, its Java runtime bundled, so a workstation needs no JDK:
 #   bash packaging/jpackage.sh [app-image|deb]
-# Output: target/dist/. Uses the same JDK >= 21 that the build's toolchain selects.
+#   app-image (default): target/dist/twinshift/bin/twinshift
+#   deb:                 target/dist/twinshift_<version>_<arch>.deb
+# Uses a JDK >= 21 with jpackage from JAVA_HOME or /usr/lib/jvm. Extra Maven flags (e.g. -o) go in MVN_FLAGS.
+# A .deb needs fakeroot and dpkg-deb (Debian packages fakeroot and dpkg).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 type="${1:-app-image}"
+case $type in
+  app-image|deb) ;;
+  *) echo "usage: bash packaging/jpackage.sh [app-image|deb]" >&2; exit 2 ;;
+esac
 
 jdk=""
 for d in ${JAVA_HOME:-} /usr/lib/jvm/*; do
@@ -13,12 +20,30 @@ for d in ${JAVA_HOME:-} /usr/lib/jvm/*; do
   if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then jdk="$d"; break; fi
 done
 [ -n "$jdk" ] || { echo "jpackage needs a JDK >= 21 (none found in JAVA_HOME or /usr/lib/jvm)" >&2; exit 1; }
+if [ "$type" = deb ]; then
+  for tool in fakeroot dpkg-deb; do
+    command -v "$tool" >/dev/null || { echo "a .deb needs $tool (apt-get install fakeroot dpkg)" >&2; exit 1; }
+  done
+fi
 
-mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/dist-input
-cp target/twinshift-*.jar target/dist-input/twinshift.jar
-rm -rf target/dist
-"$jdk/bin/jpackage" --type "$type" --dest target/dist --name twinshift \
-  --input target/dist-input --main-jar twinshift.jar --main-class dev.twinshift.app.Launcher \
-  --app-version "$(mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout | sed 's/-SNAPSHOT//')" \
-  --description "Risk-free PostgreSQL upgrades" --vendor "Twinshift"
+rm -rf target/dist-input target/dist
+# shellcheck disable=SC2086 # MVN_FLAGS is a list of flags
+mvn -B -q ${MVN_FLAGS:-} -DskipTests \
+  package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/dist-input
+
+# The version comes from what the build just wrote, not from Maven's console output, which
+# Maven 3.8 decorates with colour codes even with -q and -B. jpackage wants plain numbers.
+pom_version=$(sed -n 's/^version=//p' target/maven-archiver/pom.properties)
+version=${pom_version%-SNAPSHOT}
+[[ $version =~ ^[0-9]+(\.[0-9]+){0,2}$ ]] \
+  || { echo "jpackage needs a version like 1.2.3; the pom says '$pom_version'" >&2; exit 1; }
+cp "target/twinshift-$pom_version.jar" target/dist-input/twinshift.jar
+
+common=(--name twinshift --app-version "$version" --vendor Twinshift
+  --description "Risk-free PostgreSQL upgrades: snapshots, clones, rehearsed pg_upgrade, rollback"
+  --icon assets/twinshift-icon.png --dest target/dist)
+
+"$jdk/bin/jpackage" --type "$type" "${common[@]}" \
+  --input target/dist-input --main-jar twinshift.jar --main-class dev.twinshift.app.Launcher
+
 echo "built: $(ls -d target/dist/*)"
