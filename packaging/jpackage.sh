@@ -43,7 +43,22 @@ common=(--name twinshift --app-version "$version" --vendor Twinshift
   --description "Risk-free PostgreSQL upgrades: snapshots, clones, rehearsed pg_upgrade, rollback"
   --icon assets/twinshift-icon.png --dest target/dist)
 
-"$jdk/bin/jpackage" --type "$type" "${common[@]}" \
-  --input target/dist-input --main-jar twinshift.jar --main-class dev.twinshift.app.Launcher
+# The runtime holds the modules the jars use, as jdeps finds them, plus what is only looked up at run
+# time: the user's locale (dates, numbers) and charsets, and on JDK 21 the elliptic curves that
+# SSH key exchange and ed25519/ECDSA keys need (later JDKs keep them in java.base).
+modules=$("$jdk/bin/jdeps" --multi-release "${v%%.*}" --ignore-missing-deps --print-module-deps \
+  --class-path 'target/dist-input/*' target/dist-input/*.jar 2>/dev/null | grep -E '^[a-z][a-z0-9.,]*$' | tail -n 1)
+[ -n "$modules" ] || { echo "jdeps found no modules for target/dist-input" >&2; exit 1; }
+modules+=,jdk.localedata,jdk.charsets
+if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules+=,jdk.crypto.ec; fi
+
+# JavaFX 21 loads its native libraries and uses sun.misc.Unsafe from the class path; newer JDKs
+# warn about both on every start and mean to refuse them later, so the launcher allows them.
+java_options=(--java-options --enable-native-access=ALL-UNNAMED)
+if [ "${v%%.*}" -ge 23 ]; then java_options+=(--java-options --sun-misc-unsafe-memory-access=allow); fi
+
+"$jdk/bin/jpackage" --type "$type" "${common[@]}" --add-modules "$modules" \
+  --input target/dist-input --main-jar twinshift.jar --main-class dev.twinshift.app.Launcher \
+  "${java_options[@]}"
 
 echo "built: $(ls -d target/dist/*)"
