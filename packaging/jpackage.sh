@@ -2,7 +2,7 @@
 # Builds the console with jpackage, its Java runtime bundled, so a workstation needs no JDK:
 #   bash packaging/jpackage.sh [app-image|deb]
 #   app-image (default): target/dist/twinshift/bin/twinshift
-#   deb:                 target/dist/twinshift_<version>_<arch>.deb
+#   deb:                 the same image, then target/dist/twinshift_<version>_<arch>.deb (installs to /opt/twinshift)
 # Uses a JDK >= 21 with jpackage from JAVA_HOME or /usr/lib/jvm. Extra Maven flags (e.g. -o) go in MVN_FLAGS.
 # A .deb needs fakeroot and dpkg-deb (Debian packages fakeroot and dpkg).
 set -euo pipefail
@@ -57,8 +57,24 @@ if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules+=,jd
 java_options=(--java-options --enable-native-access=ALL-UNNAMED)
 if [ "${v%%.*}" -ge 23 ]; then java_options+=(--java-options --sun-misc-unsafe-memory-access=allow); fi
 
-"$jdk/bin/jpackage" --type "$type" "${common[@]}" --add-modules "$modules" \
+"$jdk/bin/jpackage" --type app-image "${common[@]}" --add-modules "$modules" \
   --input target/dist-input --main-jar twinshift.jar --main-class dev.twinshift.app.Launcher \
   "${java_options[@]}"
+
+if [ "$type" = deb ]; then
+  # packaging/deb holds the menu entry, which --linux-shortcut ships in /opt/twinshift/lib, and the
+  # postinst and prerm that add it to the menu and take it out. Packaging an existing image,
+  # jpackage ignores --icon and takes the entry's icon from the resource directory only.
+  rm -rf target/deb-resources && mkdir -p target/deb-resources
+  cp packaging/deb/* target/deb-resources/
+  cp assets/twinshift-icon.png target/deb-resources/twinshift.png
+  # jpackage finds the libraries the runtime links to, but only those installed on the build
+  # machine; the window needs GTK 3 (JavaFX's glass), which a build machine may well lack.
+  "$jdk/bin/jpackage" --type deb "${common[@]}" --app-image target/dist/twinshift \
+    --install-dir /opt --resource-dir target/deb-resources \
+    --linux-package-name twinshift --linux-deb-maintainer "${DEB_MAINTAINER:-maintainers@twinshift.dev}" \
+    --linux-app-category database --linux-shortcut \
+    --linux-package-deps "libgtk-3-0 | libgtk-3-0t64"
+fi
 
 echo "built: $(ls -d target/dist/*)"
