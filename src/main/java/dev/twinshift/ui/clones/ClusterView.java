@@ -131,7 +131,8 @@ public final class ClusterView {
     @FXML
     private void upgrade() {
         // What the wizard did (a pre-upgrade snapshot, a new cluster) shows here once it is closed.
-        dev.twinshift.ui.wizard.UpgradeWizardWindow.open(root.getScene().getWindow(), model.upgradeWizard(), model::refresh);
+        dev.twinshift.ui.wizard.UpgradeWizardWindow.open(root.getScene().getWindow(), model.upgradeWizard(), model::refresh,
+                this::blueGreen);
     }
 
     @FXML

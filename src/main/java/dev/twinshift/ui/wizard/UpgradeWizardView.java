@@ -55,6 +55,7 @@ public final class UpgradeWizardView {
     @FXML private TextField newNameField;
     @FXML private Button planButton;
     @FXML private Label planLabel;
+    @FXML private javafx.scene.layout.HBox blueGreenBox;
     @FXML private VBox refusalBox;
     @FXML private ListView<String> refusalList;
     @FXML private VBox preflightPage;
@@ -126,6 +127,7 @@ public final class UpgradeWizardView {
      * leave the old one's node tree behind, still scrolling its logs.
      */
     private final List<Object> listeners = new ArrayList<>();
+    private Runnable onBlueGreen;
 
     public UpgradeWizardView(UpgradeWizardViewModel model) {
         this.model = model;
@@ -136,9 +138,17 @@ public final class UpgradeWizardView {
         return root;
     }
 
+    /** What "Blue/green instead..." opens; without one the choice is not offered. */
+    public void setOnBlueGreen(Runnable open) {
+        onBlueGreen = open;
+        blueGreenBox.setVisible(open != null);
+        blueGreenBox.setManaged(open != null);
+    }
+
     @FXML
     private void initialize() {
         wizardTitle.setText(model.title());
+        setOnBlueGreen(null);
         Map<Page, Node> pages = new EnumMap<>(Page.class);
         pages.put(Page.UNFINISHED, unfinishedPage);
         pages.put(Page.TARGET, targetPage);
@@ -419,6 +429,13 @@ public final class UpgradeWizardView {
     @FXML
     private void plan() {
         model.plan();
+    }
+
+    @FXML
+    private void blueGreenInstead() {
+        if (onBlueGreen != null) {
+            onBlueGreen.run();
+        }
     }
 
     @FXML

@@ -23,12 +23,18 @@ public final class UpgradeWizardWindow {
      * only brings it forward).
      */
     public static Stage open(Window owner, UpgradeWizardViewModel model, Runnable onHidden) {
+        return open(owner, model, onHidden, null);
+    }
+
+    /** As {@link #open(Window, UpgradeWizardViewModel, Runnable)}, offering the blue/green path through {@code onBlueGreen}. */
+    public static Stage open(Window owner, UpgradeWizardViewModel model, Runnable onHidden, Runnable onBlueGreen) {
         Stage shown = SHOWN.get(model);
         if (shown != null && shown.isShowing()) {
             shown.toFront();
             return shown;
         }
         UpgradeWizardView view = new UpgradeWizardView(model);
+        view.setOnBlueGreen(onBlueGreen);
         Scene scene = new Scene(view.root(), 1040, 720);
         scene.getStylesheets().add(UpgradeWizardWindow.class.getResource(Styles.APP_STYLESHEET).toExternalForm());
         scene.getStylesheets().add(UpgradeWizardWindow.class.getResource("wizard.css").toExternalForm());
