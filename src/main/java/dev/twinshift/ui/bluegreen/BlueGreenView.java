@@ -120,6 +120,8 @@ public final class BlueGreenView {
         poolerUser.textProperty().bindBidirectional(model.poolerUserProperty());
         poolerIni.textProperty().bindBidirectional(model.poolerIniProperty());
         poolerProblem.textProperty().bind(model.poolerProblemProperty());
+        poolerProblem.visibleProperty().bind(model.poolerProblemProperty().isNotEmpty());
+        poolerProblem.managedProperty().bind(poolerProblem.visibleProperty());
         preflightButton.disableProperty().bind(model.canPreflightProperty().not());
         prepareButton.disableProperty().bind(model.canPrepareProperty().not());
         column(findingSeverity, f -> f.severity().name());
@@ -127,6 +129,8 @@ public final class BlueGreenView {
         column(findingText, BlueGreenPreflight.Finding::text);
         column(findingFix, f -> f.fix() == null ? "" : f.fix());
         findingSeverity.setCellFactory(c -> new SeverityCell());
+        findingText.setCellFactory(c -> new WrappedCell());
+        findingFix.setCellFactory(c -> new WrappedCell());
         findingTable.setItems(model.findings());
         verdict.textProperty().bind(model.verdictProperty());
 
@@ -238,6 +242,25 @@ public final class BlueGreenView {
                 getStyleClass().add("FATAL".equals(s) ? Styles.STATUS_ERROR : "WARNING".equals(s) ? Styles.STATUS_BUSY
                         : Styles.STATUS_OK);
             }
+        }
+    }
+
+    /** A finding's sentence in full: wrapped to the column, and on hover. */
+    private static final class WrappedCell extends TableCell<BlueGreenPreflight.Finding, String> {
+        private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+        WrappedCell() {
+            text.getStyleClass().add("finding-text");
+            text.wrappingWidthProperty().bind(widthProperty().subtract(12));
+        }
+
+        @Override
+        protected void updateItem(String s, boolean empty) {
+            super.updateItem(s, empty);
+            boolean none = empty || s == null || s.isEmpty();
+            text.setText(none ? "" : s);
+            setGraphic(none ? null : text);
+            setTooltip(none ? null : new Tooltip(s));
         }
     }
 
