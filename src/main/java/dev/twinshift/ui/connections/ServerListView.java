@@ -353,9 +353,16 @@ public final class ServerListView {
             getStyleClass().add(Styles.SERVER_CELL);
             Label name = new Label(e.name());
             name.getStyleClass().add(Styles.SERVER_NAME);
+            name.setMinWidth(0);
+            Region gap = new Region();
+            HBox.setHgrow(gap, Priority.ALWAYS);
+            // The state shares the name's line, so the address below keeps the whole width.
+            HBox top = new HBox(6, name, gap, state);
+            top.setAlignment(Pos.CENTER_LEFT);
             Label addr = new Label(e.display() + (e.jump() == null ? "" : "  via " + e.jump()));
             addr.getStyleClass().add(Styles.SERVER_ADDRESS);
-            VBox text = new VBox(2, name, addr);
+            addr.setMinWidth(0);
+            VBox text = new VBox(1, top, addr);
             text.setMinWidth(0);
             HBox.setHgrow(text, Priority.ALWAYS);
             FontIcon icon = new FontIcon(e.source() == ServerEntry.Source.LAB ? Feather.BOX : Feather.SERVER);
@@ -363,7 +370,7 @@ public final class ServerListView {
             bound = connections.of(e.name());
             bound.stateProperty().addListener(onState);
             showState(bound.state());
-            HBox box = new HBox(8, icon, text, state);
+            HBox box = new HBox(8, icon, text);
             box.setAlignment(Pos.CENTER_LEFT);
             box.setMinWidth(0);
             // As wide as the tree, no wider: the address is cut, never the state.
@@ -387,8 +394,11 @@ public final class ServerListView {
             icon.getStyleClass().add(Styles.CLUSTER_ICON);
             Label id = new Label(c.id());
             id.getStyleClass().add(Styles.CLUSTER_NAME);
+            id.setMinWidth(0);
+            // A long cluster name gives way; its port and state are always read whole.
             Label port = new Label(":" + c.port());
             port.getStyleClass().add(Styles.SERVER_ADDRESS);
+            port.setMinWidth(Region.USE_PREF_SIZE);
             Region gap = new Region();
             HBox.setHgrow(gap, Priority.ALWAYS);
             Label status = new Label(c.status());
