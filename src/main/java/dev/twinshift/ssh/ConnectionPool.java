@@ -30,6 +30,12 @@ public final class ConnectionPool implements AutoCloseable {
         return fresh;
     }
 
+    /** Whether the server's session is still up; false once it dropped or was closed. */
+    public synchronized boolean isOpen(String alias) {
+        SshConnection c = open.get(alias);
+        return c != null && c.isConnected();
+    }
+
     public synchronized void disconnect(String alias) {
         SshConnection c = open.remove(alias);
         if (c != null) {

@@ -79,8 +79,7 @@ public final class ScreenshotTour {
         shoot("host-key-dialog.png");
         robot.clickOn(FxPrompts.TRUST_BUTTON);
         waitFor(60, () -> robot.lookup("#connection-status").queryAs(Label.class).getText().startsWith("Connected"));
-        Thread.sleep(500);
-        shoot("console-lab.png");
+        // The connected main window is ShellTour's picture (main-light.png), taken with more servers listed.
 
         // 3. The cluster view with a snapshot and a running clone of 13/main; removed afterwards.
         @SuppressWarnings("unchecked")
@@ -299,7 +298,7 @@ public final class ScreenshotTour {
     }
 
     private void shoot(String name) throws Exception {
-        shoot(name, "1200x760+0+0");
+        shoot(name, "1280x800+0+0");
     }
 
     /** A window of its own, placed at the top left corner of the screen. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
+import javafx.scene.control.TreeView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +48,8 @@ class MainWindowTest {
     @Test
     void emptyListOffersBothWaysToAddAServer(FxRobot robot) {
         WaitForAsyncUtils.waitForFxEvents();
-        ListView<?> list = robot.lookup(".server-list").queryAs(ListView.class);
-        assertTrue(list.getItems().isEmpty());
+        TreeView<?> tree = robot.lookup("#server-tree").queryAs(TreeView.class);
+        assertTrue(tree.getRoot().getChildren().isEmpty());
         assertTrue(robot.lookup("No servers yet").tryQuery().isPresent(), "empty state shown");
         Button add = robot.lookup("#empty-add-server").queryButton();
         Button imp = robot.lookup("#empty-import").queryButton();
@@ -77,14 +77,14 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(ok.isDisabled(), problems.getText());
         robot.clickOn(ok);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup(".server-list").queryAs(ListView.class).getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup("#server-tree").queryAs(TreeView.class).getRoot().getChildren().isEmpty());
 
         // The cell is laid out on a later pulse than the item lands in the list: wait for what the user sees.
         try {
             WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("dba@db1.example.com:2200").tryQuery().isPresent());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("not listed with its address; the list holds "
-                    + robot.lookup(".server-list").queryAs(ListView.class).getItems());
+                    + robot.lookup("#server-tree").queryAs(TreeView.class).getRoot().getChildren());
         }
         Node title = robot.lookup("#server-title").query();
         assertEquals("db1.example.com", ((Label) title).getText(), "the new server is shown");

@@ -11,11 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -29,6 +33,8 @@ public final class ServerListViewModel {
     private final ObservableList<ServerEntry> servers = FXCollections.observableArrayList();
     private final ObjectProperty<ServerEntry> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
+    private final StringProperty filter = new SimpleStringProperty("");
+    private Consumer<ServerEntry> onRemoved = e -> { };
 
     public ServerListViewModel(Inventory inventory, Path labDescriptor, Path sshConfig, TaskExecutor tasks) {
         this.inventory = inventory;
@@ -43,6 +49,39 @@ public final class ServerListViewModel {
 
     public ObjectProperty<ServerEntry> selectedProperty() {
         return selected;
+    }
+
+    /** What the administrator typed to narrow the tree; empty shows everything. */
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    /**
+     * The clusters to list under a server as the filter stands, or empty when the server itself
+     * is filtered out: a server that matches shows all its clusters; otherwise only matching
+     * clusters show, under their server.
+     */
+    public Optional<List<ClusterNode>> shown(ServerEntry e, List<ClusterNode> clusters) {
+        String f = filter.get() == null ? "" : filter.get().strip().toLowerCase(Locale.ROOT);
+        if (f.isEmpty() || contains(e.name(), f) || contains(e.display(), f)) {
+            return Optional.of(List.copyOf(clusters));
+        }
+        List<ClusterNode> matching = clusters.stream().filter(c -> contains(c.id(), f)).toList();
+        return matching.isEmpty() ? Optional.empty() : Optional.of(matching);
+    }
+
+    private static boolean contains(String text, String lowerNeedle) {
+        return text != null && text.toLowerCase(Locale.ROOT).contains(lowerNeedle);
+    }
+
+    /** Told once a server is gone from the list, so its connection can go too. */
+    public void setOnRemoved(Consumer<ServerEntry> c) {
+        this.onRemoved = c;
+    }
+
+    /** The lab is listed while it is up and cannot be removed from here. */
+    public boolean isRemovable(ServerEntry e) {
+        return e.source() != ServerEntry.Source.LAB;
     }
 
     /** One line for the administrator about the last action (imported, removed, failed ...). */
@@ -83,7 +122,7 @@ public final class ServerListViewModel {
     }
 
     public void remove(ServerEntry entry) {
-        if (entry.source() == ServerEntry.Source.LAB) {
+        if (!isRemovable(entry)) {
             notice.set("The lab is listed while it is up; bring it down with lab.sh down to remove it.");
             return;
         }
@@ -92,7 +131,11 @@ public final class ServerListViewModel {
             return entry;
         }).onSuccess(e -> {
             servers.remove(e);
+            if (selected.get() == e) {
+                selected.set(null);
+            }
             notice.set("Removed " + e.name() + ".");
+            onRemoved.accept(e);
         }).onFailure(t -> notice.set(t.getMessage())));
     }
 

@@ -3,7 +3,7 @@ package dev.twinshift.ui.dashboard;
 import dev.twinshift.inventory.HostFacts;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.ViewLoader;
-import dev.twinshift.ui.dashboard.ServerDashboardViewModel.State;
+import dev.twinshift.ui.connections.ConnectionState;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.fxml.FXML;
@@ -69,12 +69,12 @@ public final class ServerDashboardView {
         model.stateProperty().addListener((o, a, b) -> styleStatus(b));
         styleStatus(model.stateProperty().get());
 
-        busy.visibleProperty().bind(model.stateProperty().isEqualTo(State.CONNECTING));
+        busy.visibleProperty().bind(model.stateProperty().isEqualTo(ConnectionState.CONNECTING));
         busy.managedProperty().bind(busy.visibleProperty());
-        connectButton.visibleProperty().bind(model.stateProperty().isNotEqualTo(State.CONNECTED));
+        connectButton.visibleProperty().bind(model.stateProperty().isNotEqualTo(ConnectionState.CONNECTED));
         connectButton.managedProperty().bind(connectButton.visibleProperty());
-        connectButton.disableProperty().bind(model.stateProperty().isEqualTo(State.CONNECTING));
-        disconnectButton.visibleProperty().bind(model.stateProperty().isEqualTo(State.CONNECTED));
+        connectButton.disableProperty().bind(model.stateProperty().isEqualTo(ConnectionState.CONNECTING));
+        disconnectButton.visibleProperty().bind(model.stateProperty().isEqualTo(ConnectionState.CONNECTED));
         disconnectButton.managedProperty().bind(disconnectButton.visibleProperty());
 
         errorLabel.textProperty().bind(model.errorProperty());
@@ -89,7 +89,7 @@ public final class ServerDashboardView {
         kernelLabel.textProperty().bind(fact(f -> f.kernel() + " (" + f.arch() + ")"));
         hostnameLabel.textProperty().bind(fact(HostFacts::hostname));
 
-        clustersCard.visibleProperty().bind(model.stateProperty().isEqualTo(State.CONNECTED));
+        clustersCard.visibleProperty().bind(model.stateProperty().isEqualTo(ConnectionState.CONNECTED));
         clustersCard.managedProperty().bind(clustersCard.visibleProperty());
         clusterTable.setItems(model.clusters());
         column(colCluster, ClusterRow::id);
@@ -113,7 +113,7 @@ public final class ServerDashboardView {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         clusterDetail.getChildren().add(tabs);
         clusterDetail.visibleProperty().bind(model.clusterView().titleProperty().isNotEmpty()
-                .and(model.stateProperty().isEqualTo(State.CONNECTED)));
+                .and(model.stateProperty().isEqualTo(ConnectionState.CONNECTED)));
         clusterDetail.managedProperty().bind(clusterDetail.visibleProperty());
         clusterTable.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> model.selectCluster(b));
         model.reselectProperty().addListener((o, a, b) -> {
@@ -132,14 +132,9 @@ public final class ServerDashboardView {
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
     }
 
-    private void styleStatus(State s) {
-        statusLabel.getStyleClass().removeAll(Styles.STATUS_OK, Styles.STATUS_BUSY, Styles.STATUS_ERROR, Styles.STATUS_IDLE);
-        statusLabel.getStyleClass().add(switch (s) {
-            case CONNECTED -> Styles.STATUS_OK;
-            case CONNECTING -> Styles.STATUS_BUSY;
-            case FAILED -> Styles.STATUS_ERROR;
-            case DISCONNECTED -> Styles.STATUS_IDLE;
-        });
+    private void styleStatus(ConnectionState s) {
+        statusLabel.getStyleClass().removeAll(Styles.STATE_CLASSES);
+        statusLabel.getStyleClass().add(Styles.stateClass(s));
     }
 
     @FXML
