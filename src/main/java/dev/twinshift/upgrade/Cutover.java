@@ -926,14 +926,7 @@ public final class Cutover {
 
     private void stepEntry(Journal journal, String step, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
-        if (UpgradeState.DONE.equals(state)) {
-            FailPoint.reached("upgrade", step, "after");
-        }
-        journal.append(JournalEntry.step(actor, step, state, message, data));
-        if (UpgradeState.STARTED.equals(state)) {
-            FailPoint.reached("upgrade", step, "before");
-        }
-        listener.step(step, state, message);
+        new JournaledSteps("upgrade", actor, journal, listener).entry(step, state, message, data);
     }
 
     private void outcome(Journal journal, String state, String message, Map<String, String> data)

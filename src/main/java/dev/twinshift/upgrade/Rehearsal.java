@@ -264,40 +264,31 @@ public final class Rehearsal {
     }
 
     private void step(State s, String step) throws UpgradeException, SshException, InterruptedException {
-        s.journal.append(JournalEntry.step(actor, step, UpgradeState.STARTED, TITLES.get(step), Map.of()));
-        listener.step(step, UpgradeState.STARTED, TITLES.get(step));
         Instant t0 = Instant.now();
         try {
-            String message = switch (step) {
-                case SNAPSHOT -> snapshot(s);
-                case CLONE -> cloneOld(s);
-                case RECOVER -> recover(s);
-                case INSPECT -> inspect(s);
-                case NEW_CLUSTER -> newCluster(s);
-                case CHECK -> check(s);
-                case UPGRADE -> upgrade(s);
-                case START -> start(s);
-                case COMPARE -> compare(s);
-                case CHECKS -> checks(s);
-                case WORKLOAD -> workload(s);
-                case ANALYZE -> analyze(s);
-                case REPORT -> report(s);
-                default -> throw new IllegalStateException(step);
-            };
-            long ms = Duration.between(t0, Instant.now()).toMillis();
-            s.millis.put(step, ms);
-            s.journal.append(JournalEntry.step(actor, step, UpgradeState.DONE, message, Map.of("millis", Long.toString(ms))));
-            listener.step(step, UpgradeState.DONE, message);
-        } catch (UpgradeException | SshException | RuntimeException | RefusedException | LockedException e) {
+            JournaledSteps.Done done = new JournaledSteps(s.preflightOnly ? "preflight" : "rehearsal", actor, s.journal,
+                    listener).run(step, TITLES.get(step), () -> JournaledSteps.Done.of(switch (step) {
+                        case SNAPSHOT -> snapshot(s);
+                        case CLONE -> cloneOld(s);
+                        case RECOVER -> recover(s);
+                        case INSPECT -> inspect(s);
+                        case NEW_CLUSTER -> newCluster(s);
+                        case CHECK -> check(s);
+                        case UPGRADE -> upgrade(s);
+                        case START -> start(s);
+                        case COMPARE -> compare(s);
+                        case CHECKS -> checks(s);
+                        case WORKLOAD -> workload(s);
+                        case ANALYZE -> analyze(s);
+                        case REPORT -> report(s);
+                        default -> throw new IllegalStateException(step);
+                    }));
+            s.millis.put(step, Long.parseLong(done.data().get("millis")));
+        } catch (UpgradeException | SshException e) {
             s.millis.put(step, Duration.between(t0, Instant.now()).toMillis());
-            s.journal.append(JournalEntry.step(actor, step, UpgradeState.FAILED, e.getMessage(), Map.of()));
-            listener.step(step, UpgradeState.FAILED, e.getMessage());
-            if (e instanceof UpgradeException ue) {
-                throw ue;
-            }
-            if (e instanceof SshException se) {
-                throw se;
-            }
+            throw e;
+        } catch (RuntimeException | RefusedException | LockedException e) {
+            s.millis.put(step, Duration.between(t0, Instant.now()).toMillis());
             throw new UpgradeException(TITLES.get(step) + " failed: " + e.getMessage(), e);
         }
     }

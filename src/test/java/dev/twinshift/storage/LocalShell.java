@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * runs here as its argument list (as root when the test runs as root; another user through
  * runuser), its lines streamed to the listener as a session's would be.
  */
-final class LocalShell implements RemoteShell {
+public final class LocalShell implements RemoteShell {
 
-    static boolean root() {
+    public static boolean root() {
         return "root".equals(System.getProperty("user.name"));
     }
 
