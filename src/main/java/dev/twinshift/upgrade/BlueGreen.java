@@ -15,6 +15,7 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CatalogLock;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.CloneService;
+import dev.twinshift.storage.FailPoint;
 import dev.twinshift.storage.Journal;
 import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockedException;
@@ -194,7 +195,9 @@ public final class BlueGreen {
                 return operation + " was abandoned: " + plan.oldId() + " serves as before; what was made for green is removed";
             }
             if (!prepared()) {
-                return operation + " is being prepared (" + journal.describe() + "); " + plan.oldId() + " serves";
+                return operation + " is being prepared (" + journal.describe() + "); " + plan.oldId() + " serves. If the"
+                        + " console that prepares it is gone, `upgrade bluegreen abandon --cluster " + plan.oldId()
+                        + " --yes` removes what it made";
             }
             if (unsettledSwitch() != null) {
                 return operation + ": a switch was started and its console went away before journaling where clients"
@@ -322,13 +325,9 @@ public final class BlueGreen {
 
     private void runPrepareStep(Prep p, String step)
             throws UpgradeException, SshException, InterruptedException, RefusedException, LockedException {
-        p.journal.append(JournalEntry.step(actor, step, UpgradeState.STARTED, TITLES.get(step), Map.of()));
-        listener.step(step, UpgradeState.STARTED, TITLES.get(step));
-        Instant t0 = Instant.now();
-        Map<String, String> out = new LinkedHashMap<>();
-        String message;
-        try {
-            message = switch (step) {
+        new JournaledSteps(KIND, actor, p.journal, listener).run(step, TITLES.get(step), () -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            String message = switch (step) {
                 case MARKERS -> markers(p.state);
                 case PUBLICATIONS -> publications(p.state);
                 case WAL_SLOT -> walSlot(p, out);
@@ -342,14 +341,8 @@ public final class BlueGreen {
                 case SUBSCRIBE -> subscribe(p.state);
                 default -> throw new IllegalStateException(step);
             };
-        } catch (UpgradeException | SshException | RuntimeException | RefusedException | LockedException e) {
-            p.journal.append(JournalEntry.step(actor, step, UpgradeState.FAILED, e.getMessage(), Map.of()));
-            listener.step(step, UpgradeState.FAILED, e.getMessage());
-            throw e;
-        }
-        out.put("millis", Long.toString(Duration.between(t0, Instant.now()).toMillis()));
-        p.journal.append(JournalEntry.step(actor, step, UpgradeState.DONE, message, out));
-        listener.step(step, UpgradeState.DONE, message);
+            return new JournaledSteps.Done(message, out);
+        });
     }
 
     Psql blue(UpgradePlan plan) throws SshException, InterruptedException {
@@ -710,6 +703,7 @@ public final class BlueGreen {
                     + to.id() + ", deadline " + options.deadline().toMillis() + " ms; detached in " + dir,
                     Map.of(SWITCH_JOB, dir)));
             DetachedJob.start(shell, dir, RemoteCommand.of(argv).asRoot());
+            FailPoint.reached(KIND, step, "started");
             return settle(journal, s, dir);
         }
     }

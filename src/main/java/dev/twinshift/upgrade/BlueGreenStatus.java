@@ -78,6 +78,20 @@ public record BlueGreenStatus(BlueGreen.State state, List<Database> databases, L
         rails.add(new Guardrail("ddl", ddl.isEmpty(), ddl.isEmpty() ? "no DDL on " + serverName + " since green was made"
                 : "DDL on " + serverName + " is not replicated: " + String.join(" | ", ddl) + ". Repeat it on the other"
                 + " side, then clear twinshift.bluegreen_ddl on " + serverName));
+        // A slot of this upgrade that nobody reads keeps WAL on its cluster until the disk is full.
+        List<String> idle = new ArrayList<>();
+        for (Psql side : List.of(publisher, subscriber)) {
+            String slots = side.value("postgres", "SELECT coalesce(string_agg(slot_name || ' retains ' || pg_size_pretty("
+                    + "pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)), ', '), '') FROM pg_replication_slots WHERE"
+                    + " NOT active AND slot_name LIKE " + BlueGreen.sqlLiteral("tsbg\\_" + s.names().tag() + "\\_%")
+                    + " AND pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) > " + LAG_LIMIT_BYTES);
+            if (!slots.isBlank()) {
+                idle.add(slots);
+            }
+        }
+        rails.add(new Guardrail("slots", idle.isEmpty(), idle.isEmpty() ? "every slot of this upgrade is read"
+                : "not read by anyone, keeping WAL: " + String.join("; ", idle) + " (a subscription stopped: see the"
+                + " replication guardrail; abandon removes them)"));
         String longTx = publisher.value("postgres", "SELECT coalesce(string_agg(pid || ' (' || usename || '@' || datname || ', '"
                 + " || extract(epoch FROM now() - xact_start)::int || ' s)', ', '), '') FROM pg_stat_activity WHERE backend_xid"
                 + " IS NOT NULL AND xact_start < now() - interval '" + LONG_TRANSACTION_SECONDS + " seconds'"
