@@ -2,17 +2,15 @@ package dev.twinshift.ui.bluegreen;
 
 import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
+import dev.twinshift.ui.Tables;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.upgrade.BlueGreenPreflight;
 import dev.twinshift.upgrade.BlueGreenStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
@@ -124,10 +122,10 @@ public final class BlueGreenView {
         poolerProblem.managedProperty().bind(poolerProblem.visibleProperty());
         preflightButton.disableProperty().bind(model.canPreflightProperty().not());
         prepareButton.disableProperty().bind(model.canPrepareProperty().not());
-        column(findingSeverity, f -> f.severity().name());
-        column(findingCheck, BlueGreenPreflight.Finding::check);
-        column(findingText, BlueGreenPreflight.Finding::text);
-        column(findingFix, f -> f.fix() == null ? "" : f.fix());
+        Tables.text(findingSeverity, f -> f.severity().name());
+        Tables.text(findingCheck, BlueGreenPreflight.Finding::check);
+        Tables.text(findingText, BlueGreenPreflight.Finding::text);
+        Tables.text(findingFix, f -> f.fix() == null ? "" : f.fix());
         findingSeverity.setCellFactory(c -> new SeverityCell());
         findingText.setCellFactory(c -> new WrappedCell());
         findingFix.setCellFactory(c -> new WrappedCell());
@@ -166,10 +164,6 @@ public final class BlueGreenView {
     private void styleServing(String serving) {
         servingIcon.getStyleClass().removeAll(Styles.STATUS_OK, Styles.STATUS_BUSY);
         servingIcon.getStyleClass().add("green".equals(serving) ? Styles.STATUS_OK : Styles.STATUS_BUSY);
-    }
-
-    private static <T> void column(TableColumn<T, String> c, Function<T, String> value) {
-        c.setCellValueFactory(d -> (ObservableValue<String>) new ReadOnlyStringWrapper(value.apply(d.getValue())));
     }
 
     /** One series per database; the chart holds at most what the view model keeps. */
