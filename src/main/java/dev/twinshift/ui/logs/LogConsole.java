@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.IndexedCell;
@@ -66,10 +65,12 @@ public final class LogConsole {
     private final Label matchesLabel = new Label();
     private final VBox root;
     private boolean checkQueued;
+    private LogLine followedLast;
 
     public LogConsole(LogConsoleViewModel model) {
         this.model = model;
-        list = new ListView<>(model.shown());
+        list = new ListView<>();
+        list.itemsProperty().bind(model.shownProperty());
         list.setId(LIST_ID);
         list.getStyleClass().addAll("log-list", LogStyles.CONSOLE);
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
@@ -156,17 +157,22 @@ public final class LogConsole {
         root = new VBox(4, bar, scopeBar, listPane);
         root.getStyleClass().add("log-pane");
 
-        // Follow the tail as a terminal does: the lines of a whole frame arrive as one change. Heard after
-        // the skin has heard of the change, so that the scroll goes to the new end and not the old one.
-        ListChangeListener<LogLine> follow = c -> {
-            if (model.followingProperty().get()) {
+        // Follow the tail as a terminal does: once per frame, after the frame's lines have arrived (the
+        // list has heard of them, so the scroll goes to the new end) and before the layout that shows them.
+        Runnable follow = () -> {
+            List<LogLine> items = list.getItems();
+            LogLine last = items == null || items.isEmpty() ? null : items.get(items.size() - 1);
+            if (last != followedLast && model.followingProperty().get()) {
                 scrollToEnd();
             }
+            followedLast = last;
         };
-        list.skinProperty().addListener((o, a, b) -> {
-            model.shown().removeListener(follow);
+        list.sceneProperty().addListener((o, a, b) -> {
+            if (a != null) {
+                a.removePreLayoutPulseListener(follow);
+            }
             if (b != null) {
-                model.shown().addListener(follow);
+                b.addPreLayoutPulseListener(follow);
             }
         });
         model.followingProperty().addListener((o, a, b) -> {
@@ -353,22 +359,25 @@ public final class LogConsole {
         @Override
         protected void updateItem(LogLine item, boolean empty) {
             super.updateItem(item, empty);
-            getStyleClass().removeAll(LogStyles.STDERR, LogStyles.WARNING, LogStyles.ERROR, LogStyles.MATCH);
-            if (empty || item == null) {
-                setText(null);
-                return;
-            }
-            setText(item.formatted());
-            if (item.stderr()) {
-                getStyleClass().add(LogStyles.STDERR);
-            }
-            switch (item.level()) {
-                case WARNING -> getStyleClass().add(LogStyles.WARNING);
-                case ERROR -> getStyleClass().add(LogStyles.ERROR);
-                default -> { }
-            }
-            if (model.isMatch(item)) {
-                getStyleClass().add(LogStyles.MATCH);
+            boolean line = !empty && item != null;
+            setText(line ? item.formatted() : null);
+            mark(LogStyles.STDERR, line && item.stderr());
+            mark(LogStyles.WARNING, line && item.level() == LogLine.Level.WARNING);
+            mark(LogStyles.ERROR, line && item.level() == LogLine.Level.ERROR);
+            mark(LogStyles.MATCH, line && model.isMatch(item));
+        }
+
+        /**
+         * A class changed means the row's styles are matched again: rows are reused for new lines on
+         * every frame, so a class is touched only when the new line differs from the old one.
+         */
+        private void mark(String styleClass, boolean on) {
+            if (getStyleClass().contains(styleClass) != on) {
+                if (on) {
+                    getStyleClass().add(styleClass);
+                } else {
+                    getStyleClass().remove(styleClass);
+                }
             }
         }
     }

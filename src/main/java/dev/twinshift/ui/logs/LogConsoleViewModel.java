@@ -15,6 +15,8 @@ import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -40,34 +42,39 @@ public final class LogConsoleViewModel {
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<Scope> scope = new SimpleObjectProperty<>(this, "scope");
-    private final FilteredList<LogLine> shown;
+    private final ReadOnlyObjectWrapper<ObservableList<LogLine>> shown = new ReadOnlyObjectWrapper<>(this, "shown");
     private final ReadOnlyIntegerWrapper matches = new ReadOnlyIntegerWrapper(this, "matches");
     private final BooleanProperty following = new SimpleBooleanProperty(this, "following", true);
     private final ReadOnlyLongWrapper unseen = new ReadOnlyLongWrapper(this, "unseen");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyStringWrapper saved = new ReadOnlyStringWrapper(this, "saved", "");
+    private final ListChangeListener<LogLine> matchCounter = c -> {
+        int delta = 0;
+        while (c.next()) {
+            delta -= count(c.getRemoved());
+            if (c.wasAdded()) {
+                delta += count(c.getAddedSubList());
+            }
+        }
+        matches.set(matches.get() + delta);
+    };
 
     public LogConsoleViewModel(LogBuffer log, TaskExecutor tasks) {
         this.log = log;
         this.tasks = tasks;
-        this.shown = new FilteredList<>(log.entries());
+        show(log.entries());
         filter.addListener((o, a, b) -> refilter());
         scope.addListener((o, a, b) -> refilter());
-        search.addListener((o, a, b) -> matches.set(count(shown)));
-        shown.addListener((ListChangeListener<LogLine>) c -> {
-            int delta = 0;
+        search.addListener((o, a, b) -> matches.set(count(shown.get())));
+        log.entries().addListener((ListChangeListener<LogLine>) c -> {
+            if (following.get()) {
+                return;
+            }
             long added = 0;
             while (c.next()) {
-                delta -= count(c.getRemoved());
-                if (c.wasAdded()) {
-                    delta += count(c.getAddedSubList());
-                    added += c.getAddedSize();
-                }
+                added += c.getAddedSize();
             }
-            matches.set(matches.get() + delta);
-            if (!following.get()) {
-                unseen.set(unseen.get() + added);
-            }
+            unseen.set(unseen.get() + added);
         });
         following.addListener((o, a, b) -> {
             if (b) {
@@ -81,13 +88,36 @@ public final class LogConsoleViewModel {
     private void refilter() {
         String f = filter.get() == null ? "" : filter.get().strip();
         Scope s = scope.get();
-        Predicate<LogLine> p = null;
-        if (!f.isEmpty() || s != null) {
-            p = l -> (s == null || l.task() == s.task()) && (f.isEmpty() || matches(l, f));
+        if (f.isEmpty() && s == null) {
+            show(log.entries());
+        } else {
+            Predicate<LogLine> p = l -> (s == null || l.task() == s.task()) && (f.isEmpty() || matches(l, f));
+            if (shown.get() instanceof FilteredList<LogLine> narrowed) {
+                narrowed.setPredicate(p);
+            } else {
+                show(new FilteredList<>(log.entries(), p));
+            }
         }
-        shown.setPredicate(p);
-        matches.set(count(shown));
+        matches.set(count(shown.get()));
         updateStatus();
+    }
+
+    /**
+     * Unfiltered, the view shows the log's own list: a frame that brings thousands of lines then costs
+     * one change of one list, not a filtered copy kept in step as well. A filtered list is made when a
+     * filter is set and dropped when it is cleared.
+     */
+    private void show(ObservableList<LogLine> lines) {
+        ObservableList<LogLine> old = shown.get();
+        if (old == lines) {
+            return;
+        }
+        if (old != null) {
+            old.removeListener(matchCounter);
+        }
+        lines.addListener(matchCounter);
+        shown.set(lines);
+        matches.set(count(lines));
     }
 
     private int count(List<? extends LogLine> lines) {
@@ -143,6 +173,7 @@ public final class LogConsoleViewModel {
     }
 
     private int step(int from, int dir) {
+        List<LogLine> shown = this.shown.get();
         int n = shown.size();
         if (n == 0 || matches.get() == 0) {
             return -1;
@@ -159,6 +190,7 @@ public final class LogConsoleViewModel {
 
     /** Which match the line at {@code index} is, from 1; 0 when it is none. */
     public int matchNumber(int index) {
+        List<LogLine> shown = this.shown.get();
         if (index < 0 || index >= shown.size() || !isMatch(shown.get(index))) {
             return 0;
         }
@@ -194,7 +226,7 @@ public final class LogConsoleViewModel {
         long onDisk = log.dropped();
         StringBuilder b = new StringBuilder();
         if (filter.get() != null && !filter.get().isBlank() || scope.get() != null) {
-            b.append(String.format("%,d of %,d lines", shown.size(), log.entries().size()));
+            b.append(String.format("%,d of %,d lines", shown.get().size(), log.entries().size()));
         } else {
             b.append(String.format("%,d lines", log.entries().size()));
         }
@@ -206,7 +238,11 @@ public final class LogConsoleViewModel {
 
     /** The lines shown: the log's newest, narrowed by the filter and the task. */
     public ObservableList<LogLine> shown() {
-        return shown;
+        return shown.get();
+    }
+
+    public ReadOnlyObjectProperty<ObservableList<LogLine>> shownProperty() {
+        return shown.getReadOnlyProperty();
     }
 
     public LogBuffer log() {

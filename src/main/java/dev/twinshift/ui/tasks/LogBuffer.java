@@ -274,7 +274,7 @@ public final class LogBuffer {
             }
             TimeText time = new TimeText();
             for (LogLine l : memory) {
-                out.write(bytes(l, time));
+                time.write(l, out);
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
@@ -352,7 +352,7 @@ public final class LogBuffer {
                         lock.unlock();
                     }
                     for (LogLine l : batch) {
-                        out.write(bytes(l, time));
+                        time.write(l, out);
                     }
                     out.flush();
                     lock.lock();
@@ -395,22 +395,33 @@ public final class LogBuffer {
         }
     }
 
-    private static byte[] bytes(LogLine l, TimeText time) {
-        return (time.of(l.millis()) + "  " + l.source() + "  " + l.text() + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The time of a line, formatted once per second rather than once per line. */
+    /**
+     * Writes lines as {@link LogLine#formatted()} reads, with the time formatted once per second and a
+     * source's bytes kept while it stays the same: the writer keeps pace with a fast producer.
+     */
     private static final class TimeText {
+        private static final byte[] GAP = {' ', ' '};
         private long second = Long.MIN_VALUE;
-        private String text;
+        private byte[] time;
+        private String source;
+        private byte[] sourceBytes;
 
-        String of(long millis) {
-            long s = Math.floorDiv(millis, 1000);
+        void write(LogLine l, OutputStream out) throws IOException {
+            long s = Math.floorDiv(l.millis(), 1000);
             if (s != second) {
                 second = s;
-                text = new LogLine(0, millis, 0, "", "", false, LogLine.Level.INFO).time();
+                time = l.time().getBytes(StandardCharsets.UTF_8);
             }
-            return text;
+            if (!l.source().equals(source)) {
+                source = l.source();
+                sourceBytes = source.getBytes(StandardCharsets.UTF_8);
+            }
+            out.write(time);
+            out.write(GAP);
+            out.write(sourceBytes);
+            out.write(GAP);
+            out.write(l.text().getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
         }
     }
 }
