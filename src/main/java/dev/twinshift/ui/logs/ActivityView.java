@@ -26,7 +26,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
-import org.controlsfx.control.Notifications;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -35,8 +34,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
  * way and the last {@value FxTaskExecutor#KEEP_FINISHED} that ended, each with its progress, its
  * time and its outcome; selecting one shows only its lines. Each running task's Cancel button says
  * what it would do now: disabled with the reason, "Cancel", or "Roll back now" inside a downtime. A
- * task that ran longer than a few seconds says how it ended in a notification, so nobody has to
- * watch the panel.
+ * task that ran longer than a few seconds says how it ended in a note that goes by itself, so nobody
+ * has to watch the panel.
  */
 public final class ActivityView {
     public static final String TASK_LIST_ID = "task-list";
@@ -50,6 +49,7 @@ public final class ActivityView {
     private final LogConsole console;
     private final ListView<RunningTask> tasks;
     private final IntegerProperty clock = new SimpleIntegerProperty();
+    private final Toasts toasts = new Toasts();
     private Duration notifyAfter = NOTIFY_AFTER;
 
     public ActivityView(LogBuffer log, FxTaskExecutor executor) {
@@ -107,15 +107,11 @@ public final class ActivityView {
         if (w == null || !w.isShowing() || t.elapsed().compareTo(notifyAfter) < 0) {
             return;
         }
-        Notifications n = Notifications.create().owner(w).position(Pos.BOTTOM_RIGHT)
-                .hideAfter(javafx.util.Duration.seconds(8))
-                .title(t.title())
-                .text(outcomeText(t));
-        switch (t.outcomeProperty().get()) {
-            case FAILED -> n.showError();
-            case CANCELLED -> n.showWarning();
-            default -> n.showInformation();
-        }
+        toasts.show(w, t.title() + "\n" + outcomeText(t), switch (t.outcomeProperty().get()) {
+            case FAILED -> Toasts.Kind.ERROR;
+            case CANCELLED -> Toasts.Kind.WARNING;
+            default -> Toasts.Kind.INFO;
+        });
     }
 
     /** "Done in 12 s", "Failed after 3 s: why", "Cancelled after 1:05". */
@@ -164,6 +160,7 @@ public final class ActivityView {
             elapsed.getStyleClass().add(LogStyles.TASK_ELAPSED);
             outcome.getStyleClass().add(LogStyles.TASK_OUTCOME);
             outcome.setWrapText(true);
+            outcome.setMinHeight(Region.USE_PREF_SIZE);
             state.getStyleClass().add("task-state");
             cancel.getStyleClass().add(CANCEL_BUTTON_CLASS);
             cancelText.getStyleClass().add(CANCEL_TEXT_CLASS);

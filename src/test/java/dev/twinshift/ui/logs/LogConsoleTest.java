@@ -291,16 +291,16 @@ class LogConsoleTest {
             return null;
         });
         waitUntil(() -> tasks.running().isEmpty() && tasks.tasks().size() == 1);
-        assertTrue(robot.lookup(".notification-bar").queryAll().isEmpty(), "a quick task stays quiet");
+        assertTrue(robot.lookup("." + Toasts.TOAST_CLASS).queryAll().isEmpty(), "a quick task stays quiet");
         fx(() -> tasks.submit(BackgroundTask.of("Rehearsal of 13/main", p -> {
             Thread.sleep(1200);
             throw new IllegalStateException("pg_upgrade failed");
         })));
-        waitUntil(() -> !robot.lookup(".notification-bar").queryAll().isEmpty());
-        assertTrue(robot.lookup(".notification-bar .title").queryAll().stream()
-                .anyMatch(n -> n instanceof Label l && l.getText().equals("Rehearsal of 13/main")));
-        assertTrue(robot.lookup(".notification-bar .label").queryAll().stream()
-                .anyMatch(n -> n instanceof Label l && l.getText().contains("pg_upgrade failed")));
+        waitUntil(() -> !robot.lookup("." + Toasts.TOAST_CLASS).queryAll().isEmpty());
+        atlantafx.base.controls.Notification note = robot.lookup("." + Toasts.TOAST_CLASS).query();
+        assertTrue(note.getMessage().startsWith("Rehearsal of 13/main\nFailed after 1 s: "), note.getMessage());
+        assertTrue(note.getMessage().endsWith("pg_upgrade failed"), note.getMessage());
+        assertTrue(note.getStyleClass().contains(atlantafx.base.theme.Styles.DANGER), "a failure reads as one");
     }
 
     private static ListCell<?> cellOf(FxRobot robot, String title) {
