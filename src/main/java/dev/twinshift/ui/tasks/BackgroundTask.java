@@ -19,6 +19,11 @@ public final class BackgroundTask<V> {
 
         void log(String line);
 
+        /** A line of a command's error output: the console shows it apart from the rest. */
+        default void logError(String line) {
+            log(line);
+        }
+
         boolean isCancelled();
     }
 

@@ -1,8 +1,12 @@
 package dev.twinshift.ui.tasks;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -12,17 +16,24 @@ import javafx.concurrent.Task;
 
 /**
  * Runs each {@link BackgroundTask} as a JavaFX {@link Task} on a daemon pool. Running tasks are
- * listed in {@link #running()} for the activity panel, each with what its Cancel does; log lines go
- * to a batched {@link LogBuffer}.
+ * listed in {@link #running()}, each with what its Cancel does; {@link #tasks()} keeps them listed
+ * with their outcome once they end. Log lines go to a batched {@link LogBuffer}, marked with the task
+ * that wrote them.
  */
 public final class FxTaskExecutor implements TaskExecutor {
+    /** Finished tasks kept listed with their outcome, newest first; older ones leave the list. */
+    public static final int KEEP_FINISHED = 50;
+
     private final AtomicInteger seq = new AtomicInteger();
+    private final AtomicInteger ids = new AtomicInteger();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "twinshift-task-" + seq.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
     private final ObservableList<RunningTask> running = FXCollections.observableArrayList();
+    private final ObservableList<RunningTask> tasks = FXCollections.observableArrayList();
+    private final List<Consumer<RunningTask>> finished = new CopyOnWriteArrayList<>();
     private final LogBuffer log;
 
     public FxTaskExecutor(LogBuffer log) {
@@ -34,20 +45,65 @@ public final class FxTaskExecutor implements TaskExecutor {
         return running;
     }
 
-    /** A task under way and what its Cancel button offers now. */
+    /**
+     * Tasks under way and the last {@value #KEEP_FINISHED} that ended, newest first, for the task
+     * center; changed on the FX thread only.
+     */
+    public ObservableList<RunningTask> tasks() {
+        return tasks;
+    }
+
+    /** {@code c} is told on the FX thread of each task that ends, after its outcome is set. */
+    public void onFinished(Consumer<RunningTask> c) {
+        finished.add(c);
+    }
+
+    /** The log lines go to. */
+    public LogBuffer log() {
+        return log;
+    }
+
+    /** How a task ended, or that it has not. */
+    public enum Outcome {
+        RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+        public boolean ended() {
+            return this != RUNNING;
+        }
+    }
+
+    /** A task, under way or ended, and what its Cancel button offers now. */
     public static final class RunningTask {
+        private final int id;
+        private final String title;
         private final Task<?> task;
         private final TaskCancel cancel;
         private final LogBuffer log;
         private final ReadOnlyObjectWrapper<TaskCancel.Offer> offer;
+        private final ReadOnlyObjectWrapper<Outcome> outcome = new ReadOnlyObjectWrapper<>(Outcome.RUNNING);
+        private final long startedNanos = System.nanoTime();
+        private volatile long endedNanos;
+        private String outcomeText = "";
 
-        RunningTask(Task<?> task, TaskCancel cancel, LogBuffer log) {
+        RunningTask(int id, String title, Task<?> task, TaskCancel cancel, LogBuffer log) {
+            this.id = id;
+            this.title = title;
             this.task = task;
             this.cancel = cancel;
             this.log = log;
             this.offer = new ReadOnlyObjectWrapper<>(cancel.offer());
             // The operation's news come from its worker thread; the offer is an FX property.
             cancel.onChange(() -> runOnFx(() -> offer.set(cancel.offer())));
+        }
+
+        /** Marks its log lines: {@link LogLine#task()}. */
+        public int id() {
+            return id;
+        }
+
+        /** Its title as submitted (the task's own title property is set once it runs). */
+        public String title() {
+            return title;
         }
 
         /** For its title, message and progress. */
@@ -59,17 +115,38 @@ public final class FxTaskExecutor implements TaskExecutor {
             return offer.getReadOnlyProperty();
         }
 
+        public ReadOnlyObjectProperty<Outcome> outcomeProperty() {
+            return outcome.getReadOnlyProperty();
+        }
+
+        /** For a failure, what went wrong as {@link BackgroundTask#explain} says it; else empty. */
+        public String outcomeText() {
+            return outcomeText;
+        }
+
+        /** Time since it started, or how long it ran once it ended. */
+        public Duration elapsed() {
+            long end = endedNanos;
+            return Duration.ofNanos((end != 0 ? end : System.nanoTime()) - startedNanos);
+        }
+
+        void end(Outcome o, String text) {
+            endedNanos = System.nanoTime();
+            outcomeText = text;
+            outcome.set(o);
+        }
+
         /**
          * What the Cancel button does: nothing when refused; interrupts only work that changes
          * nothing; otherwise asks the operation, which acts at its next step boundary.
          */
         public void cancel() {
             TaskCancel.Offer o = cancel.offer();
-            if (!o.enabled()) {
+            if (!o.enabled() || outcome.get().ended()) {
                 return;
             }
-            log.append(task.getTitle(), (o.kind() == TaskCancel.Offer.Kind.ROLL_BACK ? "roll back asked: " : "cancel asked: ")
-                    + o.text());
+            log.append(id, title, (o.kind() == TaskCancel.Offer.Kind.ROLL_BACK ? "roll back asked: " : "cancel asked: ")
+                    + o.text(), false);
             if (cancel.interruptsThread()) {
                 task.cancel(true);
             } else {
@@ -77,10 +154,16 @@ public final class FxTaskExecutor implements TaskExecutor {
                 offer.set(cancel.offer());
             }
         }
+
+        @Override
+        public String toString() {
+            return title + " (" + outcome.get() + ")";
+        }
     }
 
     @Override
     public <V> TaskHandle submit(BackgroundTask<V> bt) {
+        int id = ids.incrementAndGet();
         Task<V> task = new Task<>() {
             @Override
             protected V call() throws Exception {
@@ -104,7 +187,12 @@ public final class FxTaskExecutor implements TaskExecutor {
 
                     @Override
                     public void log(String line) {
-                        log.append(bt.title(), line);
+                        log.append(id, bt.title(), line, false);
+                    }
+
+                    @Override
+                    public void logError(String line) {
+                        log.append(id, bt.title(), line, true);
                     }
 
                     @Override
@@ -114,27 +202,31 @@ public final class FxTaskExecutor implements TaskExecutor {
                 });
             }
         };
-        RunningTask entry = new RunningTask(task, bt.cancelPolicy(), log);
+        RunningTask entry = new RunningTask(id, bt.title(), task, bt.cancelPolicy(), log);
         task.setOnSucceeded(e -> {
-            running.remove(entry);
+            finish(entry, Outcome.SUCCEEDED, "");
             bt.successHandler().accept(task.getValue());
         });
         task.setOnFailed(e -> {
-            running.remove(entry);
             Throwable ex = task.getException();
-            log.append(bt.title(), "failed: " + (ex == null ? "unknown error" : ex.getMessage()));
+            String why = BackgroundTask.explain(ex);
+            log.append(id, bt.title(), "failed: " + why, false);
+            finish(entry, Outcome.FAILED, why);
             bt.failureHandler().accept(ex);
         });
         task.setOnCancelled(e -> {
-            running.remove(entry);
-            log.append(bt.title(), "cancelled");
+            log.append(id, bt.title(), "cancelled", false);
+            finish(entry, Outcome.CANCELLED, "");
             bt.cancelledHandler().run();
         });
         if (pool.isShutdown()) {
             // The console is closing (a window's last refresh): nothing would show the result.
             return TaskHandle.DONE;
         }
-        runOnFx(() -> running.add(entry));
+        runOnFx(() -> {
+            running.add(entry);
+            tasks.add(0, entry);
+        });
         pool.submit(task);
         return new TaskHandle() {
             @Override
@@ -147,6 +239,20 @@ public final class FxTaskExecutor implements TaskExecutor {
                 return task.isDone();
             }
         };
+    }
+
+    private void finish(RunningTask entry, Outcome o, String text) {
+        running.remove(entry);
+        entry.end(o, text);
+        int ended = 0;
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i).outcomeProperty().get().ended() && ++ended > KEEP_FINISHED) {
+                tasks.remove(i--);
+            }
+        }
+        for (Consumer<RunningTask> c : finished) {
+            c.accept(entry);
+        }
     }
 
     private static void runOnFx(Runnable r) {
