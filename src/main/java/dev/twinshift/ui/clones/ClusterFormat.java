@@ -19,6 +19,8 @@ public final class ClusterFormat {
     // English zone abbreviations (CET, EST): the root locale would write "GMT+01:00", which says less.
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.US);
 
+    private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.US);
+
     public static String time(Instant t, ZoneId zone) {
         return t == null ? "" : TIME.withZone(zone).format(t);
     }
@@ -30,7 +32,8 @@ public final class ClusterFormat {
         }
         if (s.reason() == Reason.PRE_ROLLBACK) {
             // The safety snapshot is taken as the rollback starts, so its own time is the rollback's.
-            return "undo of the rollback at " + time(s.createdAt(), zone);
+            // The date is in the Taken column beside it; the time alone keeps the words whole.
+            return "undo of rollback at " + TIME_OF_DAY.withZone(zone).format(s.createdAt());
         }
         return s.reason().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

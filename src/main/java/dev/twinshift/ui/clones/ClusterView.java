@@ -37,6 +37,8 @@ public final class ClusterView {
     /** Rows are of one height, so a table's height can be sized by its rows. */
     static final double ROW = 30;
     private static final double HEADER = 34;
+    /** The view's height without its tables: title, message, section titles, button rows, padding. */
+    private static final double CHROME = 300;
     private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
 
     @FXML private Label clusterTitle;
@@ -271,8 +273,10 @@ public final class ClusterView {
     private void sizeTables() {
         Runnable size = () -> {
             double window = viewportHeight();
-            snapshotTable.setPrefHeight(fit(model.snapshots().size(), 5, window * 0.55));
-            cloneTable.setPrefHeight(fit(model.clones().size(), 3, window * 0.3));
+            double clones = fit(model.clones().size(), 3, window * 0.3);
+            cloneTable.setPrefHeight(clones);
+            // The snapshots take what the window has left beside the view's own lines and buttons.
+            snapshotTable.setPrefHeight(fit(model.snapshots().size(), 5, window - CHROME - clones));
         };
         model.snapshots().addListener((ListChangeListener<SnapshotRecord>) c -> size.run());
         model.clones().addListener((ListChangeListener<CloneItem>) c -> size.run());

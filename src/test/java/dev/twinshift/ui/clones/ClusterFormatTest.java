@@ -39,7 +39,7 @@ class ClusterFormatTest {
     @Test
     void aRollbacksSafetySnapshotSaysWhichRollbackItUndoes() {
         var s = TimelineFixtures.snapshot(Instant.parse("2026-12-01T18:42:07Z"), Reason.PRE_ROLLBACK, "pre-rollback", false);
-        assertEquals("undo of the rollback at 2026-12-01 19:42:07 CET", ClusterFormat.reason(s, PARIS));
+        assertEquals("undo of rollback at 19:42:07", ClusterFormat.reason(s, PARIS));
         var m = TimelineFixtures.snapshot(Instant.parse("2026-12-01T18:42:07Z"), Reason.PRE_UPGRADE, null, false);
         assertEquals("pre-upgrade", ClusterFormat.reason(m, PARIS));
     }

@@ -211,7 +211,7 @@ class ClusterViewTest {
         List<SnapshotRecord> snaps = new ArrayList<>(threeSnapshotsSecondsApart());
         snaps.add(0, TimelineFixtures.snapshot(T0.plusSeconds(600), Reason.PRE_ROLLBACK, "pre-rollback", false));
         list(robot, snaps, List.of());
-        assertTrue(cells(robot, "#snapshot-table").stream().anyMatch(c -> "undo of the rollback at 2026-12-01 19:52:07 CET"
+        assertTrue(cells(robot, "#snapshot-table").stream().anyMatch(c -> "undo of rollback at 19:52:07"
                 .equals(c.getText())));
         assertTrue(robot.lookup("#snapshot-table .table-row-cell").queryAll().stream()
                 .anyMatch(r -> ((TableRow<?>) r).getIndex() == 0 && r.getStyleClass().contains(Styles.UNDO_ROW)));
