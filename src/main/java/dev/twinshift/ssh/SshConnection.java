@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * command's own. To cancel, a second channel signals that process group and every descendant
  * (TERM, then KILL after a grace period), through {@code sudo -n} when the command ran under sudo.
  */
-public final class SshConnection implements RemoteShell, AutoCloseable {
+public final class SshConnection implements RemoteShell, PortForwarding, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SshConnection.class.getName());
 
     private static final ExecutorService IO = Executors.newCachedThreadPool(daemon("twinshift-ssh-io"));
@@ -96,6 +96,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     private final Semaphore commandChannels;
     private final Semaphore controlChannels = new Semaphore(1, true);
     private final Set<RemoteProcess> running = ConcurrentHashMap.newKeySet();
+    private final Set<ForwardedPort> tunnels = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     SshConnection(SshTarget target, Session session, List<Session> jumps, AuditLog audit, int maxChannels) {
@@ -123,6 +124,84 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
 
     public boolean isConnected() {
         return !closed && session.isConnected();
+    }
+
+    @Override
+    public Tunnel openTunnel(String remoteHost, int remotePort, int preferredLocalPort) throws SshException {
+        if (!isConnected()) {
+            throw new SshException(SshException.Kind.CONNECTION_LOST, "not connected to " + serverName());
+        }
+        int wanted = LocalPorts.choose(preferredLocalPort);
+        int local;
+        try {
+            local = session.setPortForwardingL(LocalPorts.LOOPBACK, wanted, remoteHost, remotePort);
+        } catch (JSchException e) {
+            if (wanted == 0) {
+                throw new SshException(SshException.Kind.OTHER, "cannot forward a local port to " + remoteHost + ":" + remotePort
+                        + " on " + serverName() + ": " + e.getMessage(), e);
+            }
+            // Someone took the preferred port between the check and the bind: any free port will do.
+            try {
+                local = session.setPortForwardingL(LocalPorts.LOOPBACK, 0, remoteHost, remotePort);
+            } catch (JSchException again) {
+                throw new SshException(SshException.Kind.OTHER, "cannot forward a local port to " + remoteHost + ":"
+                        + remotePort + " on " + serverName() + ": " + again.getMessage(), again);
+            }
+        }
+        ForwardedPort t = new ForwardedPort(local, remoteHost, remotePort);
+        tunnels.add(t);
+        return t;
+    }
+
+    /** Tunnels opened on this session and not yet closed. */
+    public int tunnelCount() {
+        return tunnels.size();
+    }
+
+    private final class ForwardedPort implements Tunnel {
+        private final int local;
+        private final String host;
+        private final int port;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        ForwardedPort(int local, String host, int port) {
+            this.local = local;
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public int localPort() {
+            return local;
+        }
+
+        @Override
+        public String remoteHost() {
+            return host;
+        }
+
+        @Override
+        public int remotePort() {
+            return port;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open.get() && isConnected();
+        }
+
+        @Override
+        public void close() {
+            if (!open.compareAndSet(true, false)) {
+                return;
+            }
+            tunnels.remove(this);
+            try {
+                session.delPortForwardingL(LocalPorts.LOOPBACK, local);
+            } catch (JSchException e) {
+                // Already gone with the session: nothing listens any more.
+            }
+        }
     }
 
     /** Commands started and not yet finished. */
@@ -211,6 +290,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
                 // reported to whoever waits on it
             }
         }
+        // A forward left behind would keep a local port that leads nowhere.
+        new ArrayList<>(tunnels).forEach(ForwardedPort::close);
         session.disconnect();
         for (int i = jumps.size() - 1; i >= 0; i--) {
             jumps.get(i).disconnect();

@@ -8,6 +8,7 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
+import java.util.List;
 import javafx.stage.Window;
 
 /** The confirmations every destructive action asks for, alike in every window. */
@@ -49,6 +50,43 @@ public final class Dialogs {
         Button ok = (Button) d.getDialogPane().lookupButton(go);
         ok.getStyleClass().add("danger");
         ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
+        return d.showAndWait().filter(b -> b == go).isPresent();
+    }
+
+    /**
+     * A typed confirmation that states the cost, one line each (id {@code confirmation-cost}), under
+     * what will change. Cancel is the default button: Enter after typing the name closes the dialog
+     * unchanged; the action takes its own button.
+     */
+    public static boolean typedConfirmation(Window owner, String title, String text, List<String> cost, String mustType,
+                                            String action) {
+        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OTHER);
+        Dialog<ButtonType> d = new Dialog<>();
+        d.initOwner(owner);
+        d.setTitle(title);
+        d.setHeaderText(title);
+        TextField typed = new TextField();
+        typed.setId("typed-confirmation");
+        typed.setPromptText(mustType);
+        Label body = new Label(text);
+        body.setWrapText(true);
+        body.setMaxWidth(560);
+        VBox costBox = new VBox(4);
+        costBox.setId("confirmation-cost");
+        costBox.getStyleClass().add(Styles.CONFIRMATION_COST);
+        for (String line : cost) {
+            Label l = new Label("\u2022 " + line);
+            l.setWrapText(true);
+            l.setMaxWidth(560);
+            costBox.getChildren().add(l);
+        }
+        d.getDialogPane().setContent(new VBox(10, body, costBox, new Label("Type " + mustType + " to confirm:"), typed));
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        Button ok = (Button) d.getDialogPane().lookupButton(go);
+        ok.getStyleClass().add("danger");
+        ok.setDefaultButton(false);
+        ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
+        ((Button) d.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
         return d.showAndWait().filter(b -> b == go).isPresent();
     }
 }

@@ -33,6 +33,16 @@ public final class Styles {
     public static final String STATUS_BAR_SERVER = "status-bar-server";
     public static final String STATUS_BAR_SUMMARY = "status-bar-summary";
 
+    /** The cost lines of a confirmation: what is lost, who is cut off, for how long. */
+    public static final String CONFIRMATION_COST = "confirmation-cost";
+
+    /** A cluster view's table row of a rollback's safety snapshot, one link of the undo chain. */
+    public static final String UNDO_ROW = "undo-row";
+    /** A clone's connection reached through a local tunnel from this workstation. */
+    public static final String TUNNEL_OPEN = "tunnel-open";
+    /** The brief "Copied" confirmation beside what was copied. */
+    public static final String COPIED = "copied";
+
     /** The STATUS_ class that colours a connection state. */
     public static String stateClass(ConnectionState s) {
         return switch (s) {

@@ -1,36 +1,52 @@
 package dev.twinshift.ui.clones;
 
+import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.ui.Dialogs;
+import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.function.Function;
+import java.util.function.Consumer;
+import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.util.Duration;
 
 /** Binds a cluster's snapshots and clones to their view model; every action confirms first where it destroys. */
 public final class ClusterView {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+    /** Rows are of one height, so a table's height can be sized by its rows. */
+    static final double ROW = 30;
+    private static final double HEADER = 34;
+    /** The view's height without its tables: title, message, section titles, button rows, padding. */
+    private static final double CHROME = 300;
+    private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
 
     @FXML private Label clusterTitle;
     @FXML private Label messageLabel;
     @FXML private ProgressIndicator busy;
     @FXML private TextField labelField;
     @FXML private Button snapshotButton;
+    @FXML private Label snapshotCount;
     @FXML private TableView<SnapshotRecord> snapshotTable;
     @FXML private TableColumn<SnapshotRecord, String> colTaken;
     @FXML private TableColumn<SnapshotRecord, String> colName;
@@ -42,25 +58,32 @@ public final class ClusterView {
     @FXML private Button pinButton;
     @FXML private Button rollbackButton;
     @FXML private Button deleteButton;
+    @FXML private Label cloneCount;
     @FXML private TableView<CloneItem> cloneTable;
     @FXML private TableColumn<CloneItem, String> colCloneName;
     @FXML private TableColumn<CloneItem, String> colCloneFrom;
     @FXML private TableColumn<CloneItem, String> colClonePort;
     @FXML private TableColumn<CloneItem, String> colCloneState;
+    @FXML private TableColumn<CloneItem, String> colCloneData;
     @FXML private TableColumn<CloneItem, String> colCloneConn;
     @FXML private Button startButton;
     @FXML private Button stopButton;
+    @FXML private Button tunnelButton;
     @FXML private Button copyButton;
     @FXML private Button destroyButton;
+    @FXML private Label copiedLabel;
     @FXML private Button upgradeButton;
     @FXML private Button blueGreenButton;
 
     private final ClusterViewModel model;
     private final Parent root;
+    private final PauseTransition copiedFades = new PauseTransition(Duration.seconds(4));
 
     public ClusterView(ClusterViewModel model) {
         this.model = model;
         this.root = ViewLoader.load(this, "ClusterView.fxml");
+        root.getStylesheets().add(ClusterView.class.getResource("clones.css").toExternalForm());
+        sizeTables();
     }
 
     public Parent root() {
@@ -74,14 +97,29 @@ public final class ClusterView {
         messageLabel.visibleProperty().bind(model.messageProperty().isNotEmpty());
         messageLabel.managedProperty().bind(messageLabel.visibleProperty());
         busy.visibleProperty().bind(model.busyProperty());
+        // Enter in the label takes the snapshot, as the button beside it would.
+        labelField.setOnAction(e -> {
+            if (!snapshotButton.isDisabled()) {
+                snapshotNow();
+            }
+        });
 
-        snapshotTable.setItems(model.snapshots());
-        col(colTaken, s -> TIME.format(s.createdAt()));
-        col(colName, SnapshotRecord::id);
-        col(colReason, s -> s.reason() == null ? "" : s.reason().name().toLowerCase().replace('_', '-'));
-        col(colBy, s -> s.createdBy() == null ? "" : s.createdBy().display());
-        col(colWal, s -> s.walLsn() == null ? "" : s.walLsn());
-        col(colPinned, s -> s.pinned() ? "pinned" : "");
+        TableSupport.keepSelection(snapshotTable, model.snapshots(), SnapshotRecord::id);
+        TableSupport.textColumn(colTaken, s -> ClusterFormat.time(s.createdAt(), model.zone()), OverrunStyle.ELLIPSIS);
+        TableSupport.textColumn(colName, SnapshotRecord::id, OverrunStyle.CENTER_ELLIPSIS);
+        TableSupport.textColumn(colReason, s -> ClusterFormat.reason(s, model.zone()), OverrunStyle.ELLIPSIS);
+        TableSupport.textColumn(colBy, s -> s.createdBy() == null ? "" : s.createdBy().display(), OverrunStyle.ELLIPSIS);
+        TableSupport.textColumn(colWal, s -> s.walLsn() == null ? "" : s.walLsn(), OverrunStyle.ELLIPSIS);
+        TableSupport.textColumn(colPinned, s -> s.pinned() ? "pinned" : "", OverrunStyle.ELLIPSIS);
+        snapshotTable.setFixedCellSize(ROW);
+        snapshotTable.setRowFactory(t -> snapshotRow());
+        snapshotTable.setOnKeyPressed(e -> {
+            SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
+            if (s != null && COPY.match(e)) {
+                copied("snapshot id", s.id());
+                e.consume();
+            }
+        });
         var snap = snapshotTable.getSelectionModel().selectedItemProperty();
         for (Button b : new Button[] {cloneButton, pinButton, rollbackButton, deleteButton}) {
             b.disableProperty().bind(snap.isNull().or(model.busyProperty()));
@@ -91,25 +129,191 @@ public final class ClusterView {
         snapshotButton.disableProperty().bind(model.busyProperty());
         upgradeButton.disableProperty().bind(model.busyProperty());
         blueGreenButton.disableProperty().bind(model.busyProperty());
+        snapshotCount.textProperty().bind(Bindings.createStringBinding(() -> counted(model.snapshots().size(), "snapshot"),
+                model.snapshots()));
 
-        cloneTable.setItems(model.clones());
-        col(colCloneName, CloneItem::name);
-        col(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent());
-        col(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()));
-        col(colCloneState, c -> c.running() ? "running" : c.stoppedBecause() != null ? c.stoppedBecause() : "stopped");
-        col(colCloneConn, CloneItem::connectionString);
+        TableSupport.keepSelection(cloneTable, model.clones(), CloneItem::name);
+        TableSupport.textColumn(colCloneName, CloneItem::name, OverrunStyle.CENTER_ELLIPSIS);
+        TableSupport.textColumn(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent(), OverrunStyle.CENTER_ELLIPSIS);
+        TableSupport.textColumn(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()),
+                OverrunStyle.ELLIPSIS);
+        TableSupport.textColumn(colCloneState, c -> c.running() ? "running" : c.stoppedBecause() != null ? c.stoppedBecause()
+                : "stopped", OverrunStyle.ELLIPSIS);
+        TableSupport.textColumn(colCloneData, c -> c.record().dataDirectory() == null ? "" : c.record().dataDirectory(),
+                OverrunStyle.LEADING_ELLIPSIS);
+        TableSupport.textColumn(colCloneConn, this::shownConnection, OverrunStyle.ELLIPSIS);
+        cloneTable.setFixedCellSize(ROW);
+        cloneTable.setRowFactory(t -> cloneRow());
+        cloneTable.setOnKeyPressed(e -> {
+            CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
+            if (c != null && COPY.match(e) && !shownConnection(c).isEmpty()) {
+                copied("connection", shownConnection(c));
+                e.consume();
+            }
+        });
+        // A tunnel opened or closed changes what the Connection column says.
+        model.tunnelChangesProperty().addListener((o, a, b) -> cloneTable.refresh());
         var clone = cloneTable.getSelectionModel().selectedItemProperty();
         startButton.disableProperty().bind(clone.isNull().or(model.busyProperty())
                 .or(Bindings.createBooleanBinding(() -> clone.get() != null && clone.get().running(), clone)));
         stopButton.disableProperty().bind(clone.isNull().or(model.busyProperty())
                 .or(Bindings.createBooleanBinding(() -> clone.get() != null && !clone.get().running(), clone)));
+        tunnelButton.disableProperty().bind(Bindings.createBooleanBinding(() -> !canTunnel(clone.get()), clone,
+                model.tunnelChangesProperty()));
         copyButton.disableProperty().bind(clone.isNull()
                 .or(Bindings.createBooleanBinding(() -> clone.get() != null && clone.get().connectionString().isEmpty(), clone)));
         destroyButton.disableProperty().bind(clone.isNull().or(model.busyProperty()));
+        cloneCount.textProperty().bind(Bindings.createStringBinding(() -> {
+            long up = model.clones().stream().filter(CloneItem::running).count();
+            return model.clones().isEmpty() ? "" : counted(model.clones().size(), "clone") + ", " + up + " running";
+        }, model.clones()));
+        copiedLabel.managedProperty().bind(copiedLabel.visibleProperty());
+        copiedFades.setOnFinished(e -> copiedLabel.setVisible(false));
     }
 
-    private static <T> void col(TableColumn<T, String> c, Function<T, String> f) {
-        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+    private static String counted(int n, String what) {
+        return n == 0 ? "" : n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    /** The tunnel's URL when one is open (usable here), else the server-side connection string. */
+    private String shownConnection(CloneItem c) {
+        String url = model.tunnelUrl(c);
+        return url != null ? url : c.connectionString();
+    }
+
+    private boolean canTunnel(CloneItem c) {
+        return c != null && c.running() && c.record().port() != null && model.canTunnel();
+    }
+
+    private TableRow<SnapshotRecord> snapshotRow() {
+        TableRow<SnapshotRecord> row = new TableRow<>() {
+            @Override
+            protected void updateItem(SnapshotRecord s, boolean empty) {
+                super.updateItem(s, empty);
+                boolean undo = !empty && s != null && s.reason() == Reason.PRE_ROLLBACK;
+                if (undo && !getStyleClass().contains(Styles.UNDO_ROW)) {
+                    getStyleClass().add(Styles.UNDO_ROW);
+                } else if (!undo) {
+                    getStyleClass().remove(Styles.UNDO_ROW);
+                }
+            }
+        };
+        MenuItem clone = item("Clone...", "menu-clone", () -> cloneSnapshot());
+        MenuItem rollback = item("Roll back...", "menu-rollback", () -> rollback());
+        MenuItem pin = item("Pin", "menu-pin", () -> togglePin());
+        MenuItem delete = item("Delete...", "menu-delete", () -> deleteSnapshot());
+        MenuItem copyId = item("Copy id", "menu-copy-id", () -> copied("snapshot id", row.getItem().id()));
+        MenuItem copyWal = item("Copy WAL position", "menu-copy-wal", () -> copied("WAL position", row.getItem().walLsn()));
+        MenuItem copyTime = item("Copy time", "menu-copy-time",
+                () -> copied("time", ClusterFormat.time(row.getItem().createdAt(), model.zone())));
+        ContextMenu menu = new ContextMenu(clone, rollback, pin, delete, new SeparatorMenuItem(), copyId, copyWal, copyTime);
+        menu.setOnShowing(e -> {
+            SnapshotRecord s = row.getItem();
+            boolean busy = model.busyProperty().get();
+            for (MenuItem m : new MenuItem[] {clone, rollback, pin, delete}) {
+                m.setDisable(s == null || busy);
+            }
+            pin.setText(s != null && s.pinned() ? "Unpin" : "Pin");
+            copyWal.setDisable(s == null || s.walLsn() == null);
+        });
+        row.contextMenuProperty().bind(Bindings.when(row.emptyProperty()).then((ContextMenu) null).otherwise(menu));
+        return row;
+    }
+
+    private TableRow<CloneItem> cloneRow() {
+        TableRow<CloneItem> row = new TableRow<>();
+        MenuItem start = item("Start", "menu-start", () -> startClone());
+        MenuItem stop = item("Stop", "menu-stop", () -> stopClone());
+        MenuItem copyUrl = item("Copy connection URL", "menu-copy-url", () -> copied("URL", model.tunnelUrl(row.getItem())));
+        MenuItem copyConn = item("Copy connection string (on the server)", "menu-copy-connection",
+                () -> copied("connection string", row.getItem().connectionString()));
+        MenuItem copyData = item("Copy data directory", "menu-copy-data", () -> copied("data directory",
+                row.getItem().record().dataDirectory()));
+        MenuItem tunnel = item("Open tunnel", "menu-tunnel", () -> openTunnel());
+        MenuItem destroy = item("Destroy...", "menu-destroy", () -> destroyClone());
+        ContextMenu menu = new ContextMenu(start, stop, new SeparatorMenuItem(), copyUrl, copyConn, copyData, tunnel,
+                new SeparatorMenuItem(), destroy);
+        menu.setOnShowing(e -> {
+            CloneItem c = row.getItem();
+            boolean busy = model.busyProperty().get();
+            start.setDisable(c == null || busy || c.running());
+            stop.setDisable(c == null || busy || !c.running());
+            copyUrl.setDisable(c == null || model.tunnelUrl(c) == null);
+            copyConn.setDisable(c == null || c.connectionString().isEmpty());
+            copyData.setDisable(c == null || c.record().dataDirectory() == null);
+            tunnel.setDisable(!canTunnel(c) || model.tunnelUrl(c) != null);
+            destroy.setDisable(c == null || busy);
+        });
+        row.contextMenuProperty().bind(Bindings.when(row.emptyProperty()).then((ContextMenu) null).otherwise(menu));
+        return row;
+    }
+
+    private static MenuItem item(String text, String id, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        m.setId(id);
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    /** Copies, and says so beside the clone buttons for a few seconds: a copy is otherwise invisible. */
+    private void copied(String what, String text) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        TableSupport.copy(text);
+        copiedLabel.setText("Copied " + what + ": " + text);
+        copiedLabel.setVisible(true);
+        copiedFades.playFromStart();
+    }
+
+    /**
+     * Sizes each table by its rows, up to its share of the window: few rows take little room, many
+     * take the screen, and both tables fit in the window together so neither hides below the other.
+     */
+    private void sizeTables() {
+        Runnable size = () -> {
+            double window = viewportHeight();
+            double clones = fit(model.clones().size(), 3, window * 0.3);
+            cloneTable.setPrefHeight(clones);
+            // The snapshots take what the window has left beside the view's own lines and buttons.
+            snapshotTable.setPrefHeight(fit(model.snapshots().size(), 5, window - CHROME - clones));
+        };
+        model.snapshots().addListener((ListChangeListener<SnapshotRecord>) c -> size.run());
+        model.clones().addListener((ListChangeListener<CloneItem>) c -> size.run());
+        root.sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                scene.heightProperty().addListener((ob, x, y) -> size.run());
+                ScrollPane sp = scrollPaneAround(root);
+                if (sp != null) {
+                    sp.viewportBoundsProperty().addListener((ob, x, y) -> size.run());
+                }
+                size.run();
+            }
+        });
+        size.run();
+    }
+
+    static double fit(int rows, int minRows, double share) {
+        double wanted = HEADER + Math.max(minRows, rows + 1) * ROW;
+        double least = HEADER + minRows * ROW;
+        return Math.max(least, Math.min(wanted, share));
+    }
+
+    private double viewportHeight() {
+        ScrollPane sp = scrollPaneAround(root);
+        if (sp != null && sp.getViewportBounds() != null && sp.getViewportBounds().getHeight() > 0) {
+            return sp.getViewportBounds().getHeight();
+        }
+        return root.getScene() != null && root.getScene().getHeight() > 0 ? root.getScene().getHeight() : 720;
+    }
+
+    private static ScrollPane scrollPaneAround(Node n) {
+        for (Node p = n.getParent(); p != null; p = p.getParent()) {
+            if (p instanceof ScrollPane sp) {
+                return sp;
+            }
+        }
+        return null;
     }
 
     @FXML
@@ -119,6 +323,9 @@ public final class ClusterView {
             new Alert(Alert.AlertType.WARNING, problem, ButtonType.OK).showAndWait();
             return;
         }
+        // The button is disabled while the snapshot runs: focus left on it would move on by itself
+        // and take the page's scroll position along; the label field stays usable and where it is.
+        labelField.requestFocus();
         model.snapshotNow(labelField.getText());
         labelField.clear();
     }
@@ -140,49 +347,69 @@ public final class ClusterView {
         dev.twinshift.ui.bluegreen.BlueGreenWindow.open(root.getScene().getWindow(), model.blueGreen(), model::refresh);
     }
 
+    private void withSnapshot(Consumer<SnapshotRecord> action) {
+        SnapshotRecord s = snapshotTable.getSelectionModel().getSelectedItem();
+        if (s != null) {
+            action.accept(s);
+        }
+    }
+
+    private void withClone(Consumer<CloneItem> action) {
+        CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
+        if (c != null) {
+            action.accept(c);
+        }
+    }
+
     @FXML
     private void cloneSnapshot() {
-        SnapshotActions.cloneAsked(root.getScene().getWindow(), model, snapshotTable.getSelectionModel().getSelectedItem());
+        withSnapshot(s -> SnapshotActions.cloneAsked(root.getScene().getWindow(), model, s));
     }
 
     @FXML
     private void togglePin() {
-        SnapshotActions.togglePin(model, snapshotTable.getSelectionModel().getSelectedItem());
+        withSnapshot(s -> SnapshotActions.togglePin(model, s));
     }
 
     @FXML
     private void rollback() {
-        SnapshotActions.rollbackAsked(root.getScene().getWindow(), model, snapshotTable.getSelectionModel().getSelectedItem());
+        withSnapshot(s -> SnapshotActions.rollbackAsked(root.getScene().getWindow(), model, s));
     }
 
     @FXML
     private void deleteSnapshot() {
-        SnapshotActions.deleteAsked(root.getScene().getWindow(), model, snapshotTable.getSelectionModel().getSelectedItem());
+        withSnapshot(s -> SnapshotActions.deleteAsked(root.getScene().getWindow(), model, s));
     }
 
     @FXML
     private void startClone() {
-        model.startClone(cloneTable.getSelectionModel().getSelectedItem());
+        withClone(model::startClone);
     }
 
     @FXML
     private void stopClone() {
-        model.stopClone(cloneTable.getSelectionModel().getSelectedItem());
+        withClone(model::stopClone);
+    }
+
+    @FXML
+    private void openTunnel() {
+        withClone(c -> model.openTunnel(c, url -> copied("URL", url)));
     }
 
     @FXML
     private void copyConnection() {
-        ClipboardContent c = new ClipboardContent();
-        c.putString(cloneTable.getSelectionModel().getSelectedItem().connectionString());
-        Clipboard.getSystemClipboard().setContent(c);
+        withClone(c -> copied("connection", shownConnection(c)));
     }
 
     @FXML
     private void destroyClone() {
-        CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
-        if (Dialogs.confirm(root.getScene().getWindow(), "Destroy clone " + c.name(), "The clone is stopped and its data"
-                + " deleted. The live cluster and the snapshot it came from are not touched.", "Destroy", true)) {
-            model.destroyClone(c);
-        }
+        withClone(c -> {
+            if (Dialogs.confirm(root.getScene().getWindow(), "Destroy clone " + c.name(), "The clone"
+                    + (c.running() ? ", which runs now, is stopped (its sessions are cut)" : " is") + " and its data deleted for good"
+                    + (model.tunnelUrl(c) != null ? "; its tunnel closes" : "") + ". The live cluster and the snapshot it came from"
+                    + " are not touched.", "Destroy", true)) {
+                model.destroyClone(c);
+            }
+        });
     }
 }

@@ -20,6 +20,11 @@ import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel;
+import dev.twinshift.ssh.PortForwarding;
+import dev.twinshift.ssh.Tunnel;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,6 +33,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -70,6 +77,22 @@ public final class ClusterViewModel {
 
     private Runnable onClustersChanged = () -> { };
 
+    /** Open tunnels by server and clone; touched on the FX thread only. */
+    private final Map<String, Tunnel> tunnels = new HashMap<>();
+    /** Counts changes of the tunnels, for views that show their URLs. */
+    private final ReadOnlyIntegerWrapper tunnelChanges = new ReadOnlyIntegerWrapper();
+    /** How long the last rollback of each cluster kept it down, by server and cluster. */
+    private final Map<String, Duration> lastDowntime = new HashMap<>();
+    private ZoneId zone = ZoneId.systemDefault();
+    /** Reads a rollback's cost on a pool thread; replaced in tests that have no server. */
+    private CostReader costReader = (shell, actor, c, s) -> new RollbackService(shell, actor, dev.twinshift.storage.Progress.NONE)
+            .cost(c, s);
+
+    /** What {@link RollbackService#cost} answers. */
+    interface CostReader {
+        Map<String, Object> read(RemoteShell shell, Actor actor, PgCluster c, SnapshotRecord s) throws Exception;
+    }
+
     public ClusterViewModel(TaskExecutor tasks) {
         this.tasks = tasks;
     }
@@ -80,6 +103,23 @@ public final class ClusterViewModel {
      */
     public void setOnClustersChanged(Runnable r) {
         onClustersChanged = r == null ? () -> { } : r;
+    }
+
+    /** The administrator's time zone, in which every time of this view is written. */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    public void setZone(ZoneId z) {
+        zone = z;
+    }
+
+    void setCostReader(CostReader r) {
+        costReader = r;
+    }
+
+    public ReadOnlyIntegerProperty tunnelChangesProperty() {
+        return tunnelChanges.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty titleProperty() {
@@ -183,6 +223,7 @@ public final class ClusterViewModel {
     }
 
     public void stopClone(CloneItem c) {
+        closeTunnel(tunnelKey(c));
         run("Stop clone " + c.name(), true, (p, t) -> {
             t.clones(p).stop(t.catalog(), c.name());
             return "Clone " + c.name() + " stopped.";
@@ -190,6 +231,7 @@ public final class ClusterViewModel {
     }
 
     public void destroyClone(CloneItem c) {
+        closeTunnel(tunnelKey(c));
         run("Destroy clone " + c.name(), true, (p, t) -> {
             t.clones(p).destroy(t.catalog(), c.name());
             return "Clone " + c.name() + " destroyed.";
@@ -239,13 +281,20 @@ public final class ClusterViewModel {
     }
 
     public void rollback(SnapshotRecord s, Consumer<RollbackResult> done) {
+        if (cluster == null || shell == null) {
+            return;
+        }
         List<RollbackResult> out = new ArrayList<>(1);
+        Target t0 = new Target(shell, cluster, actor());
         run("Roll back " + idOrNone() + " to " + s.id(), true, (p, t) -> {
             RollbackResult r = new RollbackService(t.shell(), t.actor(), p::log).rollback(t.cluster(), s.id());
             out.add(r);
             return t.cluster().id() + " rolled back to " + s.id() + " (down " + r.downtime().toMillis() + " ms). To undo, roll back to "
                     + r.safety().id() + ".";
         }, () -> {
+            if (!out.isEmpty()) {
+                lastDowntime.put(t0.shell().serverName() + "|" + t0.cluster().id(), out.get(0).downtime());
+            }
             if (!out.isEmpty() && done != null) {
                 done.accept(out.get(0));
             }
@@ -314,8 +363,7 @@ public final class ClusterViewModel {
             if (!shows(t)) {
                 return;
             }
-            snapshots.setAll(l.snapshots());
-            clones.setAll(l.clones());
+            applyListing(l.snapshots(), l.clones());
             // A plain re-read has nothing to say: the last action's outcome stays in view.
             if (l.outcome() != null) {
                 message.set(l.outcome());
@@ -330,6 +378,115 @@ public final class ClusterViewModel {
             }
             message.set(title + " failed: " + BackgroundTask.explain(e));
         }).onCancelled(this::ended).cancel(changes ? TaskCancel.refused(TaskCancel.RUNS_TO_ITS_END) : TaskCancel.interrupts()));
+    }
+
+    /**
+     * Shows the lists as the server gave them. A tunnel to a clone that no longer runs (stopped or
+     * destroyed from here or from another console) is closed: it would lead nowhere.
+     */
+    void applyListing(List<SnapshotRecord> snaps, List<CloneItem> items) {
+        snapshots.setAll(snaps);
+        clones.setAll(items);
+        pruneTunnels();
+    }
+
+    private String tunnelKey(CloneItem c) {
+        return (shell == null ? "" : shell.serverName()) + "|" + c.name();
+    }
+
+    /** Whether the shown server can forward a local port at all (an SSH connection can). */
+    public boolean canTunnel() {
+        return shell instanceof PortForwarding;
+    }
+
+    /** The URL of the clone's open tunnel, null when none is open. */
+    public String tunnelUrl(CloneItem c) {
+        Tunnel t = tunnels.get(tunnelKey(c));
+        return t == null || !t.isOpen() ? null : CloneLinks.tunnelUrl(c.record().owner(), t.localPort(), "postgres");
+    }
+
+    /**
+     * Opens a local tunnel to the running clone's port on the server's loopback (where the clone
+     * listens) and hands its URL to {@code opened}; an open one is reused.
+     */
+    public void openTunnel(CloneItem c, Consumer<String> opened) {
+        String open = tunnelUrl(c);
+        if (open != null) {
+            opened.accept(open);
+            return;
+        }
+        if (!(shell instanceof PortForwarding pf) || c.record().port() == null || !c.running()) {
+            return;
+        }
+        String key = tunnelKey(c);
+        int port = c.record().port();
+        RemoteShell s = shell;
+        tasks.submit(BackgroundTask.of("Tunnel to clone " + c.name(), p -> pf.openTunnel("localhost", port, port))
+                .onSuccess(t -> {
+                    Tunnel before = tunnels.put(key, t);
+                    if (before != null && before != t) {
+                        before.close();
+                    }
+                    tunnelChanges.set(tunnelChanges.get() + 1);
+                    String url = CloneLinks.tunnelUrl(c.record().owner(), t.localPort(), "postgres");
+                    if (s == shell) {
+                        message.set("Clone " + c.name() + " is reachable from this workstation at " + url
+                                + " while the console stays connected.");
+                    }
+                    opened.accept(url);
+                })
+                .onFailure(e -> message.set("Tunnel to clone " + c.name() + " failed: " + BackgroundTask.explain(e)))
+                .cancel(TaskCancel.interrupts()));
+    }
+
+    private void closeTunnel(String key) {
+        Tunnel t = tunnels.remove(key);
+        if (t != null) {
+            t.close();
+            tunnelChanges.set(tunnelChanges.get() + 1);
+        }
+    }
+
+    private void pruneTunnels() {
+        if (shell == null) {
+            return;
+        }
+        String prefix = shell.serverName() + "|";
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, Tunnel> e : tunnels.entrySet()) {
+            boolean live = clones.stream().anyMatch(c -> c.running() && (prefix + c.name()).equals(e.getKey()));
+            if (!e.getValue().isOpen() || (e.getKey().startsWith(prefix) && !live)) {
+                gone.add(e.getKey());
+            }
+        }
+        gone.forEach(this::closeTunnel);
+    }
+
+    /**
+     * Measures what a rollback to the snapshot costs (WAL since, sessions cut) on a pool thread and
+     * hands it to {@code ready} on the FX thread, so the question can state the cost.
+     */
+    public void rollbackCost(SnapshotRecord s, Consumer<RollbackCost> ready) {
+        if (cluster == null || shell == null) {
+            return;
+        }
+        Target t = new Target(shell, cluster, actor());
+        Duration last = lastDowntime.get(shell.serverName() + "|" + cluster.id());
+        started();
+        tasks.submit(BackgroundTask.of("Measure a rollback of " + cluster.id(), p ->
+                        RollbackCost.of(costReader.read(t.shell(), t.actor(), t.cluster(), s), Instant.now(), last))
+                .onSuccess(c -> {
+                    ended();
+                    if (shows(t)) {
+                        ready.accept(c);
+                    }
+                })
+                .onFailure(e -> {
+                    ended();
+                    message.set("Reading what a rollback of " + t.cluster().id() + " costs failed: " + BackgroundTask.explain(e));
+                })
+                .onCancelled(this::ended)
+                .cancel(TaskCancel.interrupts()));
     }
 
     /** The view still shows what {@code t} acted on (same server, same cluster). */

@@ -30,17 +30,31 @@ public final class SnapshotActions {
         model.pin(s, !s.pinned());
     }
 
-    /** A rollback discards the cluster's changes since the snapshot: the cluster's name must be typed. */
+    /**
+     * A rollback discards the cluster's changes since the snapshot: its cost is measured first (off
+     * the FX thread), stated in the question, and the cluster's name must be typed.
+     */
     public static void rollbackAsked(Window owner, ClusterViewModel model, SnapshotRecord s) {
         String id = model.cluster().id();
-        if (Dialogs.typedConfirmation(owner, "Roll back " + id, model.rollbackPreview(s), id, "Roll back")) {
-            model.rollback(s, null);
-        }
+        model.rollbackCost(s, cost -> {
+            if (Dialogs.typedConfirmation(owner, "Roll back " + id, rollbackText(id, s, model), cost.lines(model.zone()), id,
+                    "Roll back")) {
+                model.rollback(s, null);
+            }
+        });
+    }
+
+    static String rollbackText(String id, SnapshotRecord s, ClusterViewModel model) {
+        return id + " is stopped, its data is replaced by snapshot " + s.id() + " (taken "
+                + ClusterFormat.time(s.createdAt(), model.zone()) + (s.createdBy() == null ? "" : " by " + s.createdBy().display())
+                + ", WAL " + s.walLsn() + ") and it is started again.";
     }
 
     public static void deleteAsked(Window owner, ClusterViewModel model, SnapshotRecord s) {
-        if (Dialogs.confirm(owner, "Delete snapshot " + s.id(), "The snapshot is removed from the server"
-                + " for good. Pinned snapshots and snapshots with clones are refused.", "Delete", true)) {
+        if (Dialogs.confirm(owner, "Delete snapshot " + s.id(), "Taken " + ClusterFormat.time(s.createdAt(), model.zone())
+                + (s.reason() == dev.twinshift.storage.Reason.PRE_ROLLBACK ? ", it is the way back from that rollback" : "")
+                + ". The snapshot is removed from the server for good: no clone can be made of it and no rollback can"
+                + " return to it. Pinned snapshots and snapshots with clones are refused.", "Delete", true)) {
             model.delete(s);
         }
     }

@@ -12,11 +12,13 @@ import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.RunningCommand;
 import dev.twinshift.ssh.SshException;
 import dev.twinshift.storage.Reason;
+import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.StorageMethod;
 import dev.twinshift.ui.tasks.ManualTaskExecutor;
 import dev.twinshift.ui.tasks.TaskCancel;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -128,5 +130,92 @@ class ClusterViewModelTest {
         assertEquals(TaskCancel.Offer.Kind.CANCEL, read.kind());
         assertEquals(TaskCancel.Offer.Kind.REFUSED, change.kind());
         assertTrue(change.text().contains("runs to its end"), change.text());
+    }
+
+    /** A server that forwards ports: each tunnel is a record of what was asked. */
+    static final class ForwardingShell extends RecordingShellBase implements dev.twinshift.ssh.PortForwarding {
+        final List<FakeTunnel> opened = new CopyOnWriteArrayList<>();
+
+        @Override
+        public dev.twinshift.ssh.Tunnel openTunnel(String host, int remotePort, int preferred) {
+            FakeTunnel t = new FakeTunnel(preferred + 1000, host, remotePort);
+            opened.add(t);
+            return t;
+        }
+    }
+
+    static class RecordingShellBase implements RemoteShell {
+        @Override
+        public String serverName() {
+            return "db1";
+        }
+
+        @Override
+        public RunningCommand start(RemoteCommand command, ExecOptions options, LineListener listener) throws SshException {
+            throw new SshException(SshException.Kind.COMMAND_FAILED, "no server in this test");
+        }
+    }
+
+    static final class FakeTunnel implements dev.twinshift.ssh.Tunnel {
+        final int local;
+        final String host;
+        final int port;
+        volatile boolean open = true;
+
+        FakeTunnel(int local, String host, int port) {
+            this.local = local;
+            this.host = host;
+            this.port = port;
+        }
+
+        public int localPort() { return local; }
+        public String remoteHost() { return host; }
+        public int remotePort() { return port; }
+        public boolean isOpen() { return open; }
+        public void close() { open = false; }
+    }
+
+    @Test
+    void aTunnelGivesAUrlForTheWorkstationAndClosesWhenTheCloneStopsOrGoes() {
+        ManualTaskExecutor tasks = new ManualTaskExecutor();
+        ClusterViewModel m = new ClusterViewModel(tasks);
+        ForwardingShell server = new ForwardingShell();
+        m.show(server, "tsadmin", cluster("alpha", 5433));
+        tasks.cancel(0);
+        var clone = dev.twinshift.ui.timeline.TimelineFixtures.clone("rehearsal", snapshot("20261125T140000Z"), true);
+        m.applyListing(List.of(), List.of(clone));
+        assertTrue(m.canTunnel());
+        List<String> urls = new ArrayList<>();
+        m.openTunnel(clone, urls::add);
+        tasks.run(0);
+        FakeTunnel t = server.opened.get(0);
+        assertEquals("localhost", t.host, "the forward reaches the clone where it listens: the server's loopback");
+        assertEquals(54321, t.port);
+        assertEquals(List.of("postgresql://postgres@localhost:55321/postgres"), urls);
+        assertEquals(urls.get(0), m.tunnelUrl(clone));
+        assertTrue(m.messageProperty().get().contains(urls.get(0)), m.messageProperty().get());
+
+        m.openTunnel(clone, urls::add);
+        assertTrue(tasks.pending().isEmpty(), "an open tunnel is reused");
+
+        // Stopped from another console: the next listing shows it stopped, and the tunnel closes.
+        m.applyListing(List.of(), List.of(new CloneItem(clone.record(), false, "")));
+        assertFalse(t.open);
+        assertEquals(null, m.tunnelUrl(clone));
+
+        m.applyListing(List.of(), List.of(clone));
+        m.openTunnel(clone, urls::add);
+        tasks.run(0);
+        FakeTunnel second = server.opened.get(1);
+        m.destroyClone(clone);
+        assertFalse(second.open, "destroying the clone closes its tunnel at once");
+    }
+
+    @Test
+    void aServerThatCannotForwardOffersNoTunnel() {
+        ManualTaskExecutor tasks = new ManualTaskExecutor();
+        ClusterViewModel m = new ClusterViewModel(tasks);
+        m.show(new RecordingShell("db1"), "tsadmin", cluster("alpha", 5433));
+        assertFalse(m.canTunnel());
     }
 }
