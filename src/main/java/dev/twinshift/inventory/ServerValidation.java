@@ -13,27 +13,56 @@ public final class ServerValidation {
 
     private ServerValidation() {}
 
+    /** The fields of a server entry that are checked. */
+    public enum Field {
+        NAME("Name"), HOST("Host"), PORT("Port"), USER("User");
+
+        private final String label;
+
+        Field(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** What is wrong with one field, and what to enter instead. */
+    public record Problem(Field field, String text) {
+        /** The sentence with its field's name first, as in a list of every problem. */
+        public String sentence() {
+            return field.label() + ": " + text;
+        }
+    }
+
     /** Empty when fine; otherwise one sentence per problem, each saying what to enter. */
     public static List<String> problems(String name, String host, String port, String user) {
-        List<String> out = new ArrayList<>();
+        return check(name, host, port, user).stream().map(Problem::sentence).toList();
+    }
+
+    /** Every problem at once, each tied to its field, so a form can mark each field. */
+    public static List<Problem> check(String name, String host, String port, String user) {
+        List<Problem> out = new ArrayList<>();
         if (name == null || !NAME.matcher(name.strip()).matches()) {
-            out.add("Name: 1-64 letters, digits, spaces or . _ - @ ( ), starting with a letter or digit.");
+            out.add(new Problem(Field.NAME, "1-64 letters, digits, spaces or . _ - @ ( ), starting with a letter or digit."));
         }
         if (host == null || host.isBlank()) {
-            out.add("Host: enter a host name or an IP address.");
+            out.add(new Problem(Field.HOST, "enter a host name or an IP address."));
         } else if (!HOST.matcher(host.strip()).matches()) {
-            out.add("Host: \"" + host.strip() + "\" is not a host name or IP address (no spaces, no user@, no :port here).");
+            out.add(new Problem(Field.HOST, "\"" + host.strip()
+                    + "\" is not a host name or IP address (no spaces, no user@, no :port here)."));
         }
         try {
             int p = Integer.parseInt(port == null ? "" : port.strip());
             if (p < 1 || p > 65535) {
-                out.add("Port: a number from 1 to 65535 (SSH is usually 22).");
+                out.add(new Problem(Field.PORT, "a number from 1 to 65535 (SSH is usually 22)."));
             }
         } catch (NumberFormatException e) {
-            out.add("Port: a number from 1 to 65535 (SSH is usually 22).");
+            out.add(new Problem(Field.PORT, "a number from 1 to 65535 (SSH is usually 22)."));
         }
         if (user == null || !USER.matcher(user.strip()).matches()) {
-            out.add("User: a login name such as postgres-admin (letters, digits, _ . -).");
+            out.add(new Problem(Field.USER, "a login name such as postgres-admin (letters, digits, _ . -)."));
         }
         return out;
     }

@@ -303,8 +303,15 @@ public final class ScheduleService {
     }
 
     public ScheduleStatus status(ClusterVolume v) throws SshException, InterruptedException {
+        return status(v, installed());
+    }
+
+    /**
+     * The status with the server's job already read ({@link #installed()}): an overview of several
+     * clusters reads the job once, not once per cluster.
+     */
+    public ScheduleStatus status(ClusterVolume v, Optional<ScheduleJob> job) throws SshException, InterruptedException {
         Optional<ScheduleConf> conf = conf(v);
-        Optional<ScheduleJob> job = installed();
         boolean runs = job.isPresent() && job.get().catalogs().contains(v.catalog().root());
         ScheduleStatus.LastRun last = readFile(v.catalog().root() + "/schedule/" + v.volumeKey() + ".status.json")
                 .map(ScheduleStatus.LastRun::parse).orElse(null);

@@ -27,4 +27,12 @@ class ServerValidationTest {
     void refusesOptionLookingHosts() {
         assertTrue(ServerValidation.problems("x", "-oProxyCommand=id", "22", "dba").get(0).startsWith("Host:"));
     }
+
+    @Test
+    void tiesEveryProblemToItsField() {
+        List<ServerValidation.Problem> p = ServerValidation.check("", "", "x", "");
+        assertEquals(List.of(ServerValidation.Field.NAME, ServerValidation.Field.HOST, ServerValidation.Field.PORT,
+                ServerValidation.Field.USER), p.stream().map(ServerValidation.Problem::field).toList());
+        assertEquals("Host: enter a host name or an IP address.", p.get(1).sentence());
+    }
 }

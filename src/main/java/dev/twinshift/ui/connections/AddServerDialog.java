@@ -4,7 +4,9 @@ import dev.twinshift.inventory.ServerEntry;
 import dev.twinshift.inventory.ServerValidation;
 import dev.twinshift.ui.ViewLoader;
 import java.io.File;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
@@ -13,10 +15,16 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
+import atlantafx.base.theme.Styles;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
-/** Asks for a server's address and account; OK stays disabled until the input is valid. */
+/**
+ * Asks for a server's address and account; OK stays disabled until the input is valid. Once
+ * something was typed, every problem shows at once, each under its field with the field marked, so
+ * nothing has to be fixed blindly one message after the other.
+ */
 public final class AddServerDialog {
     @FXML private GridPane form;
     @FXML private TextField nameField;
@@ -26,6 +34,10 @@ public final class AddServerDialog {
     @FXML private TextField keyField;
     @FXML private TextField jumpField;
     @FXML private Label problemsLabel;
+    @FXML private Label hostProblem;
+    @FXML private Label portProblem;
+    @FXML private Label userProblem;
+    @FXML private Label nameProblem;
 
     private final Dialog<ServerEntry> dialog = new Dialog<>();
 
@@ -39,13 +51,43 @@ public final class AddServerDialog {
         Button ok = (Button) dialog.getDialogPane().lookupButton(ButtonType.OK);
         ok.setText("Add");
         ok.setId("add-server-ok");
+        Map<ServerValidation.Field, TextField> fields = new EnumMap<>(Map.of(ServerValidation.Field.NAME, nameField,
+                ServerValidation.Field.HOST, hostField, ServerValidation.Field.PORT, portField,
+                ServerValidation.Field.USER, userField));
+        Map<ServerValidation.Field, Label> labels = new EnumMap<>(Map.of(ServerValidation.Field.NAME, nameProblem,
+                ServerValidation.Field.HOST, hostProblem, ServerValidation.Field.PORT, portProblem,
+                ServerValidation.Field.USER, userProblem));
+        for (Label l : labels.values()) {
+            // A wrapped message takes the lines it needs; the dialog grows rather than cutting it.
+            l.setMinHeight(Region.USE_PREF_SIZE);
+            l.managedProperty().bind(l.visibleProperty());
+            l.setVisible(false);
+        }
+        problemsLabel.setMinHeight(Region.USE_PREF_SIZE);
+        boolean[] touched = {false};
         Runnable check = () -> {
-            List<String> problems = problems();
-            problemsLabel.setText(String.join("\n", problems));
+            List<ServerValidation.Problem> problems = problems();
             ok.setDisable(!problems.isEmpty());
+            for (ServerValidation.Field f : ServerValidation.Field.values()) {
+                String text = problems.stream().filter(p -> p.field() == f).map(ServerValidation.Problem::text)
+                        .findFirst().orElse(null);
+                boolean show = touched[0] && text != null;
+                labels.get(f).setText(show ? capitalized(text) : "");
+                labels.get(f).setVisible(show);
+                fields.get(f).pseudoClassStateChanged(Styles.STATE_DANGER, show);
+            }
+            problemsLabel.setText(!touched[0] || problems.isEmpty() ? ""
+                    : (problems.size() == 1 ? "1 problem:\n" : problems.size() + " problems:\n")
+                    + String.join("\n", problems.stream().map(ServerValidation.Problem::sentence).toList()));
+            if (dialog.getDialogPane().getScene() != null && dialog.getDialogPane().getScene().getWindow() != null) {
+                dialog.getDialogPane().getScene().getWindow().sizeToScene();
+            }
         };
         for (TextField f : List.of(nameField, hostField, portField, userField)) {
-            f.textProperty().addListener((o, a, b) -> check.run());
+            f.textProperty().addListener((o, a, b) -> {
+                touched[0] = true;
+                check.run();
+            });
         }
         // Typing the host fills the name until the name is edited by hand.
         hostField.textProperty().addListener((o, a, b) -> {
@@ -53,13 +95,17 @@ public final class AddServerDialog {
                 nameField.setText(b);
             }
         });
+        dialog.setResizable(true);
         check.run();
-        problemsLabel.setText("");
         dialog.setResultConverter(b -> b == ButtonType.OK ? entry() : null);
     }
 
-    private List<String> problems() {
-        return ServerValidation.problems(nameField.getText(), hostField.getText(), portField.getText(), userField.getText());
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private List<ServerValidation.Problem> problems() {
+        return ServerValidation.check(nameField.getText(), hostField.getText(), portField.getText(), userField.getText());
     }
 
     private ServerEntry entry() {

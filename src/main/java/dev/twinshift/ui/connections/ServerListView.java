@@ -153,7 +153,8 @@ public final class ServerListView {
 
     @FXML
     public void importSshConfig() {
-        model.importSshConfig();
+        model.previewImport(candidates -> new ImportPreviewDialog(root.getScene().getWindow(), model.sshConfigPath(), candidates)
+                .showAndWait().ifPresent(chosen -> model.importEntries(chosen, candidates)));
     }
 
     /** Removes the selected server from the list after a confirmation naming it; Cancel is the default. */

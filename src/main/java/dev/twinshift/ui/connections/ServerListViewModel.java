@@ -139,25 +139,68 @@ public final class ServerListViewModel {
         }).onFailure(t -> notice.set(t.getMessage())));
     }
 
-    /** Adds every Host alias of ~/.ssh/config that is not in the list yet. */
-    public void importSshConfig() {
-        tasks.submit(BackgroundTask.of("Import " + sshConfig, p -> {
+    /**
+     * A host ~/.ssh/config would add.
+     *
+     * @param known already in the list under this name: importing leaves it as it is
+     */
+    public record ImportCandidate(ServerEntry entry, boolean known) { }
+
+    /**
+     * Reads ~/.ssh/config off the FX thread and hands every host it names to {@code preview} (on the
+     * FX thread), marked when already listed; nothing is added until {@link #importEntries} is called.
+     */
+    public void previewImport(Consumer<List<ImportCandidate>> preview) {
+        tasks.submit(BackgroundTask.of("Read " + sshConfig, p -> {
             if (!Files.isReadable(sshConfig)) {
                 throw new IllegalStateException("No SSH config at " + sshConfig + ": add servers by hand, or create that file.");
             }
             List<SshTarget> targets = SshConfigImporter.standard().importFile(sshConfig);
             List<ServerEntry> entries = new ArrayList<>();
             collect(targets, entries);
-            int added = inventory.addAll(entries);
-            return new Imported(inventory.entries(), added, targets.size());
+            inventory.load();
+            return entries.stream()
+                    .map(e -> new ImportCandidate(e, inventory.find(e.name()).isPresent()
+                            || servers.stream().anyMatch(s -> s.name().equals(e.name()))))
+                    .toList();
+        }).onSuccess(c -> {
+            if (c.isEmpty()) {
+                notice.set("No Host entries in " + sshConfig + ".");
+            } else {
+                preview.accept(c);
+            }
+        }).onFailure(t -> notice.set(t.getMessage())));
+    }
+
+    /**
+     * Adds the chosen hosts; a chosen host's jump host comes along when it is not listed yet, so
+     * that every entry's jump names an entry.
+     *
+     * @param candidates what the preview showed, for the jump hosts of the chosen ones
+     */
+    public void importEntries(List<ServerEntry> chosen, List<ImportCandidate> candidates) {
+        List<ServerEntry> add = new ArrayList<>(chosen);
+        for (int i = 0; i < add.size(); i++) {
+            String jump = add.get(i).jump();
+            if (jump != null && add.stream().noneMatch(e -> e.name().equals(jump))) {
+                candidates.stream().filter(c -> !c.known() && c.entry().name().equals(jump)).findFirst()
+                        .ifPresent(c -> add.add(c.entry()));
+            }
+        }
+        if (add.isEmpty()) {
+            notice.set("Nothing imported.");
+            return;
+        }
+        tasks.submit(BackgroundTask.of("Import " + sshConfig, p -> {
+            int added = inventory.addAll(add);
+            return new Imported(inventory.entries(), added, add.size());
         }).onSuccess(r -> {
             List<ServerEntry> all = new ArrayList<>();
             servers.stream().filter(s -> s.source() == ServerEntry.Source.LAB).forEach(all::add);
             all.addAll(r.entries());
             show(all);
-            notice.set(r.found() == 0 ? "No Host entries in " + sshConfig + "."
-                    : "Imported " + r.added() + " of " + r.found() + " hosts from " + sshConfig
-                    + (r.added() < r.found() ? " (the others were already listed)." : "."));
+            notice.set("Imported " + r.added() + (r.added() == 1 ? " host" : " hosts") + " from " + sshConfig
+                    + (r.added() < r.found() ? " (" + (r.found() - r.added()) + " already listed)." : "."));
         }).onFailure(t -> notice.set(t.getMessage())));
     }
 

@@ -5,7 +5,6 @@ import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.connections.ConnectionState;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
@@ -38,10 +37,13 @@ public final class ServerDashboardView {
     @FXML private TableColumn<ClusterRow, String> colCluster;
     @FXML private TableColumn<ClusterRow, String> colPort;
     @FXML private TableColumn<ClusterRow, String> colStatus;
-    @FXML private TableColumn<ClusterRow, String> colData;
-    @FXML private TableColumn<ClusterRow, String> colWal;
-    @FXML private TableColumn<ClusterRow, String> colFs;
+    @FXML private TableColumn<ClusterRow, String> colSize;
     @FXML private TableColumn<ClusterRow, String> colMethod;
+    @FXML private TableColumn<ClusterRow, String> colFree;
+    @FXML private TableColumn<ClusterRow, String> colSchedule;
+    @FXML private TableColumn<ClusterRow, String> colNewest;
+    @FXML private TableColumn<ClusterRow, String> colLock;
+    @FXML private TableColumn<ClusterRow, String> colWarnings;
     @FXML private Label clustersNote;
     @FXML private VBox clusterDetail;
 
@@ -92,13 +94,8 @@ public final class ServerDashboardView {
         clustersCard.visibleProperty().bind(model.stateProperty().isEqualTo(ConnectionState.CONNECTED));
         clustersCard.managedProperty().bind(clustersCard.visibleProperty());
         clusterTable.setItems(model.clusters());
-        column(colCluster, ClusterRow::id);
-        column(colPort, r -> String.valueOf(r.port()));
-        column(colStatus, ClusterRow::status);
-        column(colData, ClusterRow::dataDirectory);
-        column(colWal, ClusterRow::walLocation);
-        column(colFs, ClusterRow::filesystem);
-        column(colMethod, ClusterRow::storageMethod);
+        ClusterColumns.install(clusterTable, colCluster, colPort, colStatus, colSize, colMethod, colFree, colSchedule,
+                colNewest, colLock, colWarnings);
         clustersNote.textProperty().bind(model.clustersNoteProperty());
 
         dev.twinshift.ui.clones.ClusterView detail = new dev.twinshift.ui.clones.ClusterView(model.clusterView());
@@ -126,10 +123,6 @@ public final class ServerDashboardView {
     private javafx.beans.binding.StringBinding fact(Function<HostFacts, String> f) {
         return Bindings.createStringBinding(() -> model.factsProperty().get() == null ? "" : f.apply(model.factsProperty().get()),
                 model.factsProperty());
-    }
-
-    private static void column(TableColumn<ClusterRow, String> c, Function<ClusterRow, String> f) {
-        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
     }
 
     private void styleStatus(ConnectionState s) {
