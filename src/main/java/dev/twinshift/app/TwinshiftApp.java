@@ -88,7 +88,7 @@ public class TwinshiftApp extends Application {
     public void start(Stage stage) {
         Settings s = settings();
 
-        log = new LogBuffer(5000);
+        log = new LogBuffer(LogBuffer.DEFAULT_LINES);
         executor = new FxTaskExecutor(log);
         pool = new ConnectionPool(s.connector());
         FxPrompts prompts = new FxPrompts(() -> stage);
