@@ -4,7 +4,6 @@ import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
-import dev.twinshift.ui.wizard.UpgradeWizardViewModel.StepRow;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Validation;
 import java.util.ArrayList;
@@ -250,7 +249,7 @@ public final class UpgradeWizardView {
         graceSpinner.setValueFactory(grace);
         grace.valueProperty().addListener((o, a, b) -> model.graceSecondsProperty().set(b == null ? 0 : b));
         graceSpinner.disableProperty().bind(model.busyProperty());
-        confirmPrompt.setText("Type " + model.confirmationWord() + " to confirm:");
+        confirmPrompt.setText(model.confirmPrompt());
         confirmField.setPromptText(model.confirmationWord());
         confirmField.textProperty().bindBidirectional(model.typedConfirmationProperty());
         confirmField.disableProperty().bind(model.busyProperty());
@@ -382,7 +381,7 @@ public final class UpgradeWizardView {
         col(message, StepRow::message);
         listen(rows, (ListChangeListener<StepRow>) c -> {
             for (int i = 0; i < rows.size(); i++) {
-                if (rows.get(i).state() == UpgradeWizardViewModel.StepState.RUNNING) {
+                if (rows.get(i).state() == StepState.RUNNING) {
                     table.scrollTo(Math.max(0, i - 2));
                     return;
                 }

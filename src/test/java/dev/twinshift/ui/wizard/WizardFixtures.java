@@ -102,4 +102,39 @@ public final class WizardFixtures {
                         Map.of("snapshot", "20261125T140300Z-pre-upgrade")),
                 new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.PG_UPGRADE, UpgradeState.STARTED, null, Map.of())));
     }
+
+    /** A cutover that ended well: 15/main serves on the old port, the downtime measured by the client probe. */
+    static UpgradeState completed() {
+        return UpgradeState.of(planTo15().plan().operation(), completedEntries());
+    }
+
+    /** That cutover, then rolled back to the pre-upgrade snapshot. */
+    static UpgradeState rolledBack() {
+        List<JournalEntry> e = new java.util.ArrayList<>(completedEntries());
+        Actor a = new Actor("tsadmin", "dba", "laptop");
+        e.add(JournalEntry.step(a, "rollback", UpgradeState.STARTED, null, Map.of()));
+        e.add(JournalEntry.note(a, "restored 20261125T140300Z-pre-upgrade", Map.of("restoredSnapshot", "20261125T140300Z-pre-upgrade")));
+        e.add(JournalEntry.step(a, "rollback", UpgradeState.DONE, null, Map.of()));
+        e.add(JournalEntry.outcome(a, UpgradeState.ROLLED_BACK, "13/main runs again on port 5433 with its pre-upgrade data",
+                Map.of()));
+        return UpgradeState.of(planTo15().plan().operation(), e);
+    }
+
+    private static List<JournalEntry> completedEntries() {
+        UpgradePlan p = planTo15().plan();
+        Actor a = new Actor("tsadmin", "dba", "laptop");
+        List<JournalEntry> e = new java.util.ArrayList<>();
+        e.add(UpgradeState.cutoverPlanEntry(a, "upgrade planned", p));
+        for (String s : Cutover.STEPS) {
+            Map<String, String> data = switch (s) {
+                case Cutover.SNAPSHOT -> Map.of("snapshot", "20261125T140300Z-pre-upgrade");
+                case Cutover.START_NEW -> Map.of("downtimeMillis", "6200", "downtimeMeasuredBy",
+                        "a client probe connecting every 200 ms", "servingAgainAt", "2026-11-25T14:03:07Z");
+                default -> Map.of();
+            };
+            e.add(JournalEntry.step(a, s, UpgradeState.DONE, null, data));
+        }
+        e.add(JournalEntry.outcome(a, UpgradeState.COMPLETED, "15/main serves on port 5433", Map.of()));
+        return e;
+    }
 }
