@@ -377,6 +377,19 @@ public final class UpgradeWizardViewModel {
         update();
     }
 
+    /** Writes the report as a standalone HTML page, off the FX thread. */
+    public void exportReport(java.nio.file.Path file) {
+        String markdown = rehearsal.reportText.get();
+        if (markdown == null || markdown.isEmpty() || work.busy.get()) {
+            return;
+        }
+        String title = title() + ": rehearsal report";
+        work.run(WizardText.exporting(file), p -> {
+            java.nio.file.Files.writeString(file, ReportDocument.html(title, markdown));
+            return file;
+        }, TaskCancel.interrupts(), f -> work.say(WizardText.exported(f)));
+    }
+
     /** Runs the real upgrade. */
     public void cutOver() {
         UpgradePlan p = target.plan.get();

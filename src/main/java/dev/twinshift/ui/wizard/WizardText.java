@@ -226,4 +226,12 @@ final class WizardText {
     static String cancelled(String title) {
         return title + " was cancelled; nothing was changed.";
     }
+
+    static String exporting(java.nio.file.Path file) {
+        return "Export the report to " + file.getFileName();
+    }
+
+    static String exported(java.nio.file.Path file) {
+        return "The report was written to " + file + ".";
+    }
 }

@@ -235,16 +235,8 @@ class UpgradeWizardViewModelTest {
                 text);
     }
 
-    /** The engine answers as a server would, in order; the wizard is driven by its buttons only. */
     private static ScriptedEngine answeringEngine() {
-        ScriptedEngine e = new ScriptedEngine();
-        e.opening = new UpgradeEngine.Opening(List.of(), List.of("13", "15"));
-        e.plan = WizardFixtures.planTo15();
-        e.preflight = WizardFixtures.preflight("clean.txt");
-        e.rehearsal = WizardFixtures.rehearsal();
-        e.cutover = WizardFixtures.completed();
-        e.rollback = WizardFixtures.rolledBack();
-        return e;
+        return WizardFixtures.answering();
     }
 
     @Test

@@ -137,4 +137,16 @@ public final class WizardFixtures {
         e.add(JournalEntry.outcome(a, UpgradeState.COMPLETED, "15/main serves on port 5433", Map.of()));
         return e;
     }
+
+    /** An engine that answers as a server would, in order, from an upgrade that works to its rollback. */
+    static ScriptedEngine answering() {
+        ScriptedEngine e = new ScriptedEngine();
+        e.opening = new dev.twinshift.ui.wizard.UpgradeEngine.Opening(List.of(), List.of("13", "15"));
+        e.plan = planTo15();
+        e.preflight = preflight("clean.txt");
+        e.rehearsal = rehearsal();
+        e.cutover = completed();
+        e.rollback = rolledBack();
+        return e;
+    }
 }
