@@ -280,6 +280,14 @@ public final class UpgradeWizardView {
         snapshotText.textProperty().bind(model.snapshotTextProperty());
         rollbackButton.disableProperty().bind(model.canRollBackProperty().not());
         follow(resultLog, model.log().lines());
+        // A log followed while its page was hidden did not scroll: shown, it opens on its newest lines.
+        listen(model.pageProperty(), (o, a, b) -> {
+            ListView<String> shown = b == Page.RESULT ? resultLog : b == Page.CUTOVER ? cutoverLog
+                    : b == Page.REHEARSAL ? rehearsalLog : null;
+            if (shown != null && !shown.getItems().isEmpty()) {
+                shown.scrollTo(shown.getItems().size() - 1);
+            }
+        });
     }
 
     private void markSteps(Page current) {

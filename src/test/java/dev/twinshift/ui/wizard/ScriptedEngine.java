@@ -85,6 +85,11 @@ public final class ScriptedEngine implements UpgradeEngine {
         if (cutoverFails != null) {
             throw cutoverFails;
         }
+        for (String s : Cutover.STEPS) {
+            listener.step(s, UpgradeState.STARTED, null);
+            listener.log(Cutover.TITLES.get(s));
+            listener.step(s, UpgradeState.DONE, null);
+        }
         return answer(cutover);
     }
 
@@ -97,6 +102,12 @@ public final class ScriptedEngine implements UpgradeEngine {
     @Override
     public UpgradeState rollBack(UpgradeState state, UpgradeListener listener) throws Exception {
         calls.add("rollback");
+        listener.step("rollback", UpgradeState.STARTED, null);
+        for (String line : List.of("stopping 15/main (if it runs)", "dropping 15/main",
+                "restoring the pre-upgrade snapshot 20261125T140300Z-pre-upgrade", "starting 13/main on port 5433")) {
+            listener.log(line);
+        }
+        listener.step("rollback", UpgradeState.DONE, null);
         return answer(rollback);
     }
 

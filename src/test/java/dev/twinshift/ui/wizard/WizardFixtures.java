@@ -149,4 +149,30 @@ public final class WizardFixtures {
         e.rollback = rolledBack();
         return e;
     }
+
+    /**
+     * The engine of the screenshot tour: the flow that works, its rehearsal with a workload query
+     * whose plan changed between the versions, so the report shows both plans side by side.
+     */
+    public static ScriptedEngine tour() {
+        ScriptedEngine e = answering();
+        e.server = "db1";
+        UpgradePlan plan = planTo15().plan();
+        Rehearsal.Result base = rehearsal();
+        List<Validation.SideBySide> workload = List.of(
+                new Validation.SideBySide("pgbench select-only", "postgres",
+                        "SELECT abalance FROM pgbench_accounts WHERE aid = 4242", "0", "0", 2, 1,
+                        "Index Scan using pgbench_accounts_pkey on pgbench_accounts\n  Index Cond: (aid = 4242)",
+                        "Index Scan using pgbench_accounts_pkey on pgbench_accounts\n  Index Cond: (aid = 4242)", null),
+                new Validation.SideBySide("orders by day", "app",
+                        "SELECT created::date, sum(total) FROM orders GROUP BY 1", "31 rows", "31 rows", 48, 21,
+                        "HashAggregate\n  Group Key: (created)::date\n  ->  Seq Scan on orders",
+                        "GroupAggregate\n  Group Key: ((created)::date)\n  ->  Sort\n        Sort Key: ((created)::date)\n"
+                                + "        ->  Seq Scan on orders", null));
+        Rehearsal.Result r = new Rehearsal.Result(base.operation(), plan, false, true, List.of(), base.stepMillis(),
+                base.tables(), base.checks(), workload, List.of(), "s1", null, null, base.reportPath(), null);
+        e.rehearsal = new Rehearsal.Result(r.operation(), plan, false, true, List.of(), r.stepMillis(), r.tables(), r.checks(),
+                workload, List.of(), "s1", null, null, r.reportPath(), RehearsalReport.markdown(r));
+        return e;
+    }
 }
