@@ -16,6 +16,8 @@ public final class RehearsalReport {
         if (r.snapshot() != null) {
             b.append("- Rehearsed on a clone of snapshot `").append(r.snapshot()).append("`; the live cluster kept serving\n");
         }
+        DowntimeEstimate.of(r).ifPresent(d -> b.append("- Expected downtime of the cutover: ").append(d.range()).append(" (")
+                .append(d.derivation()).append(")\n"));
         b.append("- Verdict: **").append(verdict(r)).append("**\n\n");
 
         b.append("## Findings\n\n");
@@ -97,14 +99,40 @@ public final class RehearsalReport {
         b.append('\n');
         for (Validation.SideBySide s : rows) {
             if (s.planChanged()) {
-                b.append("### Plan of ").append(s.name()).append("\n\nBefore:\n\n```\n").append(s.planBefore())
-                        .append("\n```\n\nAfter:\n\n```\n").append(s.planAfter()).append("\n```\n\n");
+                plans(b, s);
             }
             if (s.error() == null && !s.sameResult()) {
                 b.append("### Result of ").append(s.name()).append("\n\nBefore:\n\n```\n").append(s.before())
                         .append("\n```\n\nAfter:\n\n```\n").append(s.after()).append("\n```\n\n");
             }
         }
+    }
+
+    /**
+     * Both EXPLAIN outputs in one table, the old plan beside the new, line by line: what changed reads
+     * across, in the Markdown file as in the console. Indentation is kept as no-break spaces (a table
+     * cell would trim it) inside code spans, and a pipe is escaped so it stays inside its cell.
+     */
+    private static void plans(StringBuilder b, Validation.SideBySide s) {
+        String[] before = s.planBefore().split("\n");
+        String[] after = s.planAfter() == null ? new String[0] : s.planAfter().split("\n");
+        b.append("### Plan of ").append(s.name()).append("\n\n| old plan | new plan |\n| --- | --- |\n");
+        for (int i = 0; i < Math.max(before.length, after.length); i++) {
+            b.append("| ").append(i < before.length ? planCell(before[i]) : "").append(" | ")
+                    .append(i < after.length ? planCell(after[i]) : "").append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static String planCell(String line) {
+        String t = line.stripTrailing();
+        if (t.isBlank()) {
+            return "";
+        }
+        int indent = t.length() - t.stripLeading().length();
+        String text = "\u00a0".repeat(indent) + t.stripLeading().replace("|", "\\|");
+        String fence = text.contains("`") ? "``" : "`";
+        return fence + (fence.length() > 1 ? " " + text + " " : text) + fence;
     }
 
     static String seconds(long ms) {

@@ -19,6 +19,7 @@ import dev.twinshift.ui.bluegreen.RemoteBlueGreenService;
 import dev.twinshift.ui.tasks.LogBuffer;
 import dev.twinshift.ui.tasks.TaskCancel;
 import dev.twinshift.ui.tasks.TaskExecutor;
+import dev.twinshift.ui.wizard.RemoteUpgradeEngine;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel;
 import dev.twinshift.ssh.PortForwarding;
 import dev.twinshift.ssh.Tunnel;
@@ -261,7 +262,7 @@ public final class ClusterViewModel {
         UpgradeWizardViewModel w = wizards.get(key);
         if (w == null || !w.inUse()) {
             // The wizard's own log: bounded, so a long pg_upgrade output cannot grow without end.
-            w = new UpgradeWizardViewModel(tasks, shell, sshUser, cluster, new LogBuffer(3000));
+            w = new UpgradeWizardViewModel(tasks, new RemoteUpgradeEngine(shell, sshUser, cluster), new LogBuffer(3000));
             w.setOnEngineEnded(() -> onClustersChanged.run());
             wizards.put(key, w);
         }

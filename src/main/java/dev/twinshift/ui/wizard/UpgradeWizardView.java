@@ -4,7 +4,6 @@ import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
-import dev.twinshift.ui.wizard.UpgradeWizardViewModel.StepRow;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Validation;
 import java.util.ArrayList;
@@ -83,6 +82,9 @@ public final class UpgradeWizardView {
     @FXML private Label reportVerdict;
     @FXML private Label tablesSummary;
     @FXML private TextArea reportArea;
+    @FXML private javafx.scene.control.ScrollPane reportScroll;
+    @FXML private Button exportButton;
+    @FXML private Button closeButton;
     @FXML private TableView<Validation.TableComparison> tableTable;
     @FXML private TableColumn<Validation.TableComparison, String> tTableCol;
     @FXML private TableColumn<Validation.TableComparison, String> tBeforeCol;
@@ -128,10 +130,22 @@ public final class UpgradeWizardView {
      */
     private final List<Object> listeners = new ArrayList<>();
     private Runnable onBlueGreen;
+    /** Where the exported report goes; the user chooses, a test answers for them. */
+    private java.util.function.Function<javafx.stage.Window, java.io.File> reportFile = UpgradeWizardView::chooseReportFile;
 
     public UpgradeWizardView(UpgradeWizardViewModel model) {
         this.model = model;
         this.root = ViewLoader.load(this, "UpgradeWizardView.fxml");
+        // The window holds only its root; tests (and the tour) reach the controller from there.
+        root.getProperties().put(UpgradeWizardView.class, this);
+        // The result page is an end: Escape closes it as Close does. Elsewhere Escape is left alone, as
+        // closing a wizard not yet at work would drop what it learnt.
+        root.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE && model.pageProperty().get() == Page.RESULT) {
+                e.consume();
+                close();
+            }
+        });
     }
 
     public Parent root() {
@@ -231,6 +245,9 @@ public final class UpgradeWizardView {
         reportVerdict.textProperty().bind(model.rehearsalVerdictProperty());
         tablesSummary.textProperty().bind(model.tablesSummaryProperty());
         reportArea.textProperty().bind(model.reportTextProperty());
+        listen(model.reportTextProperty(), (o, a, b) -> reportScroll.setContent(ReportDocument.nodes(b)));
+        reportScroll.setContent(ReportDocument.nodes(model.reportTextProperty().get()));
+        exportButton.disableProperty().bind(model.reportTextProperty().isEmpty().or(model.busyProperty()));
         tableTable.setItems(model.tables());
         col(tTableCol, Validation.TableComparison::table);
         col(tBeforeCol, t -> t.before() == null ? "missing" : t.before());
@@ -250,7 +267,7 @@ public final class UpgradeWizardView {
         graceSpinner.setValueFactory(grace);
         grace.valueProperty().addListener((o, a, b) -> model.graceSecondsProperty().set(b == null ? 0 : b));
         graceSpinner.disableProperty().bind(model.busyProperty());
-        confirmPrompt.setText("Type " + model.confirmationWord() + " to confirm:");
+        confirmPrompt.setText(model.confirmPrompt());
         confirmField.setPromptText(model.confirmationWord());
         confirmField.textProperty().bindBidirectional(model.typedConfirmationProperty());
         confirmField.disableProperty().bind(model.busyProperty());
@@ -263,6 +280,14 @@ public final class UpgradeWizardView {
         snapshotText.textProperty().bind(model.snapshotTextProperty());
         rollbackButton.disableProperty().bind(model.canRollBackProperty().not());
         follow(resultLog, model.log().lines());
+        // A log followed while its page was hidden did not scroll: shown, it opens on its newest lines.
+        listen(model.pageProperty(), (o, a, b) -> {
+            ListView<String> shown = b == Page.RESULT ? resultLog : b == Page.CUTOVER ? cutoverLog
+                    : b == Page.REHEARSAL ? rehearsalLog : null;
+            if (shown != null && !shown.getItems().isEmpty()) {
+                shown.scrollTo(shown.getItems().size() - 1);
+            }
+        });
     }
 
     private void markSteps(Page current) {
@@ -382,7 +407,7 @@ public final class UpgradeWizardView {
         col(message, StepRow::message);
         listen(rows, (ListChangeListener<StepRow>) c -> {
             for (int i = 0; i < rows.size(); i++) {
-                if (rows.get(i).state() == UpgradeWizardViewModel.StepState.RUNNING) {
+                if (rows.get(i).state() == StepState.RUNNING) {
                     table.scrollTo(Math.max(0, i - 2));
                     return;
                 }
@@ -414,6 +439,33 @@ public final class UpgradeWizardView {
 
     private static <T> void col(TableColumn<T, String> c, Function<T, String> f) {
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+    }
+
+    @FXML
+    private void close() {
+        if (root.getScene() != null && root.getScene().getWindow() != null) {
+            root.getScene().getWindow().hide();
+        }
+    }
+
+    void setReportFile(java.util.function.Function<javafx.stage.Window, java.io.File> chooser) {
+        reportFile = chooser;
+    }
+
+    private static java.io.File chooseReportFile(javafx.stage.Window owner) {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Export the rehearsal report");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("HTML", "*.html", "*.htm"));
+        chooser.setInitialFileName("rehearsal-report.html");
+        return chooser.showSaveDialog(owner);
+    }
+
+    @FXML
+    private void exportReport() {
+        java.io.File f = reportFile.apply(root.getScene().getWindow());
+        if (f != null) {
+            model.exportReport(f.toPath());
+        }
     }
 
     @FXML

@@ -33,13 +33,18 @@ public final class UpgradeWizardWindow {
             shown.toFront();
             return shown;
         }
+        Stage stage = new Stage();
+        stage.initOwner(owner);
+        return show(stage, model, onHidden, onBlueGreen);
+    }
+
+    /** Puts the wizard of {@code model} in {@code stage} and shows it; tests and the tour give their own stage. */
+    static Stage show(Stage stage, UpgradeWizardViewModel model, Runnable onHidden, Runnable onBlueGreen) {
         UpgradeWizardView view = new UpgradeWizardView(model);
         view.setOnBlueGreen(onBlueGreen);
         Scene scene = new Scene(view.root(), 1040, 720);
         scene.getStylesheets().add(UpgradeWizardWindow.class.getResource(Styles.APP_STYLESHEET).toExternalForm());
         scene.getStylesheets().add(UpgradeWizardWindow.class.getResource("wizard.css").toExternalForm());
-        Stage stage = new Stage();
-        stage.initOwner(owner);
         stage.setTitle(model.title());
         stage.setScene(scene);
         model.attach();

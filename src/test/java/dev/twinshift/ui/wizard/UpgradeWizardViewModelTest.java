@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class UpgradeWizardViewModelTest {
 
     private static UpgradeWizardViewModel wizard() {
-        return new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), null, "tsadmin", WizardFixtures.lab13(),
-                new LogBuffer(100));
+        return new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), new ScriptedEngine(), new LogBuffer(100));
     }
 
     /** Walks the pages as the engine's answers would move them, up to the cutover page. */
@@ -104,7 +103,7 @@ class UpgradeWizardViewModelTest {
 
     @Test
     void checksAreParsedOneALineAndABadLineStopsTheRehearsal() {
-        UpgradeWizardViewModel.ParsedChecks p = UpgradeWizardViewModel.parseChecks(
+        RehearsalModel.ParsedChecks p = RehearsalModel.parseChecks(
                 "app: SELECT sum(total) FROM orders\n\n# a comment\n-- another\npostgres:SELECT 1\nSELECT 2\n");
         assertEquals(2, p.checks().size());
         assertEquals("app", p.checks().get(0).database());
@@ -130,8 +129,8 @@ class UpgradeWizardViewModelTest {
         assertEquals(2, w.comparisons().size(), "the check and the workload query");
         assertTrue(w.reportTextProperty().get().startsWith("# Rehearsal of 13/main -> 15"), w.reportTextProperty().get());
         assertTrue(w.rehearsalVerdictProperty().get().contains("Ready for the cutover"), w.rehearsalVerdictProperty().get());
-        assertTrue(w.downtimeTextProperty().get().contains("about 4.3 s"), "pg_upgrade's time on the twin: "
-                + w.downtimeTextProperty().get());
+        assertTrue(w.downtimeTextProperty().get().contains("Expected downtime: about 5–11 s"), "pg_upgrade and the start on"
+                + " the twin, then half as long again and the steps the twin does not time: " + w.downtimeTextProperty().get());
     }
 
     @Test
@@ -177,25 +176,10 @@ class UpgradeWizardViewModelTest {
         assertTrue(warning.contains("Nothing written by clients is lost"), "15/main never took over: " + warning);
     }
 
-    /** A server that answers nothing: every command fails, as when it is gone. */
-    private static final class GoneServer implements dev.twinshift.ssh.RemoteShell {
-        @Override
-        public String serverName() {
-            return "db1";
-        }
-
-        @Override
-        public dev.twinshift.ssh.RunningCommand start(dev.twinshift.ssh.RemoteCommand command, dev.twinshift.ssh.ExecOptions options,
-                                                      dev.twinshift.ssh.LineListener listener) throws dev.twinshift.ssh.SshException {
-            throw new dev.twinshift.ssh.SshException(dev.twinshift.ssh.SshException.Kind.CONNECTION_LOST, "gone in this test");
-        }
-    }
-
     @Test
     void aRunEndedByCancellationLeavesTheWizardIdle() {
         ManualTaskExecutor tasks = new ManualTaskExecutor();
-        UpgradeWizardViewModel w = new UpgradeWizardViewModel(tasks, new GoneServer(), "tsadmin", WizardFixtures.lab13(),
-                new LogBuffer(100));
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(tasks, new ScriptedEngine(), new LogBuffer(100));
         w.open();
         assertTrue(w.busyProperty().get());
         assertEquals(TaskCancel.Offer.Kind.CANCEL, tasks.pending().get(0).cancelPolicy().offer().kind(),
@@ -208,8 +192,7 @@ class UpgradeWizardViewModelTest {
     @Test
     void theCutoverIsCancelledThroughTheEngineAndEndsOnTheResultPageWhateverHappens() {
         ManualTaskExecutor tasks = new ManualTaskExecutor();
-        UpgradeWizardViewModel w = new UpgradeWizardViewModel(tasks, new GoneServer(), "tsadmin", WizardFixtures.lab13(),
-                new LogBuffer(100));
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(tasks, new ScriptedEngine(), new LogBuffer(100));
         w.planned(WizardFixtures.planTo15());
         w.next();
         while (!tasks.pending().isEmpty()) {
@@ -250,5 +233,87 @@ class UpgradeWizardViewModelTest {
         String text = w.outcomeTextProperty().get();
         assertTrue(text.startsWith("Cancelled by tsadmin (dba@laptop) before port-swap, and rolled back: 13/main runs again"),
                 text);
+    }
+
+    private static ScriptedEngine answeringEngine() {
+        return WizardFixtures.answering();
+    }
+
+    @Test
+    void everyPageIsReachedThroughTheEngineAndOnlyItsButtonsMoveTheWizard() {
+        ScriptedEngine engine = answeringEngine();
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), engine, new LogBuffer(100));
+        w.open();
+        assertEquals(List.of("open", "plan 15"), engine.calls, "opened, it proposes the newest version and plans it");
+        assertTrue(w.canNextProperty().get());
+        w.next();
+        assertEquals(Page.PREFLIGHT, w.pageProperty().get());
+        assertEquals("preflight", engine.calls.get(2), "the preflight starts with its page");
+        w.next();
+        assertFalse(w.canNextProperty().get(), "no report before a rehearsal");
+        assertTrue(w.canRehearseProperty().get());
+        w.rehearse();
+        w.next();
+        w.next();
+        assertEquals(Page.CUTOVER, w.pageProperty().get());
+        w.typedConfirmationProperty().set("13/main");
+        w.cutOver();
+        assertEquals(Page.RESULT, w.pageProperty().get());
+        assertEquals("Upgraded: 15/main serves on port 5433.", w.outcomeTextProperty().get());
+        assertEquals("Measured downtime: 6.2 s (what clients saw, measured by a client probe connecting every 200 ms).",
+                w.downtimeMeasuredProperty().get());
+        assertFalse(w.canBackProperty().get(), "after the cutover there is no way back but the rollback");
+        assertTrue(w.canRollBackProperty().get());
+    }
+
+    @Test
+    void afterARollbackTheResultSaysWhatCameBackNotTheCutoversDowntime() {
+        ScriptedEngine engine = answeringEngine();
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), engine, new LogBuffer(100));
+        w.opened(List.of(), List.of("13", "15"));
+        w.planned(WizardFixtures.planTo15());
+        w.next();
+        w.next();
+        w.rehearse();
+        w.next();
+        w.next();
+        w.typedConfirmationProperty().set("13/main");
+        w.cutOver();
+        w.rollBack();
+        assertEquals(Page.RESULT, w.pageProperty().get());
+        assertTrue(w.outcomeTextProperty().get().startsWith("Rolled back: 13/main runs again"), w.outcomeTextProperty().get());
+        String line = w.downtimeMeasuredProperty().get();
+        assertFalse(line.contains("Measured downtime"), "the cutover's downtime is history: " + line);
+        assertTrue(line.startsWith("Rollback done: 13/main serves on port 5433 from the pre-upgrade snapshot"
+                + " 20261125T140300Z-pre-upgrade"), line);
+        assertFalse(w.canRollBackProperty().get(), "rolled back once is enough");
+        assertEquals("rollback", w.cutoverSteps().get(w.cutoverSteps().size() - 1).step());
+    }
+
+    @Test
+    void theTitleNamesTheServerAsWellAsTheCluster() {
+        ScriptedEngine engine = new ScriptedEngine();
+        engine.server = "db2";
+        assertEquals("Upgrade 13/main on db2", new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), engine,
+                new LogBuffer(10)).title());
+    }
+
+    @Test
+    void aCutoverRefusedBeforeItBeganGoesBackToItsPageToBeTriedAgain() {
+        ScriptedEngine engine = answeringEngine();
+        engine.cutoverFails = new dev.twinshift.upgrade.CutoverRefusedException("no rehearsal of this plan passed");
+        UpgradeWizardViewModel w = new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), engine, new LogBuffer(100));
+        w.open();
+        w.next();
+        w.next();
+        w.rehearse();
+        w.next();
+        w.next();
+        w.typedConfirmationProperty().set("13/main");
+        w.cutOver();
+        assertEquals(Page.CUTOVER, w.pageProperty().get(), "nothing was journaled: back where the button was pressed");
+        assertEquals("no rehearsal of this plan passed", w.messageProperty().get());
+        assertTrue(w.canCutOverProperty().get(), "it may be tried again");
+        assertTrue(w.cutoverSteps().stream().allMatch(r -> r.state() == StepState.PENDING), w.cutoverSteps().toString());
     }
 }

@@ -29,8 +29,7 @@ class UpgradeWizardViewTest {
 
     @Start
     void start(Stage stage) {
-        model = new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), null, "tsadmin", WizardFixtures.lab13(),
-                new LogBuffer(100));
+        model = new UpgradeWizardViewModel(new CurrentThreadTaskExecutor(), new ScriptedEngine(), new LogBuffer(100));
         javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
         Scene scene = new Scene(new UpgradeWizardView(model).root(), 1040, 720);
         scene.getStylesheets().add(getClass().getResource(Styles.APP_STYLESHEET).toExternalForm());
@@ -85,7 +84,7 @@ class UpgradeWizardViewTest {
             model.next();
         });
         assertTrue(robot.lookup("#page-cutover").query().isVisible());
-        assertTrue(robot.lookup("#downtime-text").queryAs(Label.class).getText().contains("about 4.3 s"));
+        assertTrue(robot.lookup("#downtime-text").queryAs(Label.class).getText().contains("Expected downtime: about 5–11 s"));
         Button cut = robot.lookup("#cut-over").queryButton();
         assertTrue(cut.isDisabled());
         assertEquals("Type 13/main to confirm:", robot.lookup("#confirm-prompt").queryAs(Label.class).getText());

@@ -102,4 +102,77 @@ public final class WizardFixtures {
                         Map.of("snapshot", "20261125T140300Z-pre-upgrade")),
                 new JournalEntry(NOW, a, JournalEntry.STEP, Cutover.PG_UPGRADE, UpgradeState.STARTED, null, Map.of())));
     }
+
+    /** A cutover that ended well: 15/main serves on the old port, the downtime measured by the client probe. */
+    static UpgradeState completed() {
+        return UpgradeState.of(planTo15().plan().operation(), completedEntries());
+    }
+
+    /** That cutover, then rolled back to the pre-upgrade snapshot. */
+    static UpgradeState rolledBack() {
+        List<JournalEntry> e = new java.util.ArrayList<>(completedEntries());
+        Actor a = new Actor("tsadmin", "dba", "laptop");
+        e.add(JournalEntry.step(a, "rollback", UpgradeState.STARTED, null, Map.of()));
+        e.add(JournalEntry.note(a, "restored 20261125T140300Z-pre-upgrade", Map.of("restoredSnapshot", "20261125T140300Z-pre-upgrade")));
+        e.add(JournalEntry.step(a, "rollback", UpgradeState.DONE, null, Map.of()));
+        e.add(JournalEntry.outcome(a, UpgradeState.ROLLED_BACK, "13/main runs again on port 5433 with its pre-upgrade data",
+                Map.of()));
+        return UpgradeState.of(planTo15().plan().operation(), e);
+    }
+
+    private static List<JournalEntry> completedEntries() {
+        UpgradePlan p = planTo15().plan();
+        Actor a = new Actor("tsadmin", "dba", "laptop");
+        List<JournalEntry> e = new java.util.ArrayList<>();
+        e.add(UpgradeState.cutoverPlanEntry(a, "upgrade planned", p));
+        for (String s : Cutover.STEPS) {
+            Map<String, String> data = switch (s) {
+                case Cutover.SNAPSHOT -> Map.of("snapshot", "20261125T140300Z-pre-upgrade");
+                case Cutover.START_NEW -> Map.of("downtimeMillis", "6200", "downtimeMeasuredBy",
+                        "a client probe connecting every 200 ms", "servingAgainAt", "2026-11-25T14:03:07Z");
+                default -> Map.of();
+            };
+            e.add(JournalEntry.step(a, s, UpgradeState.DONE, null, data));
+        }
+        e.add(JournalEntry.outcome(a, UpgradeState.COMPLETED, "15/main serves on port 5433", Map.of()));
+        return e;
+    }
+
+    /** An engine that answers as a server would, in order, from an upgrade that works to its rollback. */
+    static ScriptedEngine answering() {
+        ScriptedEngine e = new ScriptedEngine();
+        e.opening = new dev.twinshift.ui.wizard.UpgradeEngine.Opening(List.of(), List.of("13", "15"));
+        e.plan = planTo15();
+        e.preflight = preflight("clean.txt");
+        e.rehearsal = rehearsal();
+        e.cutover = completed();
+        e.rollback = rolledBack();
+        return e;
+    }
+
+    /**
+     * The engine of the screenshot tour: the flow that works, its rehearsal with a workload query
+     * whose plan changed between the versions, so the report shows both plans side by side.
+     */
+    public static ScriptedEngine tour() {
+        ScriptedEngine e = answering();
+        e.server = "db1";
+        UpgradePlan plan = planTo15().plan();
+        Rehearsal.Result base = rehearsal();
+        List<Validation.SideBySide> workload = List.of(
+                new Validation.SideBySide("pgbench select-only", "postgres",
+                        "SELECT abalance FROM pgbench_accounts WHERE aid = 4242", "0", "0", 2, 1,
+                        "Index Scan using pgbench_accounts_pkey on pgbench_accounts\n  Index Cond: (aid = 4242)",
+                        "Index Scan using pgbench_accounts_pkey on pgbench_accounts\n  Index Cond: (aid = 4242)", null),
+                new Validation.SideBySide("orders by day", "app",
+                        "SELECT created::date, sum(total) FROM orders GROUP BY 1", "31 rows", "31 rows", 48, 21,
+                        "HashAggregate\n  Group Key: (created)::date\n  ->  Seq Scan on orders",
+                        "GroupAggregate\n  Group Key: ((created)::date)\n  ->  Sort\n        Sort Key: ((created)::date)\n"
+                                + "        ->  Seq Scan on orders", null));
+        Rehearsal.Result r = new Rehearsal.Result(base.operation(), plan, false, true, List.of(), base.stepMillis(),
+                base.tables(), base.checks(), workload, List.of(), "s1", null, null, base.reportPath(), null);
+        e.rehearsal = new Rehearsal.Result(r.operation(), plan, false, true, List.of(), r.stepMillis(), r.tables(), r.checks(),
+                workload, List.of(), "s1", null, null, r.reportPath(), RehearsalReport.markdown(r));
+        return e;
+    }
 }
