@@ -4,6 +4,7 @@ import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
+import dev.twinshift.ui.Tables;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
 import java.util.function.Consumer;
@@ -104,13 +105,13 @@ public final class ClusterView {
             }
         });
 
-        TableSupport.keepSelection(snapshotTable, model.snapshots(), SnapshotRecord::id);
-        TableSupport.textColumn(colTaken, s -> ClusterFormat.time(s.createdAt(), model.zone()), OverrunStyle.ELLIPSIS);
-        TableSupport.textColumn(colName, SnapshotRecord::id, OverrunStyle.CENTER_ELLIPSIS);
-        TableSupport.textColumn(colReason, s -> ClusterFormat.reason(s, model.zone()), OverrunStyle.ELLIPSIS);
-        TableSupport.textColumn(colBy, s -> s.createdBy() == null ? "" : s.createdBy().display(), OverrunStyle.ELLIPSIS);
-        TableSupport.textColumn(colWal, s -> s.walLsn() == null ? "" : s.walLsn(), OverrunStyle.ELLIPSIS);
-        TableSupport.textColumn(colPinned, s -> s.pinned() ? "pinned" : "", OverrunStyle.ELLIPSIS);
+        Tables.keepSelection(snapshotTable, model.snapshots(), SnapshotRecord::id);
+        Tables.textColumn(colTaken, s -> ClusterFormat.time(s.createdAt(), model.zone()), OverrunStyle.ELLIPSIS);
+        Tables.textColumn(colName, SnapshotRecord::id, OverrunStyle.CENTER_ELLIPSIS);
+        Tables.textColumn(colReason, s -> ClusterFormat.reason(s, model.zone()), OverrunStyle.ELLIPSIS);
+        Tables.textColumn(colBy, s -> s.createdBy() == null ? "" : s.createdBy().display(), OverrunStyle.ELLIPSIS);
+        Tables.textColumn(colWal, s -> s.walLsn() == null ? "" : s.walLsn(), OverrunStyle.ELLIPSIS);
+        Tables.textColumn(colPinned, s -> s.pinned() ? "pinned" : "", OverrunStyle.ELLIPSIS);
         snapshotTable.setFixedCellSize(ROW);
         snapshotTable.setRowFactory(t -> snapshotRow());
         snapshotTable.setOnKeyPressed(e -> {
@@ -132,16 +133,16 @@ public final class ClusterView {
         snapshotCount.textProperty().bind(Bindings.createStringBinding(() -> counted(model.snapshots().size(), "snapshot"),
                 model.snapshots()));
 
-        TableSupport.keepSelection(cloneTable, model.clones(), CloneItem::name);
-        TableSupport.textColumn(colCloneName, CloneItem::name, OverrunStyle.CENTER_ELLIPSIS);
-        TableSupport.textColumn(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent(), OverrunStyle.CENTER_ELLIPSIS);
-        TableSupport.textColumn(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()),
+        Tables.keepSelection(cloneTable, model.clones(), CloneItem::name);
+        Tables.textColumn(colCloneName, CloneItem::name, OverrunStyle.CENTER_ELLIPSIS);
+        Tables.textColumn(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent(), OverrunStyle.CENTER_ELLIPSIS);
+        Tables.textColumn(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()),
                 OverrunStyle.ELLIPSIS);
-        TableSupport.textColumn(colCloneState, c -> c.running() ? "running" : c.stoppedBecause() != null ? c.stoppedBecause()
+        Tables.textColumn(colCloneState, c -> c.running() ? "running" : c.stoppedBecause() != null ? c.stoppedBecause()
                 : "stopped", OverrunStyle.ELLIPSIS);
-        TableSupport.textColumn(colCloneData, c -> c.record().dataDirectory() == null ? "" : c.record().dataDirectory(),
+        Tables.textColumn(colCloneData, c -> c.record().dataDirectory() == null ? "" : c.record().dataDirectory(),
                 OverrunStyle.LEADING_ELLIPSIS);
-        TableSupport.textColumn(colCloneConn, this::shownConnection, OverrunStyle.ELLIPSIS);
+        Tables.textColumn(colCloneConn, this::shownConnection, OverrunStyle.ELLIPSIS);
         cloneTable.setFixedCellSize(ROW);
         cloneTable.setRowFactory(t -> cloneRow());
         cloneTable.setOnKeyPressed(e -> {
@@ -260,7 +261,7 @@ public final class ClusterView {
         if (text == null || text.isEmpty()) {
             return;
         }
-        TableSupport.copy(text);
+        Tables.copy(text);
         copiedLabel.setText("Copied " + what + ": " + text);
         copiedLabel.setVisible(true);
         copiedFades.playFromStart();

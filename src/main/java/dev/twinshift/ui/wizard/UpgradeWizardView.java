@@ -2,6 +2,7 @@ package dev.twinshift.ui.wizard;
 
 import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
+import dev.twinshift.ui.Tables;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.wizard.UpgradeWizardViewModel.Page;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
@@ -249,17 +250,17 @@ public final class UpgradeWizardView {
         reportScroll.setContent(ReportDocument.nodes(model.reportTextProperty().get()));
         exportButton.disableProperty().bind(model.reportTextProperty().isEmpty().or(model.busyProperty()));
         tableTable.setItems(model.tables());
-        col(tTableCol, Validation.TableComparison::table);
-        col(tBeforeCol, t -> t.before() == null ? "missing" : t.before());
-        col(tAfterCol, t -> t.after() == null ? "missing" : t.after());
-        col(tEqualCol, t -> t.equal() ? "equal" : "DIFFERS");
+        Tables.text(tTableCol, Validation.TableComparison::table);
+        Tables.text(tBeforeCol, t -> t.before() == null ? "missing" : t.before());
+        Tables.text(tAfterCol, t -> t.after() == null ? "missing" : t.after());
+        Tables.text(tEqualCol, t -> t.equal() ? "equal" : "DIFFERS");
         diffTable.setItems(model.comparisons());
-        col(dQueryCol, Validation.SideBySide::name);
-        col(dDbCol, Validation.SideBySide::database);
-        col(dResultCol, s -> s.error() != null ? "error" : s.sameResult() ? "same" : "differs");
-        col(dBeforeCol, s -> s.beforeMillis() < 0 ? "" : s.beforeMillis() + " ms");
-        col(dAfterCol, s -> s.afterMillis() < 0 ? "" : s.afterMillis() + " ms");
-        col(dPlanCol, s -> s.planBefore() == null ? "-" : s.planChanged() ? "changed" : "same");
+        Tables.text(dQueryCol, Validation.SideBySide::name);
+        Tables.text(dDbCol, Validation.SideBySide::database);
+        Tables.text(dResultCol, s -> s.error() != null ? "error" : s.sameResult() ? "same" : "differs");
+        Tables.text(dBeforeCol, s -> s.beforeMillis() < 0 ? "" : s.beforeMillis() + " ms");
+        Tables.text(dAfterCol, s -> s.afterMillis() < 0 ? "" : s.afterMillis() + " ms");
+        Tables.text(dPlanCol, s -> s.planBefore() == null ? "-" : s.planChanged() ? "changed" : "same");
 
         downtimeText.textProperty().bind(model.downtimeTextProperty());
         SpinnerValueFactory.IntegerSpinnerValueFactory grace = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 3600,
@@ -402,9 +403,9 @@ public final class UpgradeWizardView {
                 setAccessibleText(item.state().name().toLowerCase());
             }
         });
-        col(title, StepRow::title);
-        col(time, StepRow::duration);
-        col(message, StepRow::message);
+        Tables.text(title, StepRow::title);
+        Tables.text(time, StepRow::duration);
+        Tables.text(message, StepRow::message);
         listen(rows, (ListChangeListener<StepRow>) c -> {
             for (int i = 0; i < rows.size(); i++) {
                 if (rows.get(i).state() == StepState.RUNNING) {
@@ -437,9 +438,6 @@ public final class UpgradeWizardView {
         });
     }
 
-    private static <T> void col(TableColumn<T, String> c, Function<T, String> f) {
-        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
-    }
 
     @FXML
     private void close() {
