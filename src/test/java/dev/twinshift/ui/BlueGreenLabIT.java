@@ -3,6 +3,7 @@ package dev.twinshift.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.twinshift.lab.ConsoleRobot;
 import dev.twinshift.lab.Lab;
 import dev.twinshift.lab.LabShell;
 import dev.twinshift.lab.PgBouncerFixture;
@@ -134,27 +135,19 @@ class BlueGreenLabIT {
     }
 
     private static String label(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class).getText();
+        return new ConsoleRobot(robot).label(id);
     }
 
     /** Clicks the action of the confirmation now shown (its default button is Cancel). */
     private static void confirm(FxRobot robot, String action) throws Exception {
-        waitFor(10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
-        Button go = robot.lookup(".dialog-pane .button").match(n -> n instanceof Button b && b.getText().equals(action))
-                .queryButton();
-        robot.clickOn(go);
-        WaitForAsyncUtils.waitForFxEvents();
+        new ConsoleRobot(robot).clickWhenShown(action);
     }
 
     private static void waitFor(int seconds, BooleanSupplier cond) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, cond::getAsBoolean);
+        ConsoleRobot.waitFor(seconds, cond);
     }
 
-    /** Fired later on the FX thread, so a handler that opens a dialog cannot hold the test's thread. */
-    private static void press(FxRobot robot, String id) throws Exception {
-        Button b = robot.lookup(id).queryButton();
-        waitFor(30, () -> b.isVisible() && !b.isDisabled());
-        Platform.runLater(b::fire);
-        WaitForAsyncUtils.waitForFxEvents();
+    private static void press(FxRobot robot, String id) {
+        new ConsoleRobot(robot).press(id);
     }
 }

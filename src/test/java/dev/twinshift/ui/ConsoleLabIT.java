@@ -3,6 +3,7 @@ package dev.twinshift.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.twinshift.lab.ConsoleRobot;
 import dev.twinshift.lab.Lab;
 import dev.twinshift.lab.LabConsole;
 import dev.twinshift.ui.connections.FxPrompts;
@@ -142,28 +143,11 @@ class ConsoleLabIT {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().noneMatch(s -> label.equals(s.label())));
     }
 
-    /** Presses a button that may sit below the visible part of the scrolled dashboard, as a keyboard user would. */
     private static void press(FxRobot robot, String id) {
-        javafx.scene.control.Button b = robot.lookup(id).queryButton();
-        assertTrue(b.isVisible() && !b.isDisabled(), id + " is usable");
-        // Not interact(): a handler that opens a dialog would hold the FX thread in showAndWait.
-        javafx.application.Platform.runLater(b::fire);
-        WaitForAsyncUtils.waitForFxEvents();
+        new ConsoleRobot(robot).press(id);
     }
 
-    /** A dialog is in the scene graph a pulse before its window shows: click what the user can see. */
-    static void clickWhenShown(FxRobot robot, String query) throws Exception {
-        java.util.function.Supplier<java.util.Optional<javafx.scene.control.ButtonBase>> shown = () -> robot.lookup(query)
-                .queryAll().stream().filter(n -> n instanceof javafx.scene.control.ButtonBase && n.isVisible()
-                        && n.getScene() != null && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing())
-                .map(n -> (javafx.scene.control.ButtonBase) n)
-                // The newest window (the dialog) before the main window, which may hold a button of the same name.
-                .max(java.util.Comparator.comparingInt(n -> javafx.stage.Window.getWindows().indexOf(n.getScene().getWindow())));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> shown.get().isPresent());
-        javafx.scene.control.ButtonBase b = shown.get().orElseThrow();
-        assertTrue(!b.isDisabled(), query + " is enabled");
-        // Fired on the FX thread as a click would, without the robot's pixel hunt in a window still being laid out.
-        javafx.application.Platform.runLater(b::fire);
-        WaitForAsyncUtils.waitForFxEvents();
+    private static void clickWhenShown(FxRobot robot, String query) throws Exception {
+        new ConsoleRobot(robot).clickWhenShown(query);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.twinshift.lab.ConsoleRobot;
 import dev.twinshift.lab.Lab;
 import dev.twinshift.lab.LabConsole;
 import dev.twinshift.lab.LabShell;
@@ -196,15 +197,8 @@ class WizardLabIT {
     }
 
     private void connectAndChoose(FxRobot robot, String clusterId) throws Exception {
-        waitFor(10, () -> !robot.lookup("#server-title").queryAs(Label.class).getText().isEmpty());
-        robot.clickOn("#connect-button");
-        waitFor(30, () -> robot.lookup("#host-key-fingerprint").tryQuery().isPresent());
-        ConsoleLabIT.clickWhenShown(robot, FxPrompts.TRUST_BUTTON);
-        @SuppressWarnings("unchecked")
-        TableView<ClusterRow> clusters = robot.lookup("#cluster-table").queryAs(TableView.class);
-        waitFor(60, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals(clusterId)));
-        robot.interact(() -> clusters.getSelectionModel().select(
-                clusters.getItems().stream().filter(r -> r.id().equals(clusterId)).findFirst().orElseThrow()));
+        ConsoleRobot r = new ConsoleRobot(robot);
+        r.choose(r.connectToLab(), clusterId);
         waitFor(30, () -> !robot.lookup("#upgrade-cluster").queryButton().isDisabled());
     }
 
@@ -239,7 +233,7 @@ class WizardLabIT {
     }
 
     private static void waitFor(int seconds, BooleanSupplier cond) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, cond::getAsBoolean);
+        ConsoleRobot.waitFor(seconds, cond);
     }
 
     private static String message(FxRobot robot) {
@@ -269,17 +263,7 @@ class WizardLabIT {
         }
     }
 
-    /** As ConsoleLabIT: fired later on the FX thread, so a handler that opens a dialog cannot hold it. */
     private static void press(FxRobot robot, String id) {
-        Button b = robot.lookup(id).queryButton();
-        // A verdict is shown a moment before the page's buttons follow it.
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> b.isVisible() && !b.isDisabled());
-        } catch (java.util.concurrent.TimeoutException e) {
-            // reported by the assertion below, with the button's name
-        }
-        assertTrue(b.isVisible() && !b.isDisabled(), id + " is usable");
-        Platform.runLater(b::fire);
-        WaitForAsyncUtils.waitForFxEvents();
+        new ConsoleRobot(robot).press(id);
     }
 }
