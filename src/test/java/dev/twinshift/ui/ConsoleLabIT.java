@@ -56,7 +56,9 @@ class ConsoleLabIT {
 
         Label status = robot.lookup("#connection-status").queryAs(Label.class);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> status.getText().startsWith("Connected"));
-        assertTrue(robot.lookup("#os-label").queryAs(Label.class).getText().contains("Debian"));
+        // The server's facts are read right after the connection opens, a moment after "Connected" shows.
+        Label os = robot.lookup("#os-label").queryAs(Label.class);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> os.getText().contains("Debian"));
 
         @SuppressWarnings("unchecked")
         TableView<ClusterRow> table = robot.lookup("#cluster-table").queryAs(TableView.class);
