@@ -632,6 +632,20 @@ public final class BlueGreen {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
+    /**
+     * The lock for acting on {@code operation}: taken over from a console proven gone in the middle of
+     * this very operation (so that another console can finish or undo it), otherwise waited for as any
+     * operation waits for it.
+     */
+    private CatalogLock lockFor(Catalog catalog, String operation) throws LockedException, SshException, InterruptedException {
+        String name = Cutover.lockName(operation);
+        java.util.Optional<dev.twinshift.storage.LockOwner> holder = CatalogLock.holder(catalog);
+        if (holder.isPresent() && name.equals(holder.get().operation()) && !CatalogLock.judge(holder.get()).alive()) {
+            return CatalogLock.adopt(catalog, actor, name);
+        }
+        return CatalogLock.acquire(catalog, actor, name, listener::log);
+    }
+
     // ---- status -----------------------------------------------------------------------------------
 
     public BlueGreenStatus status(Catalog catalog, String operation) throws SshException, InterruptedException, UpgradeException {
@@ -659,7 +673,7 @@ public final class BlueGreen {
     private SwitchResult switchTo(Catalog catalog, String operation, Options options, String target)
             throws UpgradeException, SshException, InterruptedException, LockedException {
         options = options == null ? Options.defaults() : options;
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+        try (CatalogLock lock = lockFor(catalog, operation)) {
             if (settleLocked(catalog, state(catalog, operation)).isPresent()) {
                 listener.log("the earlier switch is journaled now");
             }
@@ -749,7 +763,7 @@ public final class BlueGreen {
      */
     public java.util.Optional<SwitchResult> settle(Catalog catalog, String operation)
             throws UpgradeException, SshException, InterruptedException, LockedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+        try (CatalogLock lock = lockFor(catalog, operation)) {
             return settleLocked(catalog, state(catalog, operation));
         }
     }
@@ -791,7 +805,7 @@ public final class BlueGreen {
      */
     public String finish(Catalog catalog, String operation) throws UpgradeException, SshException, InterruptedException,
             LockedException, RefusedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+        try (CatalogLock lock = lockFor(catalog, operation)) {
             settleLocked(catalog, state(catalog, operation));
             State s = state(catalog, operation);
             if (s.finished()) {
@@ -829,7 +843,7 @@ public final class BlueGreen {
     /** Gives green up while blue serves: everything made for it is removed, blue is as before. */
     public String abandon(Catalog catalog, String operation) throws UpgradeException, SshException, InterruptedException,
             LockedException {
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(operation), listener::log)) {
+        try (CatalogLock lock = lockFor(catalog, operation)) {
             settleLocked(catalog, state(catalog, operation));
             State s = state(catalog, operation);
             if (s.finished()) {

@@ -48,6 +48,21 @@ class BlueGreenFaultIT {
 
     @AfterAll
     static void dropScratch() throws Exception {
+        if (plan != null) {
+            // A failed case may leave its upgrade under way, and the catalog lock with it: no later test may wait on it.
+            BlueGreen bg = new BlueGreen(CutoverIT.shell, ME, null);
+            try {
+                var op = bg.current(cat, plan.oldId());
+                if (op.isPresent()) {
+                    if ("green".equals(bg.state(cat, op.get()).serving())) {
+                        bg.switchBack(cat, op.get(), null);
+                    }
+                    bg.abandon(cat, op.get());
+                }
+            } catch (Exception e) {
+                System.err.println("[bluegreen-fault] clean-up: " + e.getMessage());
+            }
+        }
         if (bouncer != null) {
             bouncer.close();
         }
@@ -86,11 +101,12 @@ class BlueGreenFaultIT {
     static void awaitReady() throws Exception {
         Instant until = Instant.now().plusSeconds(90);
         LabCli.Run st = LabCli.run(args("upgrade", "bluegreen", "status"));
-        while (!st.out().contains("ready:") && Instant.now().isBefore(until)) {
+        // "ready:" opens its own line; "not ready:" must not count.
+        while (!st.out().contains("\nready:") && Instant.now().isBefore(until)) {
             Thread.sleep(1000);
             st = LabCli.run(args("upgrade", "bluegreen", "status"));
         }
-        assertTrue(st.out().contains("ready:"), st.out() + st.err());
+        assertTrue(st.out().contains("\nready:"), st.out() + st.err());
     }
 
     @ParameterizedTest(name = "console killed at {0}, then {1}")
