@@ -32,25 +32,12 @@ public final class Dialogs {
         return a.showAndWait().filter(b -> b == go).isPresent();
     }
 
-    /** A confirmation the administrator must type {@code mustType} into, for what cannot be clicked through. */
+    /**
+     * A confirmation the administrator must type {@code mustType} into, for what cannot be clicked
+     * through; Cancel is its default button, as in every confirmation.
+     */
     public static boolean typedConfirmation(Window owner, String title, String text, String mustType, String action) {
-        ButtonType go = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
-        Dialog<ButtonType> d = new Dialog<>();
-        d.initOwner(owner);
-        d.setTitle(title);
-        d.setHeaderText(title);
-        TextField typed = new TextField();
-        typed.setId("typed-confirmation");
-        typed.setPromptText(mustType);
-        Label body = new Label(text);
-        body.setWrapText(true);
-        body.setMaxWidth(520);
-        d.getDialogPane().setContent(new VBox(10, body, new Label("Type " + mustType + " to confirm:"), typed));
-        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
-        Button ok = (Button) d.getDialogPane().lookupButton(go);
-        ok.getStyleClass().add("danger");
-        ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
-        return d.showAndWait().filter(b -> b == go).isPresent();
+        return typedConfirmation(owner, title, text, List.of(), mustType, action);
     }
 
     /**
@@ -80,7 +67,11 @@ public final class Dialogs {
             l.setMaxWidth(560);
             costBox.getChildren().add(l);
         }
-        d.getDialogPane().setContent(new VBox(10, body, costBox, new Label("Type " + mustType + " to confirm:"), typed));
+        VBox content = new VBox(10, body, costBox, new Label("Type " + mustType + " to confirm:"), typed);
+        if (cost.isEmpty()) {
+            content.getChildren().remove(costBox);
+        }
+        d.getDialogPane().setContent(content);
         d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
         Button ok = (Button) d.getDialogPane().lookupButton(go);
         ok.getStyleClass().add("danger");
