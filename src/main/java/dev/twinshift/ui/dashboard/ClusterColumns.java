@@ -81,9 +81,12 @@ public final class ClusterColumns {
         javafx.scene.text.Text probe = new javafx.scene.text.Text();
         javafx.scene.text.Font font = javafx.scene.text.Font.getDefault();
         probe.setFont(font);
+        javafx.scene.text.Text header = new javafx.scene.text.Text();
+        // Column headers are bold in the theme: measured as such, they are never cut to "Sched...".
+        header.setFont(javafx.scene.text.Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize()));
         for (TableColumn<ClusterRow, String> col : columns) {
-            probe.setText(col.getText());
-            double w = probe.getLayoutBounds().getWidth() + HEADER_PADDING;
+            header.setText(col.getText());
+            double w = header.getLayoutBounds().getWidth() + HEADER_PADDING;
             for (ClusterRow r : table.getItems()) {
                 String v = col.getCellObservableValue(r) == null ? null : col.getCellObservableValue(r).getValue();
                 if (v != null) {
@@ -183,12 +186,17 @@ public final class ClusterColumns {
         });
     }
 
-    /** The first warning, and how many more the tooltip holds. */
+    /**
+     * The first warning's headline (its words before the colon: what, not why), and how many more
+     * the tooltip holds; a narrow column at 1280 pixels then shows the headline whole.
+     */
     static String summary(List<ClusterWarnings.Warning> w) {
         if (w.isEmpty()) {
             return "";
         }
-        return (w.size() > 1 ? w.size() + ": " : "") + w.get(0).text();
+        String first = w.get(0).text();
+        int colon = first.indexOf(':');
+        return (colon > 0 ? first.substring(0, colon) : first) + (w.size() > 1 ? " (+" + (w.size() - 1) + ")" : "");
     }
 
     private static Tooltip tip(String text) {

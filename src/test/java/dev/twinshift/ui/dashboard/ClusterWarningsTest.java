@@ -97,4 +97,14 @@ class ClusterWarningsTest {
         assertEquals("30 h ago", ClusterWarnings.ago(NOW.minus(Duration.ofHours(30)), NOW));
         assertEquals("3 d ago", ClusterWarnings.ago(NOW.minus(Duration.ofDays(3)), NOW));
     }
+
+    @Test
+    void theWarningsColumnShowsTheFirstHeadlineWholeAndHowManyMoreTheTooltipHolds() {
+        List<ClusterWarnings.Warning> w = List.of(
+                new ClusterWarnings.Warning(Kind.NO_SCHEDULE, "No schedule: no snapshot is taken unless by hand"),
+                new ClusterWarnings.Warning(Kind.DISK_NEARLY_FULL, "Disk nearly full: 1.0 GiB free"));
+        assertEquals("No schedule (+1)", ClusterColumns.summary(w));
+        assertEquals("Disk nearly full", ClusterColumns.summary(w.subList(1, 2)));
+        assertEquals("", ClusterColumns.summary(List.of()));
+    }
 }
