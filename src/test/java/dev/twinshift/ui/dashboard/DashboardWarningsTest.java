@@ -70,7 +70,7 @@ class DashboardWarningsTest {
         Connector connector = new Connector() {
             @Override
             public RemoteShell open(SshTarget target, HostKeyPrompt hostKeys, PasswordPrompt passwords) {
-                return new Shell(target.alias());
+                return new dev.twinshift.ui.shell.FakeServers.Shell(target.alias());
             }
 
             @Override
@@ -189,29 +189,4 @@ class DashboardWarningsTest {
         assertEquals("5433", WaitForAsyncUtils.asyncFx(() -> Clipboard.getSystemClipboard().getString()).get(5, TimeUnit.SECONDS));
     }
 
-    private record Shell(String serverName) implements RemoteShell {
-        @Override
-        public RunningCommand start(RemoteCommand command, ExecOptions options, LineListener listener) {
-            String out = switch (command.argv().get(0)) {
-                case "uname" -> serverName + " 6.1.0-test x86_64\n";
-                case "cat" -> "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n";
-                default -> "";
-            };
-            CommandResult r = new CommandResult(command, 0, out, "", Duration.ZERO);
-            return new RunningCommand() {
-                @Override
-                public CommandResult await() {
-                    return r;
-                }
-
-                @Override
-                public void cancel() { }
-
-                @Override
-                public boolean isDone() {
-                    return true;
-                }
-            };
-        }
-    }
 }

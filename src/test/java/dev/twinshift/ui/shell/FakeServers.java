@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Servers that exist only in the test: sessions open at once, each answers what the server's page
  * reads first (uname, os-release), and each server's clusters are what the test says.
  */
-final class FakeServers implements Connector, ServerInspector {
+public final class FakeServers implements Connector, ServerInspector {
     final Set<String> open = ConcurrentHashMap.newKeySet();
     final Map<String, List<ClusterRow>> clusters = new ConcurrentHashMap<>();
     final AtomicInteger opened = new AtomicInteger();
@@ -71,7 +71,8 @@ final class FakeServers implements Connector, ServerInspector {
         return new Result(List.copyOf(clusters.getOrDefault(shell.serverName(), List.of())), "");
     }
 
-    private record Shell(String serverName) implements RemoteShell {
+    /** A server that answers the facts a dashboard reads (uname, os-release) and nothing else. */
+    public record Shell(String serverName) implements RemoteShell {
         @Override
         public RunningCommand start(RemoteCommand command, ExecOptions options, LineListener listener) {
             String out = switch (command.argv().get(0)) {
