@@ -227,7 +227,16 @@ public final class FxTaskExecutor implements TaskExecutor {
             running.add(entry);
             tasks.add(0, entry);
         });
-        pool.submit(task);
+        try {
+            pool.submit(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // Shut down between the look above and here: the same closing console, the same answer.
+            runOnFx(() -> {
+                running.remove(entry);
+                tasks.remove(entry);
+            });
+            return TaskHandle.DONE;
+        }
         return new TaskHandle() {
             @Override
             public void cancel() {
