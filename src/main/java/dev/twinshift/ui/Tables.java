@@ -9,6 +9,8 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeTableCell;
+import javafx.scene.control.TreeTableColumn;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.util.Duration;
@@ -29,13 +31,10 @@ public final class Tables {
     public static <T> void textColumn(TableColumn<T, String> c, Function<T, String> f, OverrunStyle overrun) {
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         c.setCellFactory(col -> new TableCell<>() {
-            private final Tooltip tip = new Tooltip();
+            private final Tooltip tip = tooltip();
 
             {
                 setTextOverrun(overrun);
-                tip.setShowDelay(Duration.millis(400));
-                tip.setWrapText(true);
-                tip.setMaxWidth(640);
             }
 
             @Override
@@ -51,6 +50,52 @@ public final class Tables {
                 }
             }
         });
+    }
+
+    /** The same for a tree table's column: cut where {@code overrun} says, the whole value in a tooltip. */
+    public static <T> void treeTextColumn(TreeTableColumn<T, String> c, Function<T, String> f, OverrunStyle overrun) {
+        treeTextColumn(c, f, null, overrun);
+    }
+
+    /**
+     * A tree table's text column whose tooltip says more than the cell: {@code tip} gives it (the exact
+     * time behind an age, the rule behind a verdict), the cell's own text when it gives null.
+     */
+    public static <T> void treeTextColumn(TreeTableColumn<T, String> c, Function<T, String> f, Function<T, String> tip,
+                                          OverrunStyle overrun) {
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(cd.getValue() == null || cd.getValue().getValue() == null
+                ? "" : f.apply(cd.getValue().getValue())));
+        c.setCellFactory(col -> new TreeTableCell<>() {
+            private final Tooltip tooltip = tooltip();
+
+            {
+                setTextOverrun(overrun);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                T row = empty || getTableRow() == null ? null : getTableRow().getItem();
+                String more = tip == null || row == null ? null : tip.apply(row);
+                if (empty || item == null || item.isEmpty()) {
+                    setText(null);
+                    setTooltip(null);
+                } else {
+                    setText(item);
+                    tooltip.setText(more == null || more.isEmpty() ? item : more);
+                    setTooltip(tooltip);
+                }
+            }
+        });
+    }
+
+    /** A cell's tooltip: shown soon, wrapped, never wider than a reader's line. */
+    public static Tooltip tooltip() {
+        Tooltip tip = new Tooltip();
+        tip.setShowDelay(Duration.millis(400));
+        tip.setWrapText(true);
+        tip.setMaxWidth(640);
+        return tip;
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.twinshift.lab;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.twinshift.ui.clones.CloneFamily;
+import dev.twinshift.ui.clones.ClusterViewModel;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import java.util.Comparator;
@@ -15,6 +17,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBase;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
 import javafx.stage.Window;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -34,6 +37,33 @@ public final class ConsoleRobot {
     /** Waits until {@code cond} holds, at most {@code seconds}; fails the test past that. */
     public static void waitFor(int seconds, BooleanSupplier cond) throws TimeoutException {
         WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, cond::getAsBoolean);
+    }
+
+    /** The clone of that name as the cluster view's clone tree shows it, if it does. */
+    public Optional<ClusterViewModel.CloneItem> cloneInTree(String name) {
+        TreeTableView<CloneFamily.Row> tree = cloneTree();
+        return tree.getRoot() == null ? Optional.empty() : tree.getRoot().getValue().flatten().stream()
+                .filter(r -> r.isClone() && r.item() != null && r.item().name().equals(name)).map(CloneFamily.Row::item).findFirst();
+    }
+
+    /** Selects the clone's row in the clone tree, as a click on it would. */
+    public void selectCloneInTree(String name) {
+        TreeTableView<CloneFamily.Row> tree = cloneTree();
+        robot.interact(() -> {
+            for (int i = 0; i < tree.getExpandedItemCount(); i++) {
+                CloneFamily.Row r = tree.getTreeItem(i).getValue();
+                if (r.isClone() && r.item() != null && r.item().name().equals(name)) {
+                    tree.getSelectionModel().select(i);
+                    return;
+                }
+            }
+            throw new AssertionError("clone " + name + " is not in the clone tree");
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private TreeTableView<CloneFamily.Row> cloneTree() {
+        return robot.lookup("#clone-tree").queryAs(TreeTableView.class);
     }
 
     public String label(String id) {

@@ -104,6 +104,21 @@ public final class ClusterViewDemo {
             SnapshotRecord migration = snaps.stream().filter(s -> "before-billing-migration".equals(s.label())).findFirst().orElseThrow();
             CloneItem running = TimelineFixtures.clone("billing-rehearsal", migration, true);
             CloneItem cold = TimelineFixtures.clone("index-test", snaps.get(12), false);
+            cold = new CloneItem(cold.record(), false, cold.connectionString(), null, 212L << 20,
+                    new ClusterViewModel.CloneUse("idle 9 days", "No connection since " + NOW.minus(Duration.ofDays(9))
+                            + "; the policy stops an idle clone after 7 days.", true, false));
+            running = new CloneItem(running.record(), true, running.connectionString(), null, 1_310L << 20,
+                    new ClusterViewModel.CloneUse("in use", "2 client sessions now.", false, true));
+            SnapshotRecord fixed = new SnapshotRecord("clone_billing-rehearsal/after-fix", "after-fix", "clone_billing-rehearsal",
+                    NOW.minus(Duration.ofMinutes(12)), TimelineFixtures.ADMIN, Reason.MANUAL, "after-fix", "13/main", "13", "0/9A000028",
+                    1, running.record().dataDirectory(), "clone:billing-rehearsal", false, running.record().method(),
+                    "/srv/data/.twinshift/snapshots/clone_billing-rehearsal/after-fix", true);
+            CloneItem retry = TimelineFixtures.clone("billing-retry", fixed, true);
+            retry = new CloneItem(retry.record(), true, "host=/srv/data/.twinshift/clones/billing-retry.run port=54322 dbname=postgres",
+                    null, 18L << 20, new ClusterViewModel.CloneUse("in use", "1 client session now.", false, false));
+            List<SnapshotRecord> family = new ArrayList<>(snaps);
+            family.add(fixed);
+            List<CloneItem> allClones = List.of(running, retry, cold);
 
             ClusterViewModel model = new ClusterViewModel(new FxTaskExecutor(new LogBuffer(100)));
             model.setZone(ZoneId.of("Europe/Paris"));
@@ -125,11 +140,11 @@ public final class ClusterViewDemo {
             new Thread(() -> {
                 pulses(10);
                 Platform.runLater(() -> {
-                    model.snapshots().setAll(snaps);
-                    model.clones().setAll(List.of(running, cold));
+                    model.applyListing(snaps, family, allClones);
                     @SuppressWarnings("unchecked")
-                    TableView<CloneItem> clones = (TableView<CloneItem>) scene.lookup("#clone-table");
-                    clones.getSelectionModel().select(0);
+                    javafx.scene.control.TreeTableView<dev.twinshift.ui.clones.CloneFamily.Row> clones =
+                            (javafx.scene.control.TreeTableView<dev.twinshift.ui.clones.CloneFamily.Row>) scene.lookup("#clone-tree");
+                    clones.getSelectionModel().select(4);
                     @SuppressWarnings("unchecked")
                     TableView<SnapshotRecord> st = (TableView<SnapshotRecord>) scene.lookup("#snapshot-table");
                     st.getSelectionModel().select(2);

@@ -101,9 +101,10 @@ public final class ScreenshotTour {
         waitFor(10, () -> robot.lookup("#clone-name").tryQuery().isPresent());
         clickWhenShown("Clone");
         @SuppressWarnings("unchecked")
-        javafx.scene.control.TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones =
-                robot.lookup("#clone-table").queryAs(javafx.scene.control.TableView.class);
-        waitFor(120, () -> clones.getItems().stream().anyMatch(c -> c.running()));
+        javafx.scene.control.TreeTableView<dev.twinshift.ui.clones.CloneFamily.Row> clones =
+                robot.lookup("#clone-tree").queryAs(javafx.scene.control.TreeTableView.class);
+        waitFor(120, () -> clones.getRoot() != null && clones.getRoot().getValue().flatten().stream()
+                .anyMatch(r -> r.isClone() && r.item() != null && r.item().running()));
         robot.interact(() -> {
             javafx.scene.control.ScrollPane sp = (javafx.scene.control.ScrollPane) robot.lookup(".dashboard-scroll").query();
             sp.setVvalue(1.0);
@@ -122,12 +123,13 @@ public final class ScreenshotTour {
         Thread.sleep(500);
         shoot("timeline-console.png");
         robot.interact(() -> tabs.getSelectionModel().select(0));
-        var clone = clones.getItems().stream().filter(c -> c.running()).findFirst().orElseThrow();
-        robot.interact(() -> clones.getSelectionModel().select(clone));
+        var clone = clones.getRoot().getValue().flatten().stream().filter(r -> r.isClone() && r.item() != null && r.item().running())
+                .findFirst().orElseThrow();
+        new dev.twinshift.lab.ConsoleRobot(robot).selectCloneInTree(clone.name());
         javafx.application.Platform.runLater(() -> robot.lookup("#destroy-clone").queryButton().fire());
         waitFor(10, () -> robot.lookup("Destroy").tryQuery().isPresent());
         clickWhenShown("Destroy");
-        waitFor(120, () -> clones.getItems().isEmpty());
+        waitFor(120, () -> clones.getRoot().getValue().flatten().stream().noneMatch(r -> r.isClone()));
         robot.interact(() -> snaps.getSelectionModel().select(
                 snaps.getItems().stream().filter(x -> "before-upgrade".equals(x.label())).findFirst().orElseThrow()));
         javafx.application.Platform.runLater(() -> robot.lookup("#delete-snapshot").queryButton().fire());

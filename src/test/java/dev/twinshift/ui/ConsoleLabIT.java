@@ -127,16 +127,16 @@ class ConsoleLabIT {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#clone-name").tryQuery().isPresent());
         robot.interact(() -> robot.lookup("#clone-name").queryTextInputControl().setText(cloneName));
         clickWhenShown(robot, "Clone");
-        @SuppressWarnings("unchecked")
-        TableView<dev.twinshift.ui.clones.ClusterViewModel.CloneItem> clones = robot.lookup("#clone-table").queryAs(TableView.class);
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> clones.getItems().stream().anyMatch(c -> c.name().equals(cloneName) && c.running()));
-        var clone = clones.getItems().stream().filter(c -> c.name().equals(cloneName)).findFirst().orElseThrow();
+        ConsoleRobot console = new ConsoleRobot(robot);
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> console.cloneInTree(cloneName).map(c -> c.running()).orElse(false));
+        var clone = console.cloneInTree(cloneName).orElseThrow();
         assertTrue(clone.connectionString().contains("port=" + clone.record().port()), clone.connectionString());
+        assertTrue(clone.ownBytes() != null, "btrfs says how much space the clone holds alone");
 
-        robot.interact(() -> clones.getSelectionModel().select(clone));
+        console.selectCloneInTree(cloneName);
         press(robot, "#destroy-clone");
         clickWhenShown(robot, "Destroy");
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> clones.getItems().stream().noneMatch(c -> c.name().equals(cloneName)));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> console.cloneInTree(cloneName).isEmpty());
 
         robot.interact(() -> snaps.getSelectionModel().select(
                 snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow()));

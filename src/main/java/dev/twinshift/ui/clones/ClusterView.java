@@ -6,10 +6,15 @@ import dev.twinshift.ui.Dialogs;
 import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.Tables;
 import dev.twinshift.ui.ViewLoader;
+import dev.twinshift.ui.clones.CloneFamily.Row;
 import dev.twinshift.ui.clones.ClusterViewModel.CloneItem;
+import java.time.Instant;
 import java.util.function.Consumer;
 import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.ObjectBinding;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.css.PseudoClass;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
@@ -28,6 +33,11 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableRow;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -40,6 +50,8 @@ public final class ClusterView {
     private static final double HEADER = 34;
     /** The view's height without its tables: title, message, section titles, button rows, padding. */
     private static final double CHROME = 300;
+    private static final PseudoClass IDLE = PseudoClass.getPseudoClass("idle");
+    private static final PseudoClass CLUSTER_ROW = PseudoClass.getPseudoClass("cluster");
     private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
 
     @FXML private Label clusterTitle;
@@ -60,13 +72,15 @@ public final class ClusterView {
     @FXML private Button rollbackButton;
     @FXML private Button deleteButton;
     @FXML private Label cloneCount;
-    @FXML private TableView<CloneItem> cloneTable;
-    @FXML private TableColumn<CloneItem, String> colCloneName;
-    @FXML private TableColumn<CloneItem, String> colCloneFrom;
-    @FXML private TableColumn<CloneItem, String> colClonePort;
-    @FXML private TableColumn<CloneItem, String> colCloneState;
-    @FXML private TableColumn<CloneItem, String> colCloneData;
-    @FXML private TableColumn<CloneItem, String> colCloneConn;
+    @FXML private TreeTableView<Row> cloneTree;
+    @FXML private TreeTableColumn<Row, String> colTreeName;
+    @FXML private TreeTableColumn<Row, String> colTreeState;
+    @FXML private TreeTableColumn<Row, String> colTreePort;
+    @FXML private TreeTableColumn<Row, String> colTreeVersion;
+    @FXML private TreeTableColumn<Row, String> colTreeAge;
+    @FXML private TreeTableColumn<Row, String> colTreeSpace;
+    @FXML private TreeTableColumn<Row, String> colTreeIdle;
+    @FXML private TreeTableColumn<Row, String> colTreeConn;
     @FXML private Button startButton;
     @FXML private Button stopButton;
     @FXML private Button tunnelButton;
@@ -133,28 +147,42 @@ public final class ClusterView {
         snapshotCount.textProperty().bind(Bindings.createStringBinding(() -> counted(model.snapshots().size(), "snapshot"),
                 model.snapshots()));
 
-        Tables.keepSelection(cloneTable, model.clones(), CloneItem::name);
-        Tables.textColumn(colCloneName, CloneItem::name, OverrunStyle.CENTER_ELLIPSIS);
-        Tables.textColumn(colCloneFrom, c -> c.record().parent() == null ? "" : c.record().parent(), OverrunStyle.CENTER_ELLIPSIS);
-        Tables.textColumn(colClonePort, c -> c.record().port() == null ? "" : String.valueOf(c.record().port()),
-                OverrunStyle.ELLIPSIS);
-        Tables.textColumn(colCloneState, c -> c.running() ? "running" : c.stoppedBecause() != null ? c.stoppedBecause()
-                : "stopped", OverrunStyle.ELLIPSIS);
-        Tables.textColumn(colCloneData, c -> c.record().dataDirectory() == null ? "" : c.record().dataDirectory(),
-                OverrunStyle.LEADING_ELLIPSIS);
-        Tables.textColumn(colCloneConn, this::shownConnection, OverrunStyle.ELLIPSIS);
-        cloneTable.setFixedCellSize(ROW);
-        cloneTable.setRowFactory(t -> cloneRow());
-        cloneTable.setOnKeyPressed(e -> {
-            CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
-            if (c != null && COPY.match(e) && !shownConnection(c).isEmpty()) {
-                copied("connection", shownConnection(c));
+        CloneTreeView.bind(cloneTree, model);
+        colTreeName.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(cd.getValue() == null || cd.getValue().getValue() == null
+                ? "" : cd.getValue().getValue().name()));
+        colTreeName.setCellFactory(c -> new CloneTreeView.NameCell(model::zone));
+        Tables.treeTextColumn(colTreeState, r -> CloneTreeView.state(r, model.cluster()), OverrunStyle.ELLIPSIS);
+        Tables.treeTextColumn(colTreePort, r -> CloneTreeView.port(r, model.cluster()), OverrunStyle.ELLIPSIS);
+        Tables.treeTextColumn(colTreeVersion, r -> CloneTreeView.version(r, model.cluster()), OverrunStyle.ELLIPSIS);
+        Tables.treeTextColumn(colTreeAge, r -> CloneTreeView.age(r, Instant.now()),
+                r -> CloneTreeView.created(r, model.zone()), OverrunStyle.ELLIPSIS);
+        Tables.treeTextColumn(colTreeSpace, CloneTreeView::space, r -> r.isClone() && r.item() != null
+                && r.item().ownBytes() != null ? "Held by this clone alone: what destroying it frees" : null, OverrunStyle.ELLIPSIS);
+        Tables.treeTextColumn(colTreeIdle, CloneTreeView::use, CloneTreeView::useReason, OverrunStyle.ELLIPSIS);
+        colTreeConn.setCellFactory(c -> new CloneTreeView.ConnectionCell(this::shownConnection, i -> model.tunnelUrl(i) != null,
+                this::copied));
+        colTreeConn.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(cd.getValue() == null || cd.getValue().getValue() == null
+                || !cd.getValue().getValue().isClone() || cd.getValue().getValue().item() == null
+                ? "" : shownConnection(cd.getValue().getValue().item())));
+        cloneTree.setFixedCellSize(ROW);
+        cloneTree.setRowFactory(t -> cloneRow());
+        cloneTree.setOnKeyPressed(e -> {
+            Row r = selectedRow();
+            if (r != null && COPY.match(e)) {
+                if (r.isClone() && r.item() != null && !shownConnection(r.item()).isEmpty()) {
+                    copied("connection", shownConnection(r.item()));
+                } else if (r.snapshot() != null) {
+                    copied("snapshot id", r.snapshot().id());
+                }
                 e.consume();
             }
         });
         // A tunnel opened or closed changes what the Connection column says.
-        model.tunnelChangesProperty().addListener((o, a, b) -> cloneTable.refresh());
-        var clone = cloneTable.getSelectionModel().selectedItemProperty();
+        model.tunnelChangesProperty().addListener((o, a, b) -> cloneTree.refresh());
+        ObjectBinding<CloneItem> clone = Bindings.createObjectBinding(() -> {
+            Row r = selectedRow();
+            return r != null && r.isClone() ? r.item() : null;
+        }, cloneTree.getSelectionModel().selectedItemProperty());
         startButton.disableProperty().bind(clone.isNull().or(model.busyProperty())
                 .or(Bindings.createBooleanBinding(() -> clone.get() != null && clone.get().running(), clone)));
         stopButton.disableProperty().bind(clone.isNull().or(model.busyProperty())
@@ -166,7 +194,9 @@ public final class ClusterView {
         destroyButton.disableProperty().bind(clone.isNull().or(model.busyProperty()));
         cloneCount.textProperty().bind(Bindings.createStringBinding(() -> {
             long up = model.clones().stream().filter(CloneItem::running).count();
-            return model.clones().isEmpty() ? "" : counted(model.clones().size(), "clone") + ", " + up + " running";
+            long idle = model.clones().stream().filter(CloneItem::idle).count();
+            return model.clones().isEmpty() ? "" : counted(model.clones().size(), "clone") + ", " + up + " running"
+                    + (idle == 0 ? "" : ", " + idle + " idle");
         }, model.clones()));
         copiedLabel.managedProperty().bind(copiedLabel.visibleProperty());
         copiedFades.setOnFinished(e -> copiedLabel.setVisible(false));
@@ -221,32 +251,81 @@ public final class ClusterView {
         return row;
     }
 
-    private TableRow<CloneItem> cloneRow() {
-        TableRow<CloneItem> row = new TableRow<>();
+    /**
+     * A row of the clone tree, with the menu of what it is: a clone's (start, stop, snapshot it, reach
+     * it, destroy it) or a snapshot's (clone it, delete it). Idle and protected clones are marked.
+     */
+    private TreeTableRow<Row> cloneRow() {
+        TreeTableRow<Row> row = new TreeTableRow<>() {
+            @Override
+            protected void updateItem(Row r, boolean empty) {
+                super.updateItem(r, empty);
+                CloneItem c = empty || r == null || !r.isClone() ? null : r.item();
+                pseudoClassStateChanged(IDLE, c != null && c.idle());
+                pseudoClassStateChanged(CLUSTER_ROW, !empty && r != null && r.kind() == CloneFamily.Kind.CLUSTER);
+            }
+        };
         MenuItem start = item("Start", "menu-start", () -> startClone());
         MenuItem stop = item("Stop", "menu-stop", () -> stopClone());
-        MenuItem copyUrl = item("Copy connection URL", "menu-copy-url", () -> copied("URL", model.tunnelUrl(row.getItem())));
+        MenuItem snapshot = item("Snapshot this clone...", "menu-snapshot-clone", () -> snapshotClone());
+        MenuItem copyUrl = item("Copy connection URL", "menu-copy-url", () -> withClone(c -> copied("URL", model.tunnelUrl(c))));
         MenuItem copyConn = item("Copy connection string (on the server)", "menu-copy-connection",
-                () -> copied("connection string", row.getItem().connectionString()));
-        MenuItem copyData = item("Copy data directory", "menu-copy-data", () -> copied("data directory",
-                row.getItem().record().dataDirectory()));
+                () -> withClone(c -> copied("connection string", c.connectionString())));
+        MenuItem copyData = item("Copy data directory", "menu-copy-data",
+                () -> withClone(c -> copied("data directory", c.record().dataDirectory())));
         MenuItem tunnel = item("Open tunnel", "menu-tunnel", () -> openTunnel());
         MenuItem destroy = item("Destroy...", "menu-destroy", () -> destroyClone());
-        ContextMenu menu = new ContextMenu(start, stop, new SeparatorMenuItem(), copyUrl, copyConn, copyData, tunnel,
-                new SeparatorMenuItem(), destroy);
+        MenuItem cloneIt = item("Clone...", "menu-clone", () -> withTreeSnapshot(
+                s -> SnapshotActions.cloneAsked(root.getScene().getWindow(), model, s)));
+        MenuItem copyId = item("Copy id", "menu-copy-id", () -> withTreeSnapshot(s -> copied("snapshot id", s.id())));
+        MenuItem deleteIt = item("Delete...", "menu-delete", () -> withTreeSnapshot(
+                s -> SnapshotActions.deleteAsked(root.getScene().getWindow(), model, s)));
+        SeparatorMenuItem sep1 = new SeparatorMenuItem();
+        SeparatorMenuItem sep2 = new SeparatorMenuItem();
+        ContextMenu menu = new ContextMenu(start, stop, snapshot, sep1, copyUrl, copyConn, copyData, tunnel, sep2, destroy,
+                cloneIt, copyId, deleteIt);
         menu.setOnShowing(e -> {
-            CloneItem c = row.getItem();
+            Row r = row.getItem();
+            // The menu acts on the row it was opened on, as the buttons act on the selection.
+            cloneTree.getSelectionModel().select(row.getTreeItem());
+            boolean isClone = r != null && r.isClone() && r.item() != null;
+            boolean isSnapshot = r != null && r.snapshot() != null;
+            for (MenuItem m : new MenuItem[] {start, stop, snapshot, sep1, copyUrl, copyConn, copyData, tunnel, sep2, destroy}) {
+                m.setVisible(isClone);
+            }
+            for (MenuItem m : new MenuItem[] {cloneIt, copyId, deleteIt}) {
+                m.setVisible(isSnapshot);
+            }
             boolean busy = model.busyProperty().get();
+            CloneItem c = isClone ? r.item() : null;
             start.setDisable(c == null || busy || c.running());
             stop.setDisable(c == null || busy || !c.running());
+            snapshot.setDisable(c == null || busy);
             copyUrl.setDisable(c == null || model.tunnelUrl(c) == null);
             copyConn.setDisable(c == null || c.connectionString().isEmpty());
             copyData.setDisable(c == null || c.record().dataDirectory() == null);
             tunnel.setDisable(!canTunnel(c) || model.tunnelUrl(c) != null);
             destroy.setDisable(c == null || busy);
+            cloneIt.setDisable(!isSnapshot || busy);
+            deleteIt.setDisable(!isSnapshot || busy);
         });
-        row.contextMenuProperty().bind(Bindings.when(row.emptyProperty()).then((ContextMenu) null).otherwise(menu));
+        row.contextMenuProperty().bind(Bindings.when(row.emptyProperty()
+                .or(Bindings.createBooleanBinding(() -> row.getItem() == null || row.getItem().kind() == CloneFamily.Kind.CLUSTER,
+                        row.itemProperty())))
+                .then((ContextMenu) null).otherwise(menu));
         return row;
+    }
+
+    private Row selectedRow() {
+        TreeItem<Row> t = cloneTree.getSelectionModel().getSelectedItem();
+        return t == null ? null : t.getValue();
+    }
+
+    private void withTreeSnapshot(Consumer<SnapshotRecord> action) {
+        Row r = selectedRow();
+        if (r != null && r.snapshot() != null) {
+            action.accept(r.snapshot());
+        }
     }
 
     private static MenuItem item(String text, String id, Runnable action) {
@@ -274,13 +353,14 @@ public final class ClusterView {
     private void sizeTables() {
         Runnable size = () -> {
             double window = viewportHeight();
-            double clones = fit(model.clones().size(), 3, window * 0.3);
-            cloneTable.setPrefHeight(clones);
+            CloneFamily.Row f = model.familyProperty().get();
+            double clones = fit(f == null ? 0 : f.flatten().size() - 1, 3, window * 0.35);
+            cloneTree.setPrefHeight(clones);
             // The snapshots take what the window has left beside the view's own lines and buttons.
             snapshotTable.setPrefHeight(fit(model.snapshots().size(), 5, window - CHROME - clones));
         };
         model.snapshots().addListener((ListChangeListener<SnapshotRecord>) c -> size.run());
-        model.clones().addListener((ListChangeListener<CloneItem>) c -> size.run());
+        model.familyProperty().addListener((o, a, b) -> size.run());
         root.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
                 scene.heightProperty().addListener((ob, x, y) -> size.run());
@@ -356,10 +436,29 @@ public final class ClusterView {
     }
 
     private void withClone(Consumer<CloneItem> action) {
-        CloneItem c = cloneTable.getSelectionModel().getSelectedItem();
-        if (c != null) {
-            action.accept(c);
+        Row r = selectedRow();
+        if (r != null && r.isClone() && r.item() != null) {
+            action.accept(r.item());
         }
+    }
+
+    private void snapshotClone() {
+        withClone(c -> {
+            TextInputDialog d = new TextInputDialog();
+            d.initOwner(root.getScene().getWindow());
+            d.setTitle("Snapshot clone " + c.name());
+            d.setHeaderText("A snapshot of clone " + c.name() + "'s data as it is now; new clones can be made from it."
+                    + (c.running() ? " The clone keeps running." : ""));
+            d.setContentText("Label (optional):");
+            d.showAndWait().ifPresent(label -> {
+                String problem = ClusterViewModel.labelProblem(label);
+                if (problem != null) {
+                    new Alert(Alert.AlertType.WARNING, problem, ButtonType.OK).showAndWait();
+                    return;
+                }
+                model.snapshotClone(c, label);
+            });
+        });
     }
 
     @FXML

@@ -13,6 +13,9 @@ import dev.twinshift.storage.RollbackResult;
 import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
+import dev.twinshift.storage.SpaceUsage;
+import dev.twinshift.storage.StorageDrivers;
+import dev.twinshift.ssh.SshException;
 import dev.twinshift.ui.tasks.BackgroundTask;
 import dev.twinshift.ui.bluegreen.BlueGreenViewModel;
 import dev.twinshift.ui.bluegreen.RemoteBlueGreenService;
@@ -36,6 +39,8 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -48,16 +53,43 @@ import javafx.collections.ObservableList;
  */
 public final class ClusterViewModel {
 
-    /** A clone as listed, with whether it runs now. */
-    /** @param stoppedBecause why the server's space watcher stopped it, null when it did not */
-    public record CloneItem(CloneRecord record, boolean running, String connectionString, String stoppedBecause) {
+    /**
+     * A clone as listed, with whether it runs now.
+     *
+     * @param stoppedBecause why the server's space watcher stopped it, null when it did not
+     * @param ownBytes       the space only this clone holds (what destroying it frees), null where the
+     *                       storage cannot tell (reflink and plain copies)
+     * @param use            whether the clone is used, as the server's idle-clone rule judges it; null
+     *                       when the server did not say
+     */
+    public record CloneItem(CloneRecord record, boolean running, String connectionString, String stoppedBecause,
+                            Long ownBytes, CloneUse use) {
         public CloneItem(CloneRecord record, boolean running, String connectionString) {
-            this(record, running, connectionString, null);
+            this(record, running, connectionString, null, null, null);
+        }
+
+        public CloneItem(CloneRecord record, boolean running, String connectionString, String stoppedBecause) {
+            this(record, running, connectionString, stoppedBecause, null, null);
+        }
+
+        public boolean protectedClone() {
+            return use != null && use.protectedClone();
+        }
+
+        public boolean idle() {
+            return use != null && use.idle();
         }
 
         public String name() {
             return record.name();
         }
+    }
+
+    /**
+     * A clone's use in words: {@code text} for its cell ("idle 3 days", "in use", "protected"),
+     * {@code reason} the rule's whole sentence for the tooltip, {@code idle} whether it is marked.
+     */
+    public record CloneUse(String text, String reason, boolean idle, boolean protectedClone) {
     }
 
     private final TaskExecutor tasks;
@@ -66,6 +98,7 @@ public final class ClusterViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ObservableList<SnapshotRecord> snapshots = FXCollections.observableArrayList();
     private final ObservableList<CloneItem> clones = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<CloneFamily.Row> family = new ReadOnlyObjectWrapper<>();
 
     private final Map<String, UpgradeWizardViewModel> wizards = new HashMap<>();
     private final Map<String, BlueGreenViewModel> blueGreens = new HashMap<>();
@@ -144,6 +177,11 @@ public final class ClusterViewModel {
         return clones;
     }
 
+    /** The cluster's family (snapshots cloned, clones, their snapshots...), rebuilt at each re-read. */
+    public ReadOnlyObjectProperty<CloneFamily.Row> familyProperty() {
+        return family.getReadOnlyProperty();
+    }
+
     public PgCluster cluster() {
         return cluster;
     }
@@ -171,6 +209,7 @@ public final class ClusterViewModel {
         this.cluster = c;
         snapshots.clear();
         clones.clear();
+        family.set(null);
         message.set("");
         title.set(c == null ? "" : "Snapshots and clones of " + c.id());
         if (c != null) {
@@ -236,6 +275,16 @@ public final class ClusterViewModel {
         run("Destroy clone " + c.name(), true, (p, t) -> {
             t.clones(p).destroy(t.catalog(), c.name());
             return "Clone " + c.name() + " destroyed.";
+        }, null);
+    }
+
+    /** A snapshot of the clone's own data, from which further clones can be made (it shows under the clone). */
+    public void snapshotClone(CloneItem c, String label) {
+        String l = label == null || label.isBlank() ? null : label.strip();
+        run("Snapshot clone " + c.name(), true, (p, t) -> {
+            Catalog cat = t.catalog();
+            SnapshotRecord r = t.snapshots(p).createOfClone(cat, t.clones(p).require(cat, c.name()), l);
+            return "Snapshot " + r.id() + " of clone " + c.name() + " taken.";
         }, null);
     }
 
@@ -324,7 +373,7 @@ public final class ClusterViewModel {
         String call(BackgroundTask.Progress p, Target t) throws Exception;
     }
 
-    private record Listing(String outcome, List<SnapshotRecord> snapshots, List<CloneItem> clones) { }
+    private record Listing(String outcome, List<SnapshotRecord> snapshots, List<SnapshotRecord> family, List<CloneItem> clones) { }
 
     /**
      * Runs an action, then re-reads both lists from the server in the same task. Busy counts the
@@ -356,15 +405,17 @@ public final class ClusterViewModel {
                 }
                 boolean running = cs.isRunning(v.catalog(), r);
                 items.add(new CloneItem(r, running, r.port() == null ? "" : cs.spec(v.catalog(), r).connectionString("postgres"),
-                        running ? null : stopped.get(r.name())));
+                        running ? null : stopped.get(r.name()), ownBytes(t.shell(), r, p), null));
             }
-            return new Listing(outcome, snaps, items);
+            // The clones' own snapshots live on their own volumes: the family needs the whole catalog's.
+            List<SnapshotRecord> all = v.catalog().snapshots();
+            return new Listing(outcome, snaps, all, items);
         }).onSuccess(l -> {
             ended();
             if (!shows(t)) {
                 return;
             }
-            applyListing(l.snapshots(), l.clones());
+            applyListing(l.snapshots(), l.family(), l.clones());
             // A plain re-read has nothing to say: the last action's outcome stays in view.
             if (l.outcome() != null) {
                 message.set(l.outcome());
@@ -386,9 +437,34 @@ public final class ClusterViewModel {
      * destroyed from here or from another console) is closed: it would lead nowhere.
      */
     void applyListing(List<SnapshotRecord> snaps, List<CloneItem> items) {
+        applyListing(snaps, snaps, items);
+    }
+
+    /**
+     * Shows the lists as a re-read brings them; {@code all} are the catalog's snapshots, the clones'
+     * included, from which the family is drawn.
+     */
+    public void applyListing(List<SnapshotRecord> snaps, List<SnapshotRecord> all, List<CloneItem> items) {
         snapshots.setAll(snaps);
         clones.setAll(items);
+        family.set(cluster == null ? null : CloneFamily.build(cluster, all, items));
         pruneTunnels();
+    }
+
+    /**
+     * What destroying the clone would free; unknown (null) when the storage cannot say or the
+     * question fails, which must not cost the administrator the listing itself.
+     */
+    private static Long ownBytes(RemoteShell shell, CloneRecord r, BackgroundTask.Progress p) throws InterruptedException {
+        if (r.method() == null || r.location() == null) {
+            return null;
+        }
+        try {
+            return StorageDrivers.forMethod(r.method(), shell).usage(r.location()).map(SpaceUsage::exclusiveBytes).orElse(null);
+        } catch (SshException e) {
+            p.log("Space used by clone " + r.name() + " not read: " + e.getMessage());
+            return null;
+        }
     }
 
     private String tunnelKey(CloneItem c) {

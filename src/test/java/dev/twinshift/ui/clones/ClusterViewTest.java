@@ -29,6 +29,10 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableCell;
+import javafx.scene.control.TreeTableRow;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
@@ -91,6 +95,40 @@ class ClusterViewTest {
         return robot.lookup(id).queryAs(TableView.class);
     }
 
+    @SuppressWarnings("unchecked")
+    private static TreeTableView<CloneFamily.Row> tree(FxRobot robot) {
+        return robot.lookup("#clone-tree").queryAs(TreeTableView.class);
+    }
+
+    /** The tree's rows as shown, depth first: "name|state|port". */
+    private static List<String> treeLines(FxRobot robot) {
+        List<String> out = new ArrayList<>();
+        TreeTableView<CloneFamily.Row> t = tree(robot);
+        for (int i = 0; i < t.getExpandedItemCount(); i++) {
+            TreeItem<CloneFamily.Row> item = t.getTreeItem(i);
+            out.add("  ".repeat(t.getTreeItemLevel(item)) + item.getValue().name());
+        }
+        return out;
+    }
+
+    private static void selectInTree(FxRobot robot, String name) {
+        TreeTableView<CloneFamily.Row> t = tree(robot);
+        robot.interact(() -> {
+            for (int i = 0; i < t.getExpandedItemCount(); i++) {
+                if (t.getTreeItem(i).getValue().name().equals(name)) {
+                    t.getSelectionModel().select(i);
+                    return;
+                }
+            }
+            throw new AssertionError("no row " + name + " in the tree");
+        });
+    }
+
+    private static List<TreeTableCell<?, ?>> treeCells(FxRobot robot) {
+        return robot.lookup("#clone-tree .tree-table-cell").queryAll().stream().<TreeTableCell<?, ?>>map(n -> (TreeTableCell<?, ?>) n)
+                .filter(c -> !c.isEmpty() && c.getText() != null).toList();
+    }
+
     private static List<TableCell<?, ?>> cells(FxRobot robot, String tableId) {
         return robot.lookup(tableId + " .table-cell").queryAll().stream().<TableCell<?, ?>>map(n -> (TableCell<?, ?>) n)
                 .filter(c -> !c.isEmpty() && c.getText() != null).toList();
@@ -117,9 +155,12 @@ class ClusterViewTest {
         TableCell<?, ?> idCell = cells(robot, "#snapshot-table").stream().filter(c -> id.equals(c.getItem())).findFirst().orElseThrow();
         assertNotNull(idCell.getTooltip(), "the id's cell has a tooltip");
         assertEquals(id, idCell.getTooltip().getText());
+        String conn = model.clones().get(0).connectionString();
+        TreeTableCell<?, ?> connCell = treeCells(robot).stream().filter(c -> conn.equals(c.getText())).findFirst().orElseThrow();
+        assertEquals(conn, connCell.getTooltip().getText());
         String data = model.clones().get(0).record().dataDirectory();
-        TableCell<?, ?> dataCell = cells(robot, "#clone-table").stream().filter(c -> data.equals(c.getItem())).findFirst().orElseThrow();
-        assertEquals(data, dataCell.getTooltip().getText());
+        TreeTableCell<?, ?> nameCell = treeCells(robot).stream().filter(c -> "rehearsal".equals(c.getText())).findFirst().orElseThrow();
+        assertTrue(nameCell.getTooltip().getText().contains("Data: " + data), nameCell.getTooltip().getText());
     }
 
     @Test
@@ -143,11 +184,8 @@ class ClusterViewTest {
         CloneItem other = TimelineFixtures.clone("other", snaps.get(2), false);
         list(robot, snaps, List.of(other, running));
         TableView<SnapshotRecord> st = table(robot, "#snapshot-table");
-        TableView<CloneItem> ct = table(robot, "#clone-table");
-        robot.interact(() -> {
-            st.getSelectionModel().select(1);
-            ct.getSelectionModel().select(1);
-        });
+        robot.interact(() -> st.getSelectionModel().select(1));
+        selectInTree(robot, "rehearsal");
 
         // Pinned by another console, and the clone stopped: the re-read brings rows that differ.
         List<SnapshotRecord> again = new ArrayList<>(snaps);
@@ -157,8 +195,11 @@ class ClusterViewTest {
 
         assertEquals(snaps.get(1).id(), st.getSelectionModel().getSelectedItem().id());
         assertTrue(st.getSelectionModel().getSelectedItem().pinned(), "the selection is the row as re-read");
-        assertEquals("rehearsal", ct.getSelectionModel().getSelectedItem().name());
-        assertFalse(ct.getSelectionModel().getSelectedItem().running());
+        CloneFamily.Row sel = tree(robot).getSelectionModel().getSelectedItem().getValue();
+        assertEquals("rehearsal", sel.name());
+        assertFalse(sel.item().running(), "the selection is the clone as re-read");
+        assertTrue(robot.lookup("#stop-clone").queryButton().isDisabled(), "a stopped clone's Stop is off");
+        assertFalse(robot.lookup("#start-clone").queryButton().isDisabled());
         assertEquals("Unpin", robot.lookup("#pin-snapshot").queryButton().getText());
     }
 
@@ -166,6 +207,13 @@ class ClusterViewTest {
     private static ContextMenu menuOfRow(FxRobot robot, String tableId, int index) {
         return robot.lookup(tableId + " .table-row-cell").queryAll().stream().map(n -> (TableRow<Object>) n)
                 .filter(r -> r.getIndex() == index && !r.isEmpty()).findFirst().orElseThrow().getContextMenu();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ContextMenu menuOfTreeRow(FxRobot robot, String name) {
+        return robot.lookup("#clone-tree .tree-table-row-cell").queryAll().stream().map(n -> (TreeTableRow<CloneFamily.Row>) n)
+                .filter(r -> !r.isEmpty() && r.getItem() != null && name.equals(r.getItem().name())).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + name)).getContextMenu();
     }
 
     private static MenuItem item(ContextMenu m, String text) {
@@ -192,18 +240,25 @@ class ClusterViewTest {
             assertFalse(item(sm, t).isDisable(), t + " is offered on a snapshot");
         }
 
-        ContextMenu up = menuOfRow(robot, "#clone-table", 0);
+        ContextMenu up = menuOfTreeRow(robot, "rehearsal");
         showAndHide(robot, up, owner);
+        assertFalse(item(up, "Snapshot this clone...").isDisable());
+        assertFalse(item(up, "Clone...").isVisible(), "a clone's menu has no snapshot actions");
         assertTrue(item(up, "Start").isDisable(), "a running clone cannot be started");
         assertFalse(item(up, "Stop").isDisable());
         assertFalse(item(up, "Destroy...").isDisable());
         assertTrue(item(up, "Copy connection URL").isDisable(), "no tunnel is open yet");
         assertTrue(item(up, "Open tunnel").isDisable(), "this test's server cannot forward a port");
 
-        ContextMenu cold = menuOfRow(robot, "#clone-table", 1);
+        ContextMenu cold = menuOfTreeRow(robot, "cold");
         showAndHide(robot, cold, owner);
         assertFalse(item(cold, "Start").isDisable());
         assertTrue(item(cold, "Stop").isDisable(), "a stopped clone cannot be stopped");
+
+        ContextMenu origin = menuOfTreeRow(robot, snaps.get(1).name());
+        showAndHide(robot, origin, owner);
+        assertTrue(item(origin, "Clone...").isVisible() && !item(origin, "Clone...").isDisable(), "a snapshot in the tree clones");
+        assertFalse(item(origin, "Start").isVisible(), "a snapshot's menu has no clone actions");
     }
 
     @Test
@@ -265,7 +320,7 @@ class ClusterViewTest {
         double viewport = page.getViewportBounds().getHeight();
         assertTrue(st.getHeight() > viewport * 0.45, "many snapshots take their share of the window: " + st.getHeight()
                 + " of " + viewport);
-        assertTrue(st.getHeight() + table(robot, "#clone-table").getHeight() < viewport, "both tables fit in the window together");
+        assertTrue(st.getHeight() + tree(robot).getHeight() < viewport, "the snapshots and the clone tree fit in the window together");
 
         robot.interact(() -> page.setVvalue(1.0));
         robot.interact(() -> robot.lookup("#snapshot-now").queryButton().requestFocus());
@@ -274,5 +329,58 @@ class ClusterViewTest {
         assertTrue(robot.lookup("#snapshot-now").queryButton().isDisabled(), "busy while the snapshot runs");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(1.0, page.getVvalue(), 0.001, "the page stays where the administrator was");
+    }
+
+    @Test
+    void theCloneTreeDrawsTheFamilyFromTheClusterDownToAClonesOwnClones(FxRobot robot) {
+        List<SnapshotRecord> snaps = threeSnapshotsSecondsApart();
+        SnapshotRecord origin = snaps.get(1);
+        CloneItem rehearsal = TimelineFixtures.clone("rehearsal", origin, true);
+        // A snapshot of the clone (its own volume), and a clone of that snapshot.
+        SnapshotRecord ofClone = new SnapshotRecord("clone_rehearsal/20261201T190000Z-after-fix", "20261201T190000Z-after-fix",
+                "clone_rehearsal", T0.plusSeconds(1800), TimelineFixtures.ADMIN, Reason.MANUAL, "after-fix", "13/main", "13", "0/5000000",
+                1, "/srv/data/.twinshift/clones/rehearsal", "clone:rehearsal", false, rehearsal.record().method(),
+                "/srv/data/.twinshift/snapshots/clone_rehearsal/20261201T190000Z-after-fix", true);
+        CloneItem grandchild = TimelineFixtures.clone("retry", ofClone, false);
+        List<SnapshotRecord> all = new ArrayList<>(snaps);
+        all.add(ofClone);
+        robot.interact(() -> model.applyListing(snaps, all, List.of(rehearsal, grandchild)));
+
+        assertEquals(List.of("13/main", "  " + origin.name(), "    rehearsal", "      " + ofClone.name(), "        retry"),
+                treeLines(robot), "snapshots nobody cloned stay in the table above; lineage nests below the cluster");
+        List<String> texts = treeCells(robot).stream().map(TreeTableCell::getText).toList();
+        assertTrue(texts.contains("54321"), "a running clone's port shows: " + texts);
+        assertTrue(texts.contains("running") && texts.contains("stopped"), texts.toString());
+    }
+
+    @Test
+    void aClonesConnectionCopiesInOneClickAndSaysSo(FxRobot robot) {
+        list(robot, threeSnapshotsSecondsApart(), List.of(TimelineFixtures.clone("rehearsal", threeSnapshotsSecondsApart().get(0), true)));
+        Button copy = robot.lookup("#clone-tree .copy-in-row").queryAll().stream().map(n -> (Button) n)
+                .filter(Node::isVisible).findFirst().orElseThrow(() -> new AssertionError("no copy button in the clone's row"));
+        robot.interact(copy::fire);
+        String clip = WaitForAsyncUtils.waitForAsyncFx(5000, () -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
+        assertEquals("host=/tmp port=54321 dbname=postgres", clip);
+        Label said = robot.lookup("#copied-confirmation").queryAs(Label.class);
+        assertTrue(said.isVisible() && said.getText().contains("Copied connection"), said.getText());
+    }
+
+    @Test
+    void anIdleCloneIsMarkedAndCounted(FxRobot robot) {
+        List<SnapshotRecord> snaps = threeSnapshotsSecondsApart();
+        CloneItem busy = TimelineFixtures.clone("busy", snaps.get(0), true);
+        CloneItem forgotten = TimelineFixtures.clone("forgotten", snaps.get(1), true);
+        ClusterViewModel.CloneUse idle = new ClusterViewModel.CloneUse("idle 4 days", "no connection since 2026-11-27; policy stops after 7 d",
+                true, false);
+        forgotten = new CloneItem(forgotten.record(), true, forgotten.connectionString(), null, 3L << 30, idle);
+        list(robot, snaps, List.of(busy, forgotten));
+        assertEquals("2 clones, 2 running, 1 idle", robot.lookup("#clone-count").queryAs(Label.class).getText());
+        TreeTableCell<?, ?> use = treeCells(robot).stream().filter(c -> "idle 4 days".equals(c.getText())).findFirst().orElseThrow();
+        assertTrue(use.getTooltip().getText().contains("policy stops after 7 d"), "the rule's sentence is one hover away");
+        assertTrue(treeCells(robot).stream().anyMatch(c -> "3.0 GiB".equals(c.getText())), "what destroying it frees shows");
+        assertTrue(robot.lookup("#clone-tree .tree-table-row-cell").queryAll().stream()
+                .anyMatch(r -> r.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("idle"))
+                        && "forgotten".equals(((TreeTableRow<?>) r).getItem() instanceof CloneFamily.Row fr ? fr.name() : null)),
+                "the idle clone's row is marked");
     }
 }
