@@ -67,11 +67,36 @@ public final class ClusterColumns {
         warnings(c[9]);
         table.setRowFactory(t -> new WarningRow());
         c[4].getProperties().put(FIT_CAP, 104.0);
-        c[8].getProperties().put(FIT_CAP, 110.0);
+        c[8].getProperties().put(FIT_CAP, 90.0);
         List<TableColumn<ClusterRow, String>> fitted = List.of(c).subList(0, c.length - 1);
-        table.getItems().addListener((javafx.collections.ListChangeListener<ClusterRow>) ch -> fit(table, fitted));
-        fit(table, fitted);
+        TableColumn<ClusterRow, String> warnings = c[c.length - 1];
+        Runnable refit = () -> {
+            fit(table, fitted);
+            fitWarnings(table, warnings);
+        };
+        table.getItems().addListener((javafx.collections.ListChangeListener<ClusterRow>) ch -> refit.run());
+        refit.run();
     }
+
+    /**
+     * The warnings column is never narrower than its longest headline (bold, with its icon): it is
+     * what the row is styled for, and "No sche..." says nothing. The columns before it give way first.
+     */
+    static void fitWarnings(TableView<ClusterRow> table, TableColumn<ClusterRow, String> warnings) {
+        javafx.scene.text.Font font = javafx.scene.text.Font.getDefault();
+        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        probe.setFont(javafx.scene.text.Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize()));
+        double w = 0;
+        for (ClusterRow r : table.getItems()) {
+            probe.setText(summary(r.warnings()));
+            w = Math.max(w, probe.getLayoutBounds().getWidth());
+        }
+        double least = Math.min(MAX_WARNINGS, Math.ceil(w + ICON_AND_GAP + CELL_PADDING));
+        warnings.setMinWidth(Math.max(120, least));
+    }
+
+    private static final double ICON_AND_GAP = 22;
+    private static final double MAX_WARNINGS = 200;
 
     /**
      * Short columns as wide as their widest value (up to a cap), so what fits is never cut; the
@@ -109,6 +134,11 @@ public final class ClusterColumns {
         String m = r.storageMethod() == null ? "" : r.storageMethod();
         int colon = m.indexOf(':');
         String shortText = colon < 0 ? m : m.substring(0, colon);
+        for (dev.twinshift.storage.StorageMethod sm : dev.twinshift.storage.StorageMethod.values()) {
+            if (m.startsWith(sm.label())) {
+                shortText = sm.shortLabel();
+            }
+        }
         return new Shown(shortText, m + (r.filesystem() == null ? "" : "\nFilesystem: " + r.filesystem()));
     }
 
@@ -140,8 +170,10 @@ public final class ClusterColumns {
             return new Shown("", null);
         }
         String who = o.who() == null ? "unknown" : o.who().display();
+        // The account alone in the cell; who sits behind it, since when and for what, in the tooltip.
+        String account = o.who() == null || o.who().sshUser() == null ? who : o.who().sshUser();
         String since = o.since() == null ? "" : " since " + WHEN.format(o.since());
-        return new Shown(who + (o.since() == null ? "" : ", " + ClusterWarnings.ago(o.since(), Instant.now())),
+        return new Shown(account + (o.since() == null ? "" : ", " + ClusterWarnings.ago(o.since(), Instant.now())),
                 "Held by " + who + since + " for " + o.operation());
     }
 
@@ -187,16 +219,14 @@ public final class ClusterColumns {
     }
 
     /**
-     * The first warning's headline (its words before the colon: what, not why), and how many more
-     * the tooltip holds; a narrow column at 1280 pixels then shows the headline whole.
+     * The first warning's headline (what, in two or three words; the why is in the tooltip), and how
+     * many more the tooltip holds; a narrow column at 1280 pixels then shows it whole.
      */
     static String summary(List<ClusterWarnings.Warning> w) {
         if (w.isEmpty()) {
             return "";
         }
-        String first = w.get(0).text();
-        int colon = first.indexOf(':');
-        return (colon > 0 ? first.substring(0, colon) : first) + (w.size() > 1 ? " (+" + (w.size() - 1) + ")" : "");
+        return w.get(0).headline() + (w.size() > 1 ? " +" + (w.size() - 1) : "");
     }
 
     private static Tooltip tip(String text) {

@@ -14,10 +14,28 @@ import java.util.List;
 public final class ClusterWarnings {
     private ClusterWarnings() {}
 
-    public enum Kind { NO_SCHEDULE, DISK_NEARLY_FULL, SCHEDULE_FAILED, SLOT_RETAINS_WAL, OLD_CLONE, BIG_CLONE }
+    /** What a warning is about, with the two or three words a narrow column shows of it. */
+    public enum Kind {
+        NO_SCHEDULE("No schedule"), DISK_NEARLY_FULL("Disk low"), SCHEDULE_FAILED("Snapshot failed"),
+        SLOT_RETAINS_WAL("Slot holds WAL"), OLD_CLONE("Old clone"), BIG_CLONE("Big clone");
+
+        private final String headline;
+
+        Kind(String headline) {
+            this.headline = headline;
+        }
+
+        public String headline() {
+            return headline;
+        }
+    }
 
     /** A warning and its sentence, short enough for a table cell's tooltip line. */
-    public record Warning(Kind kind, String text) {}
+    public record Warning(Kind kind, String text) {
+        public String headline() {
+            return kind.headline();
+        }
+    }
 
     /**
      * Where the rules draw their lines.

@@ -103,8 +103,8 @@ class ClusterWarningsTest {
         List<ClusterWarnings.Warning> w = List.of(
                 new ClusterWarnings.Warning(Kind.NO_SCHEDULE, "No schedule: no snapshot is taken unless by hand"),
                 new ClusterWarnings.Warning(Kind.DISK_NEARLY_FULL, "Disk nearly full: 1.0 GiB free"));
-        assertEquals("No schedule (+1)", ClusterColumns.summary(w));
-        assertEquals("Disk nearly full", ClusterColumns.summary(w.subList(1, 2)));
+        assertEquals("No schedule +1", ClusterColumns.summary(w));
+        assertEquals("Disk low", ClusterColumns.summary(w.subList(1, 2)));
         assertEquals("", ClusterColumns.summary(List.of()));
     }
 }
