@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  */
 // scope = INHERIT hands --help/-h and --version/-V down to every subcommand: help is a help request
 // everywhere, answered before required options are checked.
-@Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "twinshift 0.1",
+@Command(name = "twinshift", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Snapshots, clones, rollback and rehearsed major upgrades of PostgreSQL clusters on copy-on-write storage, over SSH.",
         subcommands = {ClustersCli.class, SnapshotCli.class, CloneCli.class, RollbackCli.class, LockCli.class,
                 UpgradeCli.class, BisectCli.class, ScheduleCli.class})

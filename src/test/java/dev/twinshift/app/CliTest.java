@@ -73,6 +73,22 @@ class CliTest {
     }
 
     @Test
+    void versionIsThePomsAsTheBuildStampedIt() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new Cli(t -> {
+            throw new AssertionError("--version must not connect");
+        }), new PrintWriter(out, true), new PrintWriter(err, true), "--version");
+        assertEquals(0, code, err.toString());
+        // The build passes the pom's version to the tests; the placeholder would mean the stamp failed.
+        String pom = System.getProperty("twinshift.version", "");
+        assertTrue(out.toString().strip().matches("twinshift \\d+\\.\\d+\\.\\d+.*"), out.toString());
+        if (!pom.isEmpty()) {
+            assertEquals("twinshift " + pom, out.toString().strip());
+        }
+    }
+
+    @Test
     void helpWorksOnEveryCommandEvenWithoutItsRequiredOptions() {
         CommandLine root = new CommandLine(new Cli(t -> null));
         String rootDescription = String.join(" ", root.getCommandSpec().usageMessage().description());

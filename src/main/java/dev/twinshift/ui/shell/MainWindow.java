@@ -48,6 +48,11 @@ public final class MainWindow {
         Scene scene = new Scene(main.root(), first.getWidth(), first.getHeight());
         scene.getStylesheets().add(appStylesheet);
         stage.setTitle("Twinshift");
+        // The same picture as the package's: the task bar and the window switcher show it.
+        var icon = MainWindow.class.getResource("/dev/twinshift/ui/twinshift-icon.png");
+        if (icon != null) {
+            stage.getIcons().add(new javafx.scene.image.Image(icon.toExternalForm()));
+        }
         stage.setScene(scene);
         stage.setX(visual.getMinX() + (visual.getWidth() - first.getWidth()) / 2);
         stage.setY(visual.getMinY() + (visual.getHeight() - first.getHeight()) / 2);
