@@ -36,6 +36,20 @@ public final class CloneTree {
             }
             roots.add(new Node(Kind.CLUSTER, e.getKey(), e.getKey(), kids));
         }
+        // Snapshots of a clone that was destroyed since still show, under their cluster: they hold data,
+        // and a tree that hid them would hide what retention and the disk still carry.
+        for (SnapshotRecord s : sorted) {
+            String p = s.parent();
+            if (p != null && p.startsWith("clone:")
+                    && clones.stream().noneMatch(c -> c.name().equals(p.substring("clone:".length())))) {
+                Node root = roots.stream().filter(r -> r.id().equals(s.cluster())).findFirst().orElse(null);
+                if (root == null) {
+                    root = new Node(Kind.CLUSTER, s.cluster(), s.cluster(), new ArrayList<>());
+                    roots.add(root);
+                }
+                root.children().add(snapshotNode(s, sorted, clones, 0));
+            }
+        }
         // Clones whose snapshot is gone still show, under their cluster, so nothing is hidden.
         for (CloneRecord c : clones) {
             boolean placed = sorted.stream().anyMatch(s -> s.id().equals(c.parent()));

@@ -41,4 +41,18 @@ class CloneTreeTest {
                   z1 (MANUAL)
                 """, text);
     }
+
+    @Test
+    void theSnapshotsOfADestroyedCloneStillShowUnderTheCluster() {
+        List<SnapshotRecord> snaps = List.of(
+                snap("pg13-main", "s1", "13/main", null, 1),
+                snap("clone_gone", "kept", "13/main", "clone:gone", 2));
+        List<CloneRecord> clones = List.of(clone("b", "clone_gone/kept"));
+        assertEquals("""
+                13/main
+                  s1 (MANUAL)
+                  kept (MANUAL)
+                    clone b
+                """, CloneTree.render(CloneTree.build(snaps, clones)));
+    }
 }

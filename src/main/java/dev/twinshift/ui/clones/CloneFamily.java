@@ -69,7 +69,9 @@ public final class CloneFamily {
             }
             for (CloneTree.Node n : root.children()) {
                 // The cluster's own snapshots are all in the table above: here only those with a clone.
-                if (n.kind() == CloneTree.Kind.SNAPSHOT && n.children().isEmpty()) {
+                // A snapshot left by a destroyed clone is in no table: it stays.
+                SnapshotRecord s = n.kind() == CloneTree.Kind.SNAPSHOT ? snapById.get(n.id()) : null;
+                if (s != null && s.parent() == null && n.children().isEmpty()) {
                     continue;
                 }
                 top.add(row(n, snapById, cloneByName));
