@@ -277,6 +277,16 @@ public final class CloneService {
     public void destroy(Catalog catalog, String name) throws LockedException, SshException, InterruptedException {
         try (CatalogLock lock = CatalogLock.acquire(catalog, actor, "destroy clone " + name, progress)) {
             CloneRecord c = require(catalog, name);
+            if (c.method() == StorageMethod.ZFS_DATASET) {
+                // A ZFS snapshot lives inside its dataset: the destroy would fail half-way, after the stop.
+                List<String> own = catalog.snapshots().stream().filter(s -> ("clone:" + name).equals(s.parent()))
+                        .map(SnapshotRecord::id).toList();
+                if (!own.isEmpty()) {
+                    throw new IllegalStateException("clone " + name + " has " + own.size() + " snapshot(s) of its own ("
+                            + String.join(", ", own) + "); on ZFS they live inside the clone: delete them first"
+                            + " (and any clone made from them), then destroy the clone");
+                }
+            }
             stopIfRunning(catalog, c);
             StorageDriver d = StorageDrivers.forMethod(c.method(), shell);
             progress.step("destroy clone " + name + " (" + c.location() + ")");

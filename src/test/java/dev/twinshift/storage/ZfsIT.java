@@ -78,6 +78,11 @@ class ZfsIT {
             assertEquals(Long.parseLong(rowsAtSnapshot) + 5, Long.parseLong(bp.value("postgres",
                     "SELECT count(*) FROM zfs_it")));
 
+            IllegalStateException held = assertThrows(IllegalStateException.class, () -> clones.destroy(cat, c1));
+            assertTrue(held.getMessage().contains(cloneSnap.id()) && held.getMessage().contains("delete them first"),
+                    held.getMessage());
+            assertTrue(clones.isRunning(cat, clones.require(cat, c1)), "a refused destroy stopped nothing");
+
             final SnapshotRecord cs = cloneSnap;
             RefusedException busy = assertThrows(RefusedException.class, () -> snaps.delete(cat, cs.id()));
             assertTrue(busy.getMessage().contains(c2), busy.getMessage());
