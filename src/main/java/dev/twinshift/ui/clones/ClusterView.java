@@ -504,10 +504,14 @@ public final class ClusterView {
     @FXML
     private void destroyClone() {
         withClone(c -> {
+            Row r = selectedRow();
+            long own = r == null ? 0 : r.children().stream().filter(k -> k.kind() == CloneFamily.Kind.SNAPSHOT).count();
             if (Dialogs.confirm(root.getScene().getWindow(), "Destroy clone " + c.name(), "The clone"
                     + (c.running() ? ", which runs now, is stopped (its sessions are cut)" : " is") + " and its data deleted for good"
+                    + (c.ownBytes() == null ? "" : " (frees about " + ClusterFormat.bytes(c.ownBytes()) + ")")
                     + (model.tunnelUrl(c) != null ? "; its tunnel closes" : "") + ". The live cluster and the snapshot it came from"
-                    + " are not touched.", "Destroy", true)) {
+                    + " are not touched" + (own == 0 ? "." : "; its " + (own == 1 ? "snapshot stays" : own + " snapshots stay")
+                    + " in the tree, under the cluster."), "Destroy", true)) {
                 model.destroyClone(c);
             }
         });
