@@ -7,6 +7,7 @@ import dev.twinshift.ui.clones.ClusterViewModel;
 import dev.twinshift.ui.connections.FxPrompts;
 import dev.twinshift.ui.dashboard.ClusterRow;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,17 +49,50 @@ public final class ConsoleRobot {
 
     /** Selects the clone's row in the clone tree, as a click on it would. */
     public void selectCloneInTree(String name) {
+        selectInTree(name);
+    }
+
+    /** Selects the row of that name (a clone, or a snapshot by its name) in the clone tree. */
+    public void selectInTree(String name) {
         TreeTableView<CloneFamily.Row> tree = cloneTree();
         robot.interact(() -> {
             for (int i = 0; i < tree.getExpandedItemCount(); i++) {
                 CloneFamily.Row r = tree.getTreeItem(i).getValue();
-                if (r.isClone() && r.item() != null && r.item().name().equals(name)) {
+                if (r.kind() != CloneFamily.Kind.CLUSTER && r.name().equals(name)) {
                     tree.getSelectionModel().select(i);
                     return;
                 }
             }
-            throw new AssertionError("clone " + name + " is not in the clone tree");
+            throw new AssertionError(name + " is not in the clone tree");
         });
+    }
+
+    /** The names of the rows right under that row of the clone tree (empty when it is not there). */
+    public List<String> childrenInTree(String name) {
+        TreeTableView<CloneFamily.Row> tree = cloneTree();
+        if (tree.getRoot() == null) {
+            return List.of();
+        }
+        return tree.getRoot().getValue().flatten().stream().filter(r -> r.kind() != CloneFamily.Kind.CLUSTER && r.name().equals(name))
+                .findFirst().map(r -> r.children().stream().map(CloneFamily.Row::name).toList()).orElse(List.of());
+    }
+
+    /**
+     * Chooses an item of a tree row's context menu, as a right-click and a click would: the row is
+     * selected first (the menu acts on it), the item fired later on the FX thread (it may open a dialog).
+     */
+    @SuppressWarnings("unchecked")
+    public void chooseInTreeMenu(String rowName, String itemText) {
+        selectInTree(rowName);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.ContextMenu menu = robot.lookup("#clone-tree .tree-table-row-cell").queryAll().stream()
+                .map(n -> (javafx.scene.control.TreeTableRow<CloneFamily.Row>) n)
+                .filter(r -> !r.isEmpty() && r.getItem() != null && r.getItem().name().equals(rowName)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + rowName + " drawn in the clone tree")).getContextMenu();
+        javafx.scene.control.MenuItem item = menu.getItems().stream().filter(i -> itemText.equals(i.getText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + itemText + " in the menu of " + rowName));
+        Platform.runLater(item::fire);
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     @SuppressWarnings("unchecked")

@@ -133,6 +133,18 @@ class ConsoleLabIT {
         assertTrue(clone.connectionString().contains("port=" + clone.record().port()), clone.connectionString());
         assertTrue(clone.ownBytes() != null, "btrfs says how much space the clone holds alone");
 
+        // A snapshot of the clone, taken from its row's menu, shows under the clone; deleted from its own.
+        console.chooseInTreeMenu(cloneName, "Snapshot this clone...");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane .text-field").tryQuery().isPresent());
+        robot.interact(() -> robot.lookup(".dialog-pane .text-field").queryTextInputControl().setText("in-clone"));
+        clickWhenShown(robot, "OK");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> console.childrenInTree(cloneName).stream()
+                .anyMatch(n -> n.endsWith("-in-clone")));
+        String ofClone = console.childrenInTree(cloneName).stream().filter(n -> n.endsWith("-in-clone")).findFirst().orElseThrow();
+        console.chooseInTreeMenu(ofClone, "Delete...");
+        clickWhenShown(robot, "Delete");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> console.childrenInTree(cloneName).isEmpty());
+
         console.selectCloneInTree(cloneName);
         press(robot, "#destroy-clone");
         clickWhenShown(robot, "Destroy");
