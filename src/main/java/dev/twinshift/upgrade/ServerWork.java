@@ -1,6 +1,7 @@
 package dev.twinshift.upgrade;
 
 import dev.twinshift.postgres.SocketDirectories;
+import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.ExecOptions;
 import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
@@ -109,5 +110,35 @@ final class ServerWork {
 
     void root(String... argv) throws SshException, InterruptedException {
         shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
+    }
+
+    /** What start.conf says (auto, manual or disabled); auto when it cannot be read, as postgresql-common reads it. */
+    String readStartConf(String confDir) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("cat", "--", confDir + "/start.conf").asRoot());
+        if (!r.ok()) {
+            return "auto";
+        }
+        for (String l : r.stdout().split("\n")) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                return t;
+            }
+        }
+        return "auto";
+    }
+
+    static final String SET_PORT = """
+            f="$1/postgresql.conf"
+            if grep -Eq '^[[:space:]]*port[[:space:]]*=' "$f"; then
+              sed -i -E "s/^[[:space:]]*port[[:space:]]*=.*/port = $2/" "$f"
+            else
+              printf 'port = %s\\n' "$2" >> "$f"
+            fi
+            """;
+
+    /** The port in the postgresql.conf of {@code confDir}: the line replaced, or added when there is none. */
+    void setPort(String confDir, int port) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("sh", "-c", SET_PORT, "set-port", confDir, Integer.toString(port)).asRoot())
+                .requireSuccess();
     }
 }
