@@ -551,23 +551,9 @@ public final class BlueGreen {
         work.createDataDirectory(plan.newDataDirectory(), plan.newIsSubvolume(), plan.oldDataDirectory(), plan.owner());
         p.journal.append(JournalEntry.note(actor, "made " + plan.newDataDirectory(),
                 Map.of(UpgradeWorkspace.MADE_DATA_DIRECTORY, plan.newDataDirectory())));
-        List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=auto", "-d", plan.newDataDirectory(),
-                "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(), "--lc-collate", plan.lcCollate(),
-                "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName(), "--", "-U", plan.installUser()));
-        if (plan.dataChecksums()) {
-            argv.add("--data-checksums");
-        }
         p.journal.append(JournalEntry.note(actor, "made " + plan.newId(), Map.of(UpgradeWorkspace.MADE_CLUSTER, plan.newId())));
-        work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
-        String conf = plan.newConfigDirectory();
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("data_directory", plan.newDataDirectory());
-        overrides.put("hba_file", conf + "/pg_hba.conf");
-        overrides.put("ident_file", conf + "/pg_ident.conf");
-        overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
-        overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
-        overrides.put("port", Integer.toString(plan.newTemporaryPort()));
-        work.carryConfiguration(plan, conf, conf, overrides);
+        work.createNewCluster(plan, "auto");
+        work.carryToNewCluster(plan);
         out.put("greenPort", Integer.toString(plan.newTemporaryPort()));
         return plan.newId() + " on port " + plan.newTemporaryPort();
     }

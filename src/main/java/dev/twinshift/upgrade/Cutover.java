@@ -21,14 +21,12 @@ import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 
 /**
  * Upgrades a live cluster in journaled steps. Before the old cluster stops, the new one is created and
@@ -304,7 +302,7 @@ public final class Cutover {
         Map<String, String> out = new LinkedHashMap<>();
         // What the validation compares with after the upgrade, read while the old cluster still serves.
         if (control.isRunning(old)) {
-            out.put("inventory", inventory(Psql.forCluster(shell, old)));
+            out.put("inventory", Validation.inventory(Psql.forCluster(shell, old)));
         }
         out.put("oldStartConf", work.readStartConf(plan.oldConfigDirectory()));
         if (clusters.newExists(plan)) {
@@ -322,32 +320,11 @@ public final class Cutover {
                         plan.owner());
                 made(journal, UpgradeWorkspace.MADE_DATA_DIRECTORY, plan.newDataDirectory());
             }
-            List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d",
-                    plan.newDataDirectory(), "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(),
-                    "--lc-collate", plan.lcCollate(), "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName()));
-            // initdb's own arguments: the old cluster's bootstrap superuser, which pg_upgrade needs in both.
-            argv.addAll(List.of("--", "-U", plan.installUser()));
-            if (plan.dataChecksums()) {
-                argv.add("--data-checksums");
-            }
             made(journal, UpgradeWorkspace.MADE_CLUSTER, plan.newId());
-            work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
+            work.createNewCluster(plan, "manual");
         }
-        carryConfiguration(plan);
+        work.carryToNewCluster(plan);
         return out;
-    }
-
-    /** The new cluster's configuration, as Debian's pg_upgradecluster carries it, on the temporary port. */
-    private void carryConfiguration(UpgradePlan plan) throws SshException, InterruptedException {
-        String newConfDir = plan.newConfigDirectory();
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("data_directory", plan.newDataDirectory());
-        overrides.put("hba_file", newConfDir + "/pg_hba.conf");
-        overrides.put("ident_file", newConfDir + "/pg_ident.conf");
-        overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
-        overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
-        overrides.put("port", Integer.toString(plan.newTemporaryPort()));
-        work.carryConfiguration(plan, newConfDir, newConfDir, overrides);
     }
 
     static final String PG_UPGRADE_SOCKET_DIR = "pgUpgradeSocketDir";
@@ -468,14 +445,14 @@ public final class Cutover {
             try {
                 control.start(n);
             } catch (SshException e) {
-                throw new UpgradeException(plan.newId() + " did not start: " + e.getMessage() + lastLog(n), e);
+                throw new UpgradeException(plan.newId() + " did not start: " + e.getMessage() + work.logTail(n), e);
             }
         }
         Psql psql = Psql.forCluster(shell, n);
         Instant deadline = Instant.now().plusSeconds(60);
         while (!psql.answers("postgres")) {
             if (Instant.now().isAfter(deadline)) {
-                throw new UpgradeException(plan.newId() + " started but does not answer on port " + plan.oldPort() + lastLog(n));
+                throw new UpgradeException(plan.newId() + " started but does not answer on port " + plan.oldPort() + work.logTail(n));
             }
             Thread.sleep(200);
         }
@@ -502,18 +479,6 @@ public final class Cutover {
         return out;
     }
 
-    private String lastLog(PgCluster c) throws InterruptedException {
-        if (c.logFile() == null) {
-            return "";
-        }
-        try {
-            CommandResult r = shell.run(RemoteCommand.of("tail", "-n", "15", "--", c.logFile()).asRoot());
-            return r.ok() ? "\nlast lines of " + c.logFile() + ":\n" + r.stdout().strip() : "";
-        } catch (SshException e) {
-            return "";
-        }
-    }
-
     private Map<String, String> validate(UpgradePlan plan, UpgradeState st) throws UpgradeException, SshException, InterruptedException {
         Psql psql = Psql.forCluster(shell, clusters.newOne(plan));
         String version = psql.value("postgres", "SHOW server_version_num");
@@ -522,26 +487,12 @@ public final class Cutover {
             throw new UpgradeException("port " + plan.oldPort() + " answers as version " + version + ", not " + plan.newVersion());
         }
         String before = st.data().get("inventory");
-        String after = inventory(psql);
+        String after = Validation.inventory(psql);
         if (before != null && !before.equals(after)) {
             throw new UpgradeException("databases or tables differ after the upgrade: before " + before + ", after " + after);
         }
         listener.log("validated: version " + version + ", " + after);
         return Map.of();
-    }
-
-    /** Databases and the number of user tables in each: what must be there after the upgrade. */
-    static String inventory(Psql psql) throws SshException, InterruptedException {
-        Map<String, String> inv = new TreeMap<>();
-        for (List<String> row : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1")) {
-            String db = row.get(0);
-            inv.put(db, psql.value(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                    + " AND n.nspname NOT LIKE 'pg_toast%'"));
-        }
-        StringBuilder b = new StringBuilder();
-        inv.forEach((db, n) -> b.append(b.length() == 0 ? "" : ", ").append(db).append(": ").append(n).append(" tables"));
-        return b.toString();
     }
 
     private Map<String, String> analyze(UpgradePlan plan, Journal journal) throws SshException, InterruptedException {
