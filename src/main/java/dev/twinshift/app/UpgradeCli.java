@@ -8,6 +8,7 @@ import dev.twinshift.upgrade.BlueGreen;
 import dev.twinshift.upgrade.Cutover;
 import dev.twinshift.upgrade.CutoverReadiness;
 import dev.twinshift.upgrade.CutoverRefusedException;
+import dev.twinshift.upgrade.CutoverRollback;
 import dev.twinshift.upgrade.PgUpgradeCheckReport;
 import dev.twinshift.upgrade.Rehearsal;
 import dev.twinshift.upgrade.UpgradeListener;
@@ -282,8 +283,8 @@ final class UpgradeCli {
         @Override
         public Integer call() throws Exception {
             if (!yes) {
-                Cutover.RollbackCost cost = new Cutover(cli().shell(), cli().actor(), listener(), Cutover.Options.defaults())
-                        .rollbackCost(catalog(), operation);
+                CutoverRollback.Cost cost = new CutoverRollback(cli().shell(), cli().actor(), listener())
+                        .cost(catalog(), operation);
                 if (cli().json) {
                     cli().printJson(java.util.Map.of("operation", operation, "changed", false, "cost", cost,
                             "confirmWith", "--yes"));
@@ -294,8 +295,7 @@ final class UpgradeCli {
                 }
                 return Cli.EXIT_REFUSED;
             }
-            return done(new Cutover(cli().shell(), cli().actor(), listener(), Cutover.Options.defaults())
-                    .rollback(catalog(), operation));
+            return done(new CutoverRollback(cli().shell(), cli().actor(), listener()).rollback(catalog(), operation));
         }
     }
 }

@@ -268,10 +268,10 @@ public final class BlueGreen {
             throw new CutoverRefusedException("blue/green upgrade of " + plan.oldId() + " refused by its preflight: "
                     + String.join("; ", preflight.blockers()) + ". Nothing was changed.");
         }
-        Catalog catalog = Cutover.catalogOf(shell, plan);
+        Catalog catalog = UpgradeWorkspace.catalogOf(shell, plan);
         String op = Catalog.STAMP.format(Instant.now()) + "-" + KIND + "-" + plan.oldVersion() + "-" + plan.oldName();
         Journal journal = new Journal(shell, catalog, op);
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, Cutover.lockName(op), listener::log)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, UpgradeWorkspace.lockName(op), listener::log)) {
             journal.append(UpgradeState.planEntry(actor, "blue/green upgrade planned: " + plan.oldId() + " -> "
                     + plan.newId() + " through PgBouncer on port " + pooler.port(), plan));
             Map<String, String> facts = new LinkedHashMap<>();
@@ -550,24 +550,10 @@ public final class BlueGreen {
         }
         work.createDataDirectory(plan.newDataDirectory(), plan.newIsSubvolume(), plan.oldDataDirectory(), plan.owner());
         p.journal.append(JournalEntry.note(actor, "made " + plan.newDataDirectory(),
-                Map.of(Cutover.MADE_DATA_DIRECTORY, plan.newDataDirectory())));
-        List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=auto", "-d", plan.newDataDirectory(),
-                "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(), "--lc-collate", plan.lcCollate(),
-                "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName(), "--", "-U", plan.installUser()));
-        if (plan.dataChecksums()) {
-            argv.add("--data-checksums");
-        }
-        p.journal.append(JournalEntry.note(actor, "made " + plan.newId(), Map.of(Cutover.MADE_CLUSTER, plan.newId())));
-        work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
-        String conf = plan.newConfigDirectory();
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("data_directory", plan.newDataDirectory());
-        overrides.put("hba_file", conf + "/pg_hba.conf");
-        overrides.put("ident_file", conf + "/pg_ident.conf");
-        overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
-        overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
-        overrides.put("port", Integer.toString(plan.newTemporaryPort()));
-        work.carryConfiguration(plan, conf, conf, overrides);
+                Map.of(UpgradeWorkspace.MADE_DATA_DIRECTORY, plan.newDataDirectory())));
+        p.journal.append(JournalEntry.note(actor, "made " + plan.newId(), Map.of(UpgradeWorkspace.MADE_CLUSTER, plan.newId())));
+        work.createNewCluster(plan, "auto");
+        work.carryToNewCluster(plan);
         out.put("greenPort", Integer.toString(plan.newTemporaryPort()));
         return plan.newId() + " on port " + plan.newTemporaryPort();
     }
@@ -578,10 +564,9 @@ public final class BlueGreen {
         CloneRecord twin = clones.require(p.catalog, s.names().twin());
         CloneServer.Spec spec = clones.spec(p.catalog, twin);
         String sock = work.socketDirectory(s.plan().owner());
-        RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan(), spec.dataDirectory(), s.plan().newDataDirectory(),
-                "config_file=" + spec.confDir() + "/postgresql.conf",
-                "config_file=" + s.plan().newConfigDirectory() + "/postgresql.conf", sock, UpgradeMethod.CLONE, false);
-        String dir = Cutover.workDir(p.catalog, p.op) + "/pg_upgrade";
+        RemoteCommand cmd = PgUpgradeCommand.of(s.plan(), spec.dataDirectory(), spec.confDir(),
+                s.plan().newDataDirectory(), s.plan().newConfigDirectory(), sock, UpgradeMethod.CLONE, false);
+        String dir = UpgradeWorkspace.workDir(p.catalog, p.op) + "/pg_upgrade";
         listener.log("$ " + String.join(" ", cmd.argv()));
         DetachedJob.Status end;
         try {
@@ -638,7 +623,7 @@ public final class BlueGreen {
      * operation waits for it.
      */
     private CatalogLock lockFor(Catalog catalog, String operation) throws LockedException, SshException, InterruptedException {
-        String name = Cutover.lockName(operation);
+        String name = UpgradeWorkspace.lockName(operation);
         java.util.Optional<dev.twinshift.storage.LockOwner> holder = CatalogLock.holder(catalog);
         if (holder.isPresent() && name.equals(holder.get().operation()) && !CatalogLock.judge(holder.get()).alive()) {
             return CatalogLock.adopt(catalog, actor, name);
@@ -711,7 +696,7 @@ public final class BlueGreen {
                     "--deadline-ms", Long.toString(options.deadline().toMillis()),
                     "--sequence-margin", Long.toString(options.sequenceMargin()), "--"));
             argv.addAll(s.databases());
-            String dir = Cutover.workDir(catalog, operation) + "/" + step + "-" + Instant.now().toEpochMilli();
+            String dir = UpgradeWorkspace.workDir(catalog, operation) + "/" + step + "-" + Instant.now().toEpochMilli();
             Journal journal = new Journal(shell, catalog, operation);
             journal.append(JournalEntry.step(actor, step, UpgradeState.STARTED, "clients paused in PgBouncer and moved to "
                     + to.id() + ", deadline " + options.deadline().toMillis() + " ms; detached in " + dir,
@@ -861,7 +846,7 @@ public final class BlueGreen {
         UpgradePlan plan = s.plan();
         List<String> problems = new ArrayList<>();
         java.util.Optional<PgCluster> green = new ClusterDiscovery(shell).listed(plan.newId());
-        boolean madeGreen = s.journal().data().containsKey(Cutover.MADE_CLUSTER);
+        boolean madeGreen = s.journal().data().containsKey(UpgradeWorkspace.MADE_CLUSTER);
         if (green.isPresent() && madeGreen) {
             try {
                 if (control.isRunning(green.get())) {
@@ -885,7 +870,7 @@ public final class BlueGreen {
                 problems.add("green " + plan.newId() + ": " + e.getMessage());
             }
         }
-        String madeDir = s.journal().data().get(Cutover.MADE_DATA_DIRECTORY);
+        String madeDir = s.journal().data().get(UpgradeWorkspace.MADE_DATA_DIRECTORY);
         if (madeDir != null && work.exists(madeDir)) {
             CommandResult r = shell.run(RemoteCommand.of("sh", "-c", "btrfs subvolume delete \"$1\" >/dev/null 2>&1 || rm -rf -- \"$1\"",
                     "sh", madeDir).asRoot());

@@ -1,7 +1,6 @@
 package dev.twinshift.upgrade;
 
 import dev.twinshift.postgres.ClusterControl;
-import dev.twinshift.postgres.ClusterDiscovery;
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.postgres.Psql;
 import dev.twinshift.ssh.CommandResult;
@@ -18,19 +17,16 @@ import dev.twinshift.storage.JournalEntry;
 import dev.twinshift.storage.LockedException;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.RefusedException;
-import dev.twinshift.storage.RollbackService;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 
 /**
  * Upgrades a live cluster in journaled steps. Before the old cluster stops, the new one is created and
@@ -79,6 +75,8 @@ public final class Cutover {
     private final ClusterControl control;
     private final Options options;
     private final ServerWork work;
+    private final PlanClusters clusters;
+    private final CutoverRollback rollback;
     private final CancelRequest cancel;
 
     public Cutover(RemoteShell shell, Actor actor, UpgradeListener listener, Options options) {
@@ -94,18 +92,8 @@ public final class Cutover {
         this.control = new ClusterControl(shell);
         this.options = options == null ? Options.defaults() : options;
         this.work = new ServerWork(shell, this.listener);
-    }
-
-    public static Catalog catalogOf(RemoteShell shell, UpgradePlan plan) {
-        return new Catalog(shell, plan.catalogFilesystem());
-    }
-
-    static String lockName(String operation) {
-        return "upgrade " + operation;
-    }
-
-    static String workDir(Catalog catalog, String operation) {
-        return catalog.root() + "/upgrades/" + operation;
+        this.clusters = new PlanClusters(shell);
+        this.rollback = new CutoverRollback(shell, actor, this.listener);
     }
 
     /**
@@ -129,9 +117,9 @@ public final class Cutover {
                     + ". A cutover needs a passed rehearsal of the same plan on a snapshot of less than "
                     + CutoverReadiness.RECENT.toHours() + " h. Nothing was changed: rehearse first, or override explicitly.");
         }
-        Catalog catalog = catalogOf(shell, plan);
+        Catalog catalog = UpgradeWorkspace.catalogOf(shell, plan);
         Journal journal = new Journal(shell, catalog, plan.operation());
-        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, lockName(plan.operation()), listener::log)) {
+        try (CatalogLock lock = CatalogLock.acquire(catalog, actor, UpgradeWorkspace.lockName(plan.operation()), listener::log)) {
             journal.append(UpgradeState.cutoverPlanEntry(actor, "upgrade planned: " + plan.summary(), plan));
             if (ready.ready()) {
                 journal.append(JournalEntry.note(actor, "ready: " + ready.reason(), Map.of("readyBy", ready.rehearsal())));
@@ -149,28 +137,11 @@ public final class Cutover {
     public UpgradeState resume(Catalog catalog, String operation)
             throws LockedException, UpgradeException, SshException, InterruptedException {
         Journal journal = new Journal(shell, catalog, operation);
-        try (CatalogLock lock = CatalogLock.adopt(catalog, actor, lockName(operation))) {
+        try (CatalogLock lock = CatalogLock.adopt(catalog, actor, UpgradeWorkspace.lockName(operation))) {
             UpgradeState st = UpgradeState.of(operation, journal.read());
             requireUnfinished(st);
             note(journal, "resumed by " + actor.display() + " after " + st.describe());
             return proceed(journal, lock);
-        }
-    }
-
-    /**
-     * Puts the old cluster back as it was before the upgrade: the new one is stopped and dropped, the
-     * pre-upgrade snapshot restored, the old version started on its port.
-     */
-    public UpgradeState rollback(Catalog catalog, String operation)
-            throws LockedException, UpgradeException, SshException, InterruptedException {
-        Journal journal = new Journal(shell, catalog, operation);
-        try (CatalogLock lock = CatalogLock.adopt(catalog, actor, lockName(operation))) {
-            UpgradeState st = UpgradeState.of(operation, journal.read());
-            if (st.plan() == null) {
-                throw new UpgradeException("the journal " + journal.path() + " holds no plan: nothing to roll back");
-            }
-            rollbackHeld(journal, st, "rollback asked by " + actor.display());
-            return UpgradeState.of(operation, journal.read());
         }
     }
 
@@ -209,7 +180,7 @@ public final class Cutover {
             try {
                 out = runStep(step, plan, st, journal);
             } catch (CutoverRefusedException e) {
-                refuse(journal, step, e);
+                rollback.refusedBeforeStop(journal, step, e);
                 throw e;
             } catch (SshException e) {
                 if (unreachable(e)) {
@@ -270,7 +241,7 @@ public final class Cutover {
                     Map.of());
             return UpgradeState.of(journal.operation(), journal.read());
         }
-        rollbackHeld(journal, st, "rollback after the cancel");
+        rollback.rollBackHeld(journal, st, "rollback after the cancel");
         return UpgradeState.of(journal.operation(), journal.read());
     }
 
@@ -285,7 +256,7 @@ public final class Cutover {
         stepEntry(journal, step, UpgradeState.FAILED, cause.getMessage(), Map.of());
         UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
         try {
-            rollbackHeld(journal, st, "automatic rollback after " + step + " failed");
+            rollback.rollBackHeld(journal, st, "automatic rollback after " + step + " failed");
         } catch (UpgradeException | SshException | RuntimeException e) {
             e.addSuppressed(cause);
             throw e;
@@ -306,7 +277,12 @@ public final class Cutover {
         return switch (step) {
             case PREPARE -> prepare(plan, journal);
             // A journal from before this step existed may resume past the stop: live is no longer live then.
-            case LIVE_CHECK -> st.steps().containsKey(STOP_OLD) ? Map.of() : liveCheck(plan);
+            case LIVE_CHECK -> {
+                if (!st.steps().containsKey(STOP_OLD)) {
+                    new LiveCheck(shell, listener, work).refuseOnBlockers(plan);
+                }
+                yield Map.of();
+            }
             case STOP_OLD -> stopOld(plan);
             case SNAPSHOT -> snapshot(plan);
             case PG_UPGRADE -> pgUpgrade(plan, journal);
@@ -319,36 +295,17 @@ public final class Cutover {
         };
     }
 
-    // The clusters are looked up without measuring their size: most lookups fall inside the downtime.
-    private PgCluster oldCluster(UpgradePlan plan) throws SshException, InterruptedException {
-        return new ClusterDiscovery(shell).locate(plan.oldId());
-    }
-
-    private boolean newExists(UpgradePlan plan) throws SshException, InterruptedException {
-        return new ClusterDiscovery(shell).listed(plan.newId()).isPresent();
-    }
-
-    private PgCluster newCluster(UpgradePlan plan) throws SshException, InterruptedException {
-        return new ClusterDiscovery(shell).locate(plan.newId());
-    }
-
-    /** The cluster as pg_lsclusters lists it, without where its files are: enough to start or stop it. */
-    private PgCluster listed(String id) throws UpgradeException, SshException, InterruptedException {
-        return new ClusterDiscovery(shell).listed(id)
-                .orElseThrow(() -> new UpgradeException("no cluster " + id + " on " + shell.serverName()));
-    }
-
     /** Creates the new cluster with the old one's locale, encoding and checksums, and carries its configuration. */
     private Map<String, String> prepare(UpgradePlan plan, Journal journal)
             throws UpgradeException, SshException, InterruptedException {
-        PgCluster old = oldCluster(plan);
+        PgCluster old = clusters.old(plan);
         Map<String, String> out = new LinkedHashMap<>();
         // What the validation compares with after the upgrade, read while the old cluster still serves.
         if (control.isRunning(old)) {
-            out.put("inventory", inventory(Psql.forCluster(shell, old)));
+            out.put("inventory", Validation.inventory(Psql.forCluster(shell, old)));
         }
-        out.put("oldStartConf", readStartConf(plan.oldConfigDirectory()));
-        if (newExists(plan)) {
+        out.put("oldStartConf", work.readStartConf(plan.oldConfigDirectory()));
+        if (clusters.newExists(plan)) {
             listener.log(plan.newId() + " exists already (an earlier attempt made it): reusing it");
         } else {
             if (work.exists(plan.newDataDirectory())) {
@@ -361,125 +318,23 @@ public final class Cutover {
                 // Journaled right after it exists: a rollback removes only what this upgrade made.
                 work.createDataDirectory(plan.newDataDirectory(), plan.newIsSubvolume(), plan.oldDataDirectory(),
                         plan.owner());
-                made(journal, MADE_DATA_DIRECTORY, plan.newDataDirectory());
+                made(journal, UpgradeWorkspace.MADE_DATA_DIRECTORY, plan.newDataDirectory());
             }
-            List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=manual", "-d",
-                    plan.newDataDirectory(), "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(),
-                    "--lc-collate", plan.lcCollate(), "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName()));
-            // initdb's own arguments: the old cluster's bootstrap superuser, which pg_upgrade needs in both.
-            argv.addAll(List.of("--", "-U", plan.installUser()));
-            if (plan.dataChecksums()) {
-                argv.add("--data-checksums");
-            }
-            made(journal, MADE_CLUSTER, plan.newId());
-            work.logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
+            made(journal, UpgradeWorkspace.MADE_CLUSTER, plan.newId());
+            work.createNewCluster(plan, "manual");
         }
-        carryConfiguration(plan);
+        work.carryToNewCluster(plan);
         return out;
     }
 
-    /** The new cluster's configuration, as Debian's pg_upgradecluster carries it, on the temporary port. */
-    private void carryConfiguration(UpgradePlan plan) throws SshException, InterruptedException {
-        String newConfDir = plan.newConfigDirectory();
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("data_directory", plan.newDataDirectory());
-        overrides.put("hba_file", newConfDir + "/pg_hba.conf");
-        overrides.put("ident_file", newConfDir + "/pg_ident.conf");
-        overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
-        overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
-        overrides.put("port", Integer.toString(plan.newTemporaryPort()));
-        work.carryConfiguration(plan, newConfDir, newConfDir, overrides);
-    }
-
     static final String PG_UPGRADE_SOCKET_DIR = "pgUpgradeSocketDir";
-    static final String MADE_DATA_DIRECTORY = "madeNewDataDirectory";
-    static final String MADE_CLUSTER = "madeNewCluster";
 
     private void made(Journal journal, String what, String value) throws SshException, InterruptedException {
         journal.append(JournalEntry.note(actor, "made " + value, Map.of(what, value)));
     }
 
-    /**
-     * What would stop pg_upgrade, found while the old cluster still serves: the preflight's blocker
-     * queries on live (read-only) and pg_upgrade --check against the running old cluster. Any
-     * blocker refuses the cutover before the stop.
-     */
-    private Map<String, String> liveCheck(UpgradePlan plan) throws UpgradeException, SshException, InterruptedException {
-        LiveCheck check = new LiveCheck(shell, listener, work);
-        List<PgUpgradeCheckReport.Finding> blockers = new ArrayList<>();
-        PgCluster old = oldCluster(plan);
-        if (control.isRunning(old)) {
-            check.blockerQueries(plan, Psql.forCluster(shell, old)).stream()
-                    .filter(f -> f.severity() == PgUpgradeCheckReport.Severity.FATAL).forEach(blockers::add);
-        }
-        PgCluster n = listed(plan.newId());
-        if (control.isRunning(n)) {
-            // pg_upgrade --check starts the new cluster itself; it is ours and serves nobody yet.
-            listener.log("stopping " + plan.newId() + " for pg_upgrade --check");
-            control.stop(n);
-        }
-        LiveCheck.CheckResult r = check.pgUpgradeCheck(plan, workDir(catalogOf(shell, plan), plan.operation()) + "/check");
-        for (PgUpgradeCheckReport.Finding f : r.findings()) {
-            if (f.severity() == PgUpgradeCheckReport.Severity.FATAL
-                    && blockers.stream().noneMatch(b -> b.check().equals(f.check()))) {
-                blockers.add(f);
-            }
-        }
-        if (!r.compatible() && blockers.isEmpty()) {
-            blockers.add(new PgUpgradeCheckReport.Finding("pg_upgrade --check", PgUpgradeCheckReport.Severity.FATAL,
-                    "pg_upgrade --check exited with status " + r.exitCode() + "; " + LiveCheck.lastLines(r.log()), null, null));
-        }
-        if (!blockers.isEmpty()) {
-            StringBuilder b = new StringBuilder("refused before the stop: " + blockers.size() + " blocker(s) on " + plan.oldId()
-                    + " would make pg_upgrade fail");
-            for (PgUpgradeCheckReport.Finding f : blockers) {
-                b.append("\n  - ").append(LiveCheck.describe(f));
-            }
-            b.append("\n").append(plan.oldId()).append(" kept serving and was not changed; fix these, then cut over again");
-            throw new CutoverRefusedException(b.toString(), blockers);
-        }
-        listener.log("pg_upgrade --check passed against the running " + plan.oldId() + "; no blocker found");
-        return Map.of();
-    }
-
-    /**
-     * A refusal before the stop: what PREPARE made is removed again, the old cluster was never
-     * stopped, and the journal ends ABANDONED with the reason.
-     */
-    private void refuse(Journal journal, String step, CutoverRefusedException why)
-            throws UpgradeException, SshException, InterruptedException {
-        stepEntry(journal, step, UpgradeState.FAILED, why.getMessage(), Map.of());
-        UpgradeState st = UpgradeState.of(journal.operation(), journal.read());
-        UpgradePlan plan = st.plan();
-        try {
-            if (st.data().containsKey(MADE_CLUSTER) && newExists(plan)) {
-                PgCluster n = newCluster(plan);
-                if (control.isRunning(n)) {
-                    control.stop(n);
-                }
-                listener.log("dropping " + plan.newId() + " again");
-                work.logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
-            }
-            if (st.data().containsKey(MADE_DATA_DIRECTORY) && work.exists(plan.newDataDirectory())) {
-                if (plan.newIsSubvolume()) {
-                    work.root("btrfs", "subvolume", "delete", plan.newDataDirectory());
-                } else {
-                    work.root("rm", "-rf", "--", plan.newDataDirectory());
-                }
-            }
-        } catch (SshException | RuntimeException e) {
-            outcome(journal, UpgradeState.ROLLBACK_FAILED, "refused before the stop, but removing " + plan.newId()
-                    + " failed: " + e.getMessage(), Map.of());
-            throw new UpgradeException(why.getMessage() + "\nremoving " + plan.newId() + " again failed: " + e.getMessage()
-                    + "; roll back to remove it (" + plan.oldId() + " was never stopped)", e);
-        }
-        List<String> names = why.blockers().stream().map(PgUpgradeCheckReport.Finding::check).toList();
-        outcome(journal, UpgradeState.ABANDONED, why.getMessage().replace("\n", " ") + "; " + plan.newId() + " was dropped again",
-                names.isEmpty() ? Map.of() : Map.of("blockers", String.join("; ", names)));
-    }
-
     private Map<String, String> stopOld(UpgradePlan plan) throws SshException, InterruptedException {
-        PgCluster old = oldCluster(plan);
+        PgCluster old = clusters.old(plan);
         Map<String, String> out = new HashMap<>();
         if (control.isRunning(old)) {
             waitForClientsToLeave(old);
@@ -497,12 +352,12 @@ public final class Cutover {
     }
 
     private ClientProbe probeFor(UpgradePlan plan) {
-        return ClientProbe.attach(shell, workDir(catalogOf(shell, plan), plan.operation()) + "/probe");
+        return ClientProbe.attach(shell, UpgradeWorkspace.workDir(shell, plan, "probe"));
     }
 
     /** A client probe on the old port from just before the stop until the new cluster answers there. */
     private void startProbe(UpgradePlan plan, PgCluster old) throws SshException, InterruptedException {
-        String dir = workDir(catalogOf(shell, plan), plan.operation()) + "/probe";
+        String dir = UpgradeWorkspace.workDir(shell, plan, "probe");
         if (new DetachedJob(shell, dir).poll(0, null).state() == DetachedJob.State.MISSING) {
             ClientProbe.start(shell, dir, plan.oldBinDir() + "/psql", old.socketDirectory(), plan.oldPort(), plan.owner());
         }
@@ -531,14 +386,13 @@ public final class Cutover {
     private Map<String, String> snapshot(UpgradePlan plan)
             throws RefusedException, LockedException, SshException, InterruptedException {
         SnapshotService snaps = new SnapshotService(shell, actor, listener::log);
-        SnapshotRecord s = snaps.create(oldCluster(plan), Reason.PRE_UPGRADE, "pre-upgrade");
+        SnapshotRecord s = snaps.create(clusters.old(plan), Reason.PRE_UPGRADE, "pre-upgrade");
         return Map.of("snapshot", s.id());
     }
 
     private Map<String, String> pgUpgrade(UpgradePlan plan, Journal journal)
             throws UpgradeException, SshException, InterruptedException {
-        Catalog catalog = catalogOf(shell, plan);
-        String dir = workDir(catalog, plan.operation()) + "/pg_upgrade";
+        String dir = UpgradeWorkspace.workDir(shell, plan, "pg_upgrade");
         DetachedJob job = new DetachedJob(shell, dir);
         DetachedJob.Status s = job.poll(0, null);
         String sock;
@@ -547,9 +401,8 @@ public final class Cutover {
             // Journaled, so that a console that reattaches after a lost one removes it when pg_upgrade ends.
             journal.append(JournalEntry.note(actor, "pg_upgrade's socket directory is " + sock,
                     Map.of(PG_UPGRADE_SOCKET_DIR, sock)));
-            RemoteCommand cmd = pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
-                    "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
-                    "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), false);
+            RemoteCommand cmd = PgUpgradeCommand.of(plan, plan.oldDataDirectory(), plan.oldConfigDirectory(),
+                    plan.newDataDirectory(), plan.newConfigDirectory(), sock, plan.method(), false);
             listener.log("$ " + String.join(" ", cmd.argv()));
             DetachedJob.start(shell, dir, cmd);
             FailPoint.reached("upgrade", PG_UPGRADE, "job-started");
@@ -573,33 +426,12 @@ public final class Cutover {
         return Map.of("pgUpgradeLog", dir + "/log");
     }
 
-    /** pg_upgrade's argument list; the server options go through pg_ctl's shell, so they are quoted for it. */
-    static RemoteCommand pgUpgradeCommand(UpgradePlan plan, String oldData, String newData, String oldOption,
-                                          String newOption, String socketDir, UpgradeMethod method, boolean check) {
-        List<String> argv = new ArrayList<>(List.of(plan.newBinDir() + "/pg_upgrade", "-b", plan.oldBinDir(), "-B",
-                plan.newBinDir(), "-d", oldData, "-D", newData, "-o", "-c " + dev.twinshift.ssh.ShellQuote.quote(oldOption),
-                "-O", "-c " + dev.twinshift.ssh.ShellQuote.quote(newOption), "-s", socketDir, "-U", plan.installUser(),
-                "--jobs", Integer.toString(Math.max(1, plan.serverCpus()))));
-        if (check) {
-            argv.add("--check");
-        } else {
-            // pg_upgrade's own sync fsyncs every file one by one; one syncfs of the filesystem
-            // afterwards (see the pg_upgrade step) makes the same data durable in a fraction of the time.
-            argv.add("--no-sync");
-            if (method != UpgradeMethod.COPY || UpgradePlanner.major(plan.newVersion()) >= 16) {
-                // Copying is pg_upgrade's default; it only got a flag of its own in 16.
-                argv.add(method.flag());
-            }
-        }
-        return RemoteCommand.of(argv).asUser(plan.owner());
-    }
-
     private Map<String, String> portSwap(UpgradePlan plan, UpgradeState st) throws SshException, InterruptedException {
         // Debian's convention (pg_upgradecluster): the new cluster takes the old port and start mode,
         // the old one moves to the new one's port and is set to manual start, so it never comes back
         // by itself on the same port.
-        setPort(plan.newConfigDirectory(), plan.oldPort());
-        setPort(plan.oldConfigDirectory(), plan.newTemporaryPort());
+        work.setPort(plan.newConfigDirectory(), plan.oldPort());
+        work.setPort(plan.oldConfigDirectory(), plan.newTemporaryPort());
         String oldStart = st.data().getOrDefault("oldStartConf", "auto");
         work.writeFile(plan.newConfigDirectory() + "/start.conf", oldStart + "\n", plan.owner());
         work.writeFile(plan.oldConfigDirectory() + "/start.conf", "manual\n", plan.owner());
@@ -607,20 +439,20 @@ public final class Cutover {
     }
 
     private Map<String, String> startNew(UpgradePlan plan, UpgradeState st) throws UpgradeException, SshException, InterruptedException {
-        PgCluster n = listed(plan.newId());
+        PgCluster n = clusters.listed(plan.newId());
         if (!control.isRunning(n)) {
             listener.log("starting " + plan.newId() + " on port " + plan.oldPort());
             try {
                 control.start(n);
             } catch (SshException e) {
-                throw new UpgradeException(plan.newId() + " did not start: " + e.getMessage() + lastLog(n), e);
+                throw new UpgradeException(plan.newId() + " did not start: " + e.getMessage() + work.logTail(n), e);
             }
         }
         Psql psql = Psql.forCluster(shell, n);
         Instant deadline = Instant.now().plusSeconds(60);
         while (!psql.answers("postgres")) {
             if (Instant.now().isAfter(deadline)) {
-                throw new UpgradeException(plan.newId() + " started but does not answer on port " + plan.oldPort() + lastLog(n));
+                throw new UpgradeException(plan.newId() + " started but does not answer on port " + plan.oldPort() + work.logTail(n));
             }
             Thread.sleep(200);
         }
@@ -647,27 +479,15 @@ public final class Cutover {
         return out;
     }
 
-    private String lastLog(PgCluster c) throws InterruptedException {
-        if (c.logFile() == null) {
-            return "";
-        }
-        try {
-            CommandResult r = shell.run(RemoteCommand.of("tail", "-n", "15", "--", c.logFile()).asRoot());
-            return r.ok() ? "\nlast lines of " + c.logFile() + ":\n" + r.stdout().strip() : "";
-        } catch (SshException e) {
-            return "";
-        }
-    }
-
     private Map<String, String> validate(UpgradePlan plan, UpgradeState st) throws UpgradeException, SshException, InterruptedException {
-        Psql psql = Psql.forCluster(shell, newCluster(plan));
+        Psql psql = Psql.forCluster(shell, clusters.newOne(plan));
         String version = psql.value("postgres", "SHOW server_version_num");
         int major = Integer.parseInt(version) / 10000;
         if (major != UpgradePlanner.major(plan.newVersion())) {
             throw new UpgradeException("port " + plan.oldPort() + " answers as version " + version + ", not " + plan.newVersion());
         }
         String before = st.data().get("inventory");
-        String after = inventory(psql);
+        String after = Validation.inventory(psql);
         if (before != null && !before.equals(after)) {
             throw new UpgradeException("databases or tables differ after the upgrade: before " + before + ", after " + after);
         }
@@ -675,26 +495,12 @@ public final class Cutover {
         return Map.of();
     }
 
-    /** Databases and the number of user tables in each: what must be there after the upgrade. */
-    static String inventory(Psql psql) throws SshException, InterruptedException {
-        Map<String, String> inv = new TreeMap<>();
-        for (List<String> row : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1")) {
-            String db = row.get(0);
-            inv.put(db, psql.value(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                    + " AND n.nspname NOT LIKE 'pg_toast%'"));
-        }
-        StringBuilder b = new StringBuilder();
-        inv.forEach((db, n) -> b.append(b.length() == 0 ? "" : ", ").append(db).append(": ").append(n).append(" tables"));
-        return b.toString();
-    }
-
     private Map<String, String> analyze(UpgradePlan plan, Journal journal) throws SshException, InterruptedException {
         if (!options.analyze()) {
             return Map.of("analyze", "skipped");
         }
-        PgCluster n = newCluster(plan);
-        String dir = workDir(catalogOf(shell, plan), plan.operation()) + "/analyze";
+        PgCluster n = clusters.newOne(plan);
+        String dir = UpgradeWorkspace.workDir(shell, plan, "analyze");
         DetachedJob job = new DetachedJob(shell, dir);
         if (job.poll(0, null).state() == DetachedJob.State.MISSING) {
             DetachedJob.start(shell, dir, RemoteCommand.of(plan.newBinDir() + "/vacuumdb", "--all",
@@ -710,233 +516,23 @@ public final class Cutover {
         return Map.of("analyze", "done");
     }
 
-    // ---- rollback ---------------------------------------------------------------------------------
-
-    /**
-     * What a rollback of this upgrade would lose, measured on the new cluster when it has taken over:
-     * the writes since then (transactions, WAL, tables changed), which the rollback keeps in a pinned
-     * snapshot of the new cluster's data before it drops it.
-     */
-    public RollbackCost rollbackCost(Catalog catalog, String operation) throws UpgradeException, SshException, InterruptedException {
-        UpgradeState st = UpgradeState.of(operation, new Journal(shell, catalog, operation).read());
-        if (st.plan() == null) {
-            throw new UpgradeException("the journal of " + operation + " holds no plan: nothing to roll back");
-        }
-        return measureLoss(st);
-    }
-
-    /** Writes made to the new cluster since it took over, and where the rollback keeps them. */
-    public record RollbackCost(boolean handedOver, long transactions, long walBytes, List<String> tablesChanged,
-                               String text) {
-    }
-
-    private RollbackCost measureLoss(UpgradeState st) throws SshException, InterruptedException {
-        UpgradePlan plan = st.plan();
-        String back = plan.oldId() + " comes back on port " + plan.oldPort() + " as the pre-upgrade snapshot "
-                + st.data().getOrDefault("snapshot", "(none yet)") + " holds it, and " + plan.newId() + " is dropped.";
-        if (!st.done(START_NEW) || !newExists(plan)) {
-            return new RollbackCost(false, 0, 0, List.of(), "No client has written to " + plan.newId() + " yet: nothing is"
-                    + " lost. " + back);
-        }
-        PgCluster n = newCluster(plan);
-        if (!control.isRunning(n)) {
-            return new RollbackCost(st.handedOver(), -1, -1, List.of(), "Every write made to " + plan.newId() + " since "
-                    + st.data().getOrDefault("servingAgainAt", "the cutover") + " is lost from the live cluster (it is not"
-                    + " running, so they cannot be counted); they are kept in a pinned snapshot of its data taken before"
-                    + " it is dropped. " + back);
-        }
-        Psql psql = Psql.forCluster(shell, n);
-        long xacts = Long.parseLong(psql.value("postgres", "SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database"));
-        String startLsn = st.data().get("newStartLsn");
-        long wal = startLsn == null ? -1 : Long.parseLong(psql.value("postgres",
-                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + startLsn.replace("'", "") + "')::bigint"));
-        List<String> tables = new ArrayList<>();
-        for (List<String> db : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1")) {
-            for (List<String> t : psql.rows(db.get(0), "SELECT schemaname || '.' || relname FROM pg_stat_user_tables"
-                    + " WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY 1")) {
-                tables.add(db.get(0) + ":" + t.get(0));
-            }
-        }
-        String text = "Writes made to " + plan.newId() + " since it took over ("
-                + st.data().getOrDefault("servingAgainAt", "at the cutover") + ") will be lost from the live cluster: "
-                + xacts + " committed transaction(s) (validation and statistics included)"
-                + (wal < 0 ? "" : ", " + wal + " bytes of WAL") + ", " + tables.size() + " table(s) changed"
-                + (tables.isEmpty() ? "" : " (" + String.join(", ", tables.subList(0, Math.min(10, tables.size())))
-                + (tables.size() > 10 ? ", …" : "") + ")")
-                + ". They are kept in a pinned snapshot of " + plan.newId() + "'s data, taken before it is dropped: clone"
-                + " it to read them. " + back;
-        return new RollbackCost(st.handedOver(), xacts, wal, tables, text);
-    }
-
-    private void rollbackHeld(Journal journal, UpgradeState st, String why)
-            throws UpgradeException, SshException, InterruptedException {
-        UpgradePlan plan = st.plan();
-        note(journal, why);
-        stepEntry(journal, "rollback", UpgradeState.STARTED, "roll back to " + plan.oldId(), Map.of());
-        try {
-            // Every step below looks at what is there before it acts, so a rollback run again after an
-            // interruption (or after it failed) converges instead of tripping over its own earlier work.
-            stopUpgradeJob(plan, st);
-            if (st.data().containsKey(MADE_CLUSTER) && newExists(plan)) {
-                PgCluster n = newCluster(plan);
-                boolean keep = st.done(START_NEW) && !st.data().containsKey("newWritesSnapshot")
-                        && work.exists(plan.newDataDirectory());
-                RollbackCost cost = keep ? measureLoss(st) : null;
-                listener.log("stopping " + plan.newId() + " (if it runs)");
-                control.stop(n);
-                if (keep) {
-                    keepNewWrites(journal, st, cost);
-                }
-                keepUpgradeLogs(plan);
-                listener.log("dropping " + plan.newId());
-                work.logged(RemoteCommand.of("pg_dropcluster", plan.newVersion(), plan.newName()).asRoot(), Duration.ofMinutes(10));
-            }
-            if (st.data().containsKey(MADE_DATA_DIRECTORY) && work.exists(plan.newDataDirectory())) {
-                if (plan.newIsSubvolume()) {
-                    work.root("btrfs", "subvolume", "delete", plan.newDataDirectory());
-                } else {
-                    work.root("rm", "-rf", "--", plan.newDataDirectory());
-                }
-            }
-            setPort(plan.oldConfigDirectory(), plan.oldPort());
-            work.writeFile(plan.oldConfigDirectory() + "/start.conf", st.data().getOrDefault("oldStartConf", "auto") + "\n",
-                    plan.owner());
-            PgCluster old = oldCluster(plan);
-            String snapshot = st.data().get("snapshot");
-            if (snapshot != null && !snapshot.equals(st.data().get("restoredSnapshot"))) {
-                listener.log("restoring the pre-upgrade snapshot " + snapshot);
-                new RollbackService(shell, actor, listener::log).rollback(old, snapshot, true);
-                journal.append(JournalEntry.note(actor, "restored " + snapshot, Map.of("restoredSnapshot", snapshot)));
-            }
-            old = listed(plan.oldId());
-            if (!control.isRunning(old)) {
-                listener.log("starting " + plan.oldId() + " on port " + plan.oldPort());
-                control.start(old);
-            }
-            Psql psql = Psql.forCluster(shell, old);
-            String v = psql.value("postgres", "SHOW server_version_num");
-            if (Integer.parseInt(v) / 10000 != UpgradePlanner.major(plan.oldVersion())) {
-                throw new UpgradeException("port " + plan.oldPort() + " answers as " + v + " after the rollback");
-            }
-        } catch (UpgradeException | SshException | RuntimeException | RefusedException | LockedException e) {
-            stepEntry(journal, "rollback", UpgradeState.FAILED, e.getMessage(), Map.of());
-            outcome(journal, UpgradeState.ROLLBACK_FAILED, "rollback failed: " + e.getMessage(), Map.of());
-            throw new UpgradeException("the rollback of " + plan.oldId() + " failed: " + e.getMessage()
-                    + "; the journal " + journal.path() + " says where it stopped; roll back again once fixed", e);
-        }
-        stepEntry(journal, "rollback", UpgradeState.DONE, null, Map.of());
-        UpgradeState end = UpgradeState.of(journal.operation(), journal.read());
-        String kept = end.data().get("newWritesSnapshot");
-        outcome(journal, UpgradeState.ROLLED_BACK, plan.oldId() + " runs again on port " + plan.oldPort()
-                + " with its pre-upgrade data" + (kept == null ? "" : "; what was written to " + plan.newId()
-                + " after the cutover is kept in the pinned snapshot " + kept), Map.of());
-    }
-
-    /**
-     * Stops a pg_upgrade that may still run (a console killed while it started it leaves it running on the
-     * server) and waits until it is gone, then stops the servers pg_upgrade itself starts: pg_ctl puts
-     * them in a session of their own, so they outlive the job. Dropping or restoring anything while one
-     * of them runs would race it.
-     */
-    private void stopUpgradeJob(UpgradePlan plan, UpgradeState st) throws SshException, InterruptedException {
-        if (st.steps().containsKey(STOP_OLD)) {
-            probeFor(plan).stop();
-        }
-        if (!st.steps().containsKey(PG_UPGRADE)) {
-            return;
-        }
-        DetachedJob job = new DetachedJob(shell, workDir(catalogOf(shell, plan), plan.operation()) + "/pg_upgrade");
-        if (job.stop()) {
-            listener.log("stopped the pg_upgrade that was still running");
-        }
-        for (String[] server : List.of(new String[] {plan.oldBinDir(), plan.oldDataDirectory()},
-                new String[] {plan.newBinDir(), plan.newDataDirectory()})) {
-            CommandResult r = shell.run(RemoteCommand.of(server[0] + "/pg_ctl", "status", "-D", server[1]).asUser(plan.owner()));
-            if (r.exitCode() == 0) {
-                listener.log("stopping the server pg_upgrade left running on " + server[1]);
-                CommandResult stop = shell.run(RemoteCommand.of(server[0] + "/pg_ctl", "stop", "-D", server[1], "-m",
-                        "fast", "-w", "-t", "600").asUser(plan.owner()), Duration.ofMinutes(11));
-                if (!stop.ok() && shell.run(RemoteCommand.of(server[0] + "/pg_ctl", "status", "-D", server[1])
-                        .asUser(plan.owner())).exitCode() == 0) {
-                    stop.requireSuccess();
-                }
-            }
-        }
-    }
-
-    /** Snapshot of the new cluster's data, pinned, before the rollback drops it: the writes since the cutover. */
-    private void keepNewWrites(Journal journal, UpgradeState st, RollbackCost cost)
-            throws UpgradeException, SshException, InterruptedException {
-        note(journal, cost.text());
-        SnapshotService snaps = new SnapshotService(shell, actor, listener::log);
-        SnapshotRecord s;
-        try {
-            // Taken stopped: consistent on every storage method, reflink copies included.
-            s = snaps.create(newCluster(st.plan()), Reason.PRE_ROLLBACK, "writes-on-" + st.plan().newVersion());
-            s = snaps.pin(catalogOf(shell, st.plan()), s.id(), true);
-        } catch (RefusedException | LockedException e) {
-            throw new UpgradeException("the writes made to " + st.plan().newId() + " since the cutover cannot be kept in a"
-                    + " snapshot (" + e.getMessage() + "), so the rollback stops before dropping them; copy what you need"
-                    + " out of " + st.plan().newId() + ", then roll back again", e);
-        }
-        journal.append(JournalEntry.note(actor, "kept the writes made to " + st.plan().newId() + " since the cutover in "
-                + s.id(), Map.of("newWritesSnapshot", s.id())));
-    }
-
-    /** pg_upgrade's own reports live in the new data directory, which the rollback drops: keep them. */
-    private void keepUpgradeLogs(UpgradePlan plan) throws InterruptedException {
-        try {
-            String target = workDir(catalogOf(shell, plan), plan.operation()) + "/pg_upgrade_output.d";
-            shell.run(RemoteCommand.of("sh", "-c", "[ -d \"$1\" ] && mkdir -p \"$2\" && cp -a \"$1\"/. \"$2\"/; exit 0", "sh",
-                    plan.newDataDirectory() + "/pg_upgrade_output.d", target).asRoot());
-        } catch (SshException ignored) {
-            // the logs are a convenience; the rollback goes on without them
-        }
-    }
-
     // ---- helpers ----------------------------------------------------------------------------------
 
-    private String readStartConf(String confDir) throws SshException, InterruptedException {
-        CommandResult r = shell.run(RemoteCommand.of("cat", "--", confDir + "/start.conf").asRoot());
-        if (!r.ok()) {
-            return "auto";
-        }
-        for (String l : r.stdout().split("\n")) {
-            String t = l.strip();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                return t;
-            }
-        }
-        return "auto";
-    }
-
-    static final String SET_PORT = """
-            f="$1/postgresql.conf"
-            if grep -Eq '^[[:space:]]*port[[:space:]]*=' "$f"; then
-              sed -i -E "s/^[[:space:]]*port[[:space:]]*=.*/port = $2/" "$f"
-            else
-              printf 'port = %s\\n' "$2" >> "$f"
-            fi
-            """;
-
-    private void setPort(String confDir, int port) throws SshException, InterruptedException {
-        shell.run(RemoteCommand.of("sh", "-c", SET_PORT, "set-port", confDir, Integer.toString(port)).asRoot())
-                .requireSuccess();
+    private JournaledSteps steps(Journal journal) {
+        return new JournaledSteps("upgrade", actor, journal, listener);
     }
 
     private void stepEntry(Journal journal, String step, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
-        new JournaledSteps("upgrade", actor, journal, listener).entry(step, state, message, data);
+        steps(journal).entry(step, state, message, data);
     }
 
     private void outcome(Journal journal, String state, String message, Map<String, String> data)
             throws SshException, InterruptedException {
-        journal.append(JournalEntry.outcome(actor, state, message, data));
-        listener.step("outcome", state, message);
+        steps(journal).outcome(state, message, data);
     }
 
     private void note(Journal journal, String message) throws SshException, InterruptedException {
-        journal.append(JournalEntry.note(actor, message, Map.of()));
-        listener.log(message);
+        steps(journal).note(message);
     }
 }

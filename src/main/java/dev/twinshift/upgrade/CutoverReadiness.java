@@ -194,7 +194,7 @@ public final class CutoverReadiness {
 
     /** The decision for a plan as the server's journals have it. */
     public static Decision read(RemoteShell shell, UpgradePlan plan) throws SshException, InterruptedException {
-        Catalog catalog = Cutover.catalogOf(shell, plan);
+        Catalog catalog = UpgradeWorkspace.catalogOf(shell, plan);
         List<UpgradeState> rehearsals = new ArrayList<>();
         String suffix = "-rehearsal-" + plan.oldVersion() + "-" + plan.oldName();
         for (String op : Journal.operations(shell, catalog)) {

@@ -81,4 +81,16 @@ final class JournaledSteps {
         }
         listener.step(step, state, message);
     }
+
+    /** A note in the journal that the administrator reads in the log too. */
+    void note(String message) throws SshException, InterruptedException {
+        journal.append(JournalEntry.note(actor, message, Map.of()));
+        listener.log(message);
+    }
+
+    /** How the operation ended, in the journal and to the listener. */
+    void outcome(String state, String message, Map<String, String> data) throws SshException, InterruptedException {
+        journal.append(JournalEntry.outcome(actor, state, message, data));
+        listener.step("outcome", state, message);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.twinshift.upgrade;
 
+import dev.twinshift.postgres.ClusterControl;
+import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.postgres.Psql;
 import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.DetachedJob;
@@ -31,6 +33,50 @@ final class LiveCheck {
         this.shell = shell;
         this.listener = listener;
         this.work = work;
+    }
+
+    /**
+     * What would stop pg_upgrade, found while the old cluster still serves: the preflight's blocker
+     * queries on live (read-only) and pg_upgrade --check against the running old cluster. Any
+     * blocker refuses the cutover before the stop.
+     *
+     * @throws CutoverRefusedException naming every blocker found; the old cluster was not changed
+     */
+    void refuseOnBlockers(UpgradePlan plan) throws UpgradeException, SshException, InterruptedException {
+        ClusterControl control = new ClusterControl(shell);
+        PlanClusters clusters = new PlanClusters(shell);
+        List<Finding> blockers = new ArrayList<>();
+        PgCluster old = clusters.old(plan);
+        if (control.isRunning(old)) {
+            blockerQueries(plan, Psql.forCluster(shell, old)).stream()
+                    .filter(f -> f.severity() == Severity.FATAL).forEach(blockers::add);
+        }
+        PgCluster n = clusters.listed(plan.newId());
+        if (control.isRunning(n)) {
+            // pg_upgrade --check starts the new cluster itself; it is ours and serves nobody yet.
+            listener.log("stopping " + plan.newId() + " for pg_upgrade --check");
+            control.stop(n);
+        }
+        CheckResult r = pgUpgradeCheck(plan, UpgradeWorkspace.workDir(shell, plan, "check"));
+        for (Finding f : r.findings()) {
+            if (f.severity() == Severity.FATAL && blockers.stream().noneMatch(b -> b.check().equals(f.check()))) {
+                blockers.add(f);
+            }
+        }
+        if (!r.compatible() && blockers.isEmpty()) {
+            blockers.add(new Finding("pg_upgrade --check", Severity.FATAL,
+                    "pg_upgrade --check exited with status " + r.exitCode() + "; " + lastLines(r.log()), null, null));
+        }
+        if (!blockers.isEmpty()) {
+            StringBuilder b = new StringBuilder("refused before the stop: " + blockers.size() + " blocker(s) on " + plan.oldId()
+                    + " would make pg_upgrade fail");
+            for (Finding f : blockers) {
+                b.append("\n  - ").append(describe(f));
+            }
+            b.append("\n").append(plan.oldId()).append(" kept serving and was not changed; fix these, then cut over again");
+            throw new CutoverRefusedException(b.toString(), blockers);
+        }
+        listener.log("pg_upgrade --check passed against the running " + plan.oldId() + "; no blocker found");
     }
 
     /** The preflight's blocker queries, every database of the running old cluster; only what is not OK. */
@@ -81,9 +127,8 @@ final class LiveCheck {
         String sock = work.socketDirectory(plan.owner());
         DetachedJob.Status end;
         try {
-            RemoteCommand cmd = Cutover.pgUpgradeCommand(plan, plan.oldDataDirectory(), plan.newDataDirectory(),
-                    "config_file=" + plan.oldConfigDirectory() + "/postgresql.conf",
-                    "config_file=" + plan.newConfigDirectory() + "/postgresql.conf", sock, plan.method(), true);
+            RemoteCommand cmd = PgUpgradeCommand.of(plan, plan.oldDataDirectory(), plan.oldConfigDirectory(),
+                    plan.newDataDirectory(), plan.newConfigDirectory(), sock, plan.method(), true);
             listener.log("$ " + String.join(" ", cmd.argv()));
             DetachedJob.start(shell, jobDir, cmd);
             end = job.follow(0, (s, line) -> listener.log(line), Duration.ofMillis(300));

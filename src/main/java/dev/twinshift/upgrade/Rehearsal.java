@@ -157,7 +157,7 @@ public final class Rehearsal {
 
     private Result run(UpgradePlan plan, Options options, boolean preflightOnly, String givenSnapshot, String twinPrefix)
             throws UpgradeException, SshException, InterruptedException {
-        Catalog catalog = Cutover.catalogOf(shell, plan);
+        Catalog catalog = UpgradeWorkspace.catalogOf(shell, plan);
         String op = Catalog.STAMP.format(Instant.now()) + (preflightOnly ? "-preflight-" : "-rehearsal-")
                 + plan.oldVersion() + "-" + plan.oldName() + (twinPrefix == null ? "" : "-" + twinPrefix);
         Journal journal = new Journal(shell, catalog, op);
@@ -462,7 +462,7 @@ public final class Rehearsal {
     }
 
     private String jobDir(State s, String name) {
-        return Cutover.workDir(s.catalog, s.op) + "/" + name;
+        return UpgradeWorkspace.workDir(s.catalog, s.op) + "/" + name;
     }
 
     private DetachedJob.Status pgUpgrade(State s, boolean check) throws SshException, InterruptedException {
@@ -471,9 +471,8 @@ public final class Rehearsal {
         String sock = work.socketDirectory(s.plan.owner());
         // The clone method the live cutover will use, when the clone's storage has reflinks; else copy.
         UpgradeMethod m = s.oldClone.method().copyOnWrite() ? UpgradeMethod.CLONE : UpgradeMethod.COPY;
-        RemoteCommand cmd = Cutover.pgUpgradeCommand(s.plan, oldSpec.dataDirectory(), newSpec.dataDirectory(),
-                "config_file=" + oldSpec.confDir() + "/postgresql.conf", "config_file=" + newSpec.confDir() + "/postgresql.conf",
-                sock, m, check);
+        RemoteCommand cmd = PgUpgradeCommand.of(s.plan, oldSpec.dataDirectory(), oldSpec.confDir(), newSpec.dataDirectory(),
+                newSpec.confDir(), sock, m, check);
         String dir = jobDir(s, check ? "check" : "upgrade");
         listener.log("$ " + String.join(" ", cmd.argv()));
         try {
@@ -567,8 +566,8 @@ public final class Rehearsal {
     /** The report as it stands, in the operation's folder on the server (made here: a failed start may not have). */
     private void saveReport(State s) throws SshException, InterruptedException {
         s.report = RehearsalReport.markdown(s.result());
-        s.reportPath = Cutover.workDir(s.catalog, s.op) + "/report.md";
-        work.root("mkdir", "-p", "--", Cutover.workDir(s.catalog, s.op));
+        s.reportPath = UpgradeWorkspace.workDir(s.catalog, s.op) + "/report.md";
+        work.root("mkdir", "-p", "--", UpgradeWorkspace.workDir(s.catalog, s.op));
         work.writeFile(s.reportPath, s.report, "root");
     }
 

@@ -1,6 +1,8 @@
 package dev.twinshift.upgrade;
 
+import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.postgres.SocketDirectories;
+import dev.twinshift.ssh.CommandResult;
 import dev.twinshift.ssh.ExecOptions;
 import dev.twinshift.ssh.LineListener;
 import dev.twinshift.ssh.RemoteCommand;
@@ -8,6 +10,9 @@ import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -109,5 +114,80 @@ final class ServerWork {
 
     void root(String... argv) throws SshException, InterruptedException {
         shell.run(RemoteCommand.of(argv).asRoot()).requireSuccess();
+    }
+
+    /** What start.conf says (auto, manual or disabled); auto when it cannot be read, as postgresql-common reads it. */
+    String readStartConf(String confDir) throws SshException, InterruptedException {
+        CommandResult r = shell.run(RemoteCommand.of("cat", "--", confDir + "/start.conf").asRoot());
+        if (!r.ok()) {
+            return "auto";
+        }
+        for (String l : r.stdout().split("\n")) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                return t;
+            }
+        }
+        return "auto";
+    }
+
+    static final String SET_PORT = """
+            f="$1/postgresql.conf"
+            if grep -Eq '^[[:space:]]*port[[:space:]]*=' "$f"; then
+              sed -i -E "s/^[[:space:]]*port[[:space:]]*=.*/port = $2/" "$f"
+            else
+              printf 'port = %s\\n' "$2" >> "$f"
+            fi
+            """;
+
+    /** The port in the postgresql.conf of {@code confDir}: the line replaced, or added when there is none. */
+    void setPort(String confDir, int port) throws SshException, InterruptedException {
+        shell.run(RemoteCommand.of("sh", "-c", SET_PORT, "set-port", confDir, Integer.toString(port)).asRoot())
+                .requireSuccess();
+    }
+
+    /**
+     * The plan's new cluster, made by pg_createcluster beside the old one on the temporary port, with
+     * the old one's encoding, locale and checksums, and its bootstrap superuser (pg_upgrade needs the
+     * same in both).
+     *
+     * @param startConf start.conf's mode until the new cluster takes over: manual for the cutover
+     */
+    void createNewCluster(UpgradePlan plan, String startConf) throws SshException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("pg_createcluster", "--start-conf=" + startConf, "-d",
+                plan.newDataDirectory(), "-p", Integer.toString(plan.newTemporaryPort()), "-e", plan.encoding(),
+                "--lc-collate", plan.lcCollate(), "--lc-ctype", plan.lcCtype(), plan.newVersion(), plan.newName()));
+        // initdb's own arguments: the old cluster's bootstrap superuser, which pg_upgrade needs in both.
+        argv.addAll(List.of("--", "-U", plan.installUser()));
+        if (plan.dataChecksums()) {
+            argv.add("--data-checksums");
+        }
+        logged(RemoteCommand.of(argv).asRoot(), Duration.ofMinutes(10));
+    }
+
+    /** The new cluster's configuration, as Debian's pg_upgradecluster carries it, on the temporary port. */
+    void carryToNewCluster(UpgradePlan plan) throws SshException, InterruptedException {
+        String newConfDir = plan.newConfigDirectory();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("data_directory", plan.newDataDirectory());
+        overrides.put("hba_file", newConfDir + "/pg_hba.conf");
+        overrides.put("ident_file", newConfDir + "/pg_ident.conf");
+        overrides.put("external_pid_file", "/var/run/postgresql/" + plan.newVersion() + "-" + plan.newName() + ".pid");
+        overrides.put("cluster_name", plan.newVersion() + "/" + plan.newName());
+        overrides.put("port", Integer.toString(plan.newTemporaryPort()));
+        carryConfiguration(plan, newConfDir, newConfDir, overrides);
+    }
+
+    /** The last lines of a cluster's log, for a message saying why it did not start; empty when unreadable. */
+    String logTail(PgCluster c) throws InterruptedException {
+        if (c.logFile() == null) {
+            return "";
+        }
+        try {
+            CommandResult r = shell.run(RemoteCommand.of("tail", "-n", "15", "--", c.logFile()).asRoot());
+            return r.ok() ? "\nlast lines of " + c.logFile() + ":\n" + r.stdout().strip() : "";
+        } catch (SshException e) {
+            return "";
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Compares an old and a new cluster holding the same data: tables, the administrator's checks, a workload. */
@@ -139,5 +140,19 @@ public final class Validation {
         } catch (SshException e) {
             return null;
         }
+    }
+
+    /** Databases and the number of user tables in each: what must be there after the upgrade. */
+    static String inventory(Psql psql) throws SshException, InterruptedException {
+        Map<String, String> inv = new TreeMap<>();
+        for (List<String> row : psql.rows("postgres", "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1")) {
+            String db = row.get(0);
+            inv.put(db, psql.value(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                    + " AND n.nspname NOT LIKE 'pg_toast%'"));
+        }
+        StringBuilder b = new StringBuilder();
+        inv.forEach((db, n) -> b.append(b.length() == 0 ? "" : ", ").append(db).append(": ").append(n).append(" tables"));
+        return b.toString();
     }
 }

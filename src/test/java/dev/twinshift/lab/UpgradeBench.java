@@ -5,10 +5,12 @@ import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.upgrade.Cutover;
+import dev.twinshift.upgrade.CutoverRollback;
 import dev.twinshift.upgrade.UpgradeListener;
 import dev.twinshift.upgrade.UpgradePlan;
 import dev.twinshift.upgrade.UpgradePlanner;
 import dev.twinshift.upgrade.UpgradeState;
+import dev.twinshift.upgrade.UpgradeWorkspace;
 import dev.twinshift.upgrade.Upgrades;
 import java.time.Duration;
 
@@ -64,7 +66,8 @@ public final class UpgradeBench {
         System.out.println("new_cluster=" + plan.newId());
 
         long t2 = System.nanoTime();
-        UpgradeState back = cutover.rollback(Cutover.catalogOf(shell, plan), plan.operation());
+        UpgradeState back = new CutoverRollback(shell, me, quiet).rollback(UpgradeWorkspace.catalogOf(shell, plan),
+                plan.operation());
         long t3 = System.nanoTime();
         if (!UpgradeState.ROLLED_BACK.equals(back.outcome())) {
             throw new IllegalStateException("the rollback did not complete: " + back.describe());

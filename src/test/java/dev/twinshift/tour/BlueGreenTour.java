@@ -17,6 +17,7 @@ import dev.twinshift.upgrade.BlueGreen;
 import dev.twinshift.upgrade.Cutover;
 import dev.twinshift.upgrade.CutoverIT;
 import dev.twinshift.upgrade.UpgradePlan;
+import dev.twinshift.upgrade.UpgradeWorkspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +120,7 @@ public final class BlueGreenTour {
                 UpgradePlan plan = model.plan().orElse(null);
                 if (plan != null) {
                     BlueGreen bg = new BlueGreen(shell, me, null);
-                    Catalog cat = Cutover.catalogOf(shell, plan);
+                    Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
                     var op = bg.current(cat, plan.oldId());
                     if (op.isPresent()) {
                         if ("green".equals(bg.state(cat, op.get()).serving())) {

@@ -21,6 +21,7 @@ import dev.twinshift.upgrade.BlueGreen;
 import dev.twinshift.upgrade.Cutover;
 import dev.twinshift.upgrade.CutoverIT;
 import dev.twinshift.upgrade.UpgradePlan;
+import dev.twinshift.upgrade.UpgradeWorkspace;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -73,7 +74,7 @@ class BlueGreenLabIT {
         UpgradePlan plan = model.plan().orElse(null);
         if (plan != null) {
             BlueGreen bg = new BlueGreen(shell, ME, null);
-            Catalog cat = Cutover.catalogOf(shell, plan);
+            Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
             try {
                 var op = bg.current(cat, plan.oldId());
                 if (op.isPresent()) {

@@ -42,7 +42,7 @@ class BlueGreenFaultIT {
         CutoverIT.shell = LabShell.fresh(Lab.require().admin());
         sc = CutoverIT.scratch("bgf");
         plan = CutoverIT.plan(sc);
-        cat = Cutover.catalogOf(CutoverIT.shell, plan);
+        cat = UpgradeWorkspace.catalogOf(CutoverIT.shell, plan);
         bouncer = PgBouncerFixture.start(CutoverIT.shell, plan.oldPort(), List.of("postgres", "app"));
     }
 

@@ -57,7 +57,7 @@ class BlueGreenIT {
     void cleanUp() throws Exception {
         if (operation != null) {
             BlueGreen bg = new BlueGreen(shell, ME, null);
-            Catalog cat = Cutover.catalogOf(shell, plan);
+            Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
             try {
                 BlueGreen.State s = bg.state(cat, operation);
                 if (!s.finished()) {
@@ -177,7 +177,7 @@ class BlueGreenIT {
                 log.add(line);
             }
         });
-        Catalog cat = Cutover.catalogOf(shell, plan);
+        Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
         CompletableFuture<String[]> load = pgbench(50);
         Thread.sleep(2000);
         operation = bg.prepare(plan, bouncer.pooler(), pre);
@@ -230,7 +230,7 @@ class BlueGreenIT {
     void guardrailsRefuseTheSwitchoverAndADeadlinePutsEverythingBack() throws Exception {
         setUp();
         BlueGreen bg = new BlueGreen(shell, ME, null);
-        Catalog cat = Cutover.catalogOf(shell, plan);
+        Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
         // Prepared from the command line, as an administrator would.
         String[] pooler = {"--cluster", plan.oldId(), "--pooler-port", Integer.toString(bouncer.port()), "--pooler-socket",
             bouncer.socketDirectory(), "--pooler-ini", bouncer.pooler().iniFile()};

@@ -71,7 +71,7 @@ class CutoverCancelIT {
                 assertFalse(CutoverIT.shell.run(RemoteCommand.of("test", "-e", p.newDataDirectory()).asRoot()).ok(),
                         "nothing of 15 is left: no data directory " + p.newDataDirectory());
                 assertEquals(before, CutoverIT.checksums(sc.psql()));
-                assertTrue(CatalogLock.holder(Cutover.catalogOf(CutoverIT.shell, p)).isEmpty(), "the lock is released");
+                assertTrue(CatalogLock.holder(UpgradeWorkspace.catalogOf(CutoverIT.shell, p)).isEmpty(), "the lock is released");
             } finally {
                 restore(p);
             }
@@ -84,7 +84,7 @@ class CutoverCancelIT {
             UpgradePlan p = CutoverIT.plan(sc);
             int port = sc.cluster().port();
             List<String> before = CutoverIT.checksums(sc.psql());
-            String jobLog = Cutover.workDir(Cutover.catalogOf(CutoverIT.shell, p), p.operation()) + "/pg_upgrade/log";
+            String jobLog = UpgradeWorkspace.workDir(UpgradeWorkspace.catalogOf(CutoverIT.shell, p), p.operation()) + "/pg_upgrade/log";
             try {
                 Run run = cutOverAndCancel(p, Cutover.PG_UPGRADE, jobLog);
                 assertEquals(TaskCancel.Offer.Kind.ROLL_BACK, run.offered, "inside the downtime the button says Roll back now");
@@ -104,7 +104,7 @@ class CutoverCancelIT {
                 CutoverIT.assertServesAs("13", port, d.find(p.oldId()));
                 assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "the new cluster is dropped");
                 assertEquals(before, CutoverIT.checksums(sc.psql()), "every table as before the cutover");
-                assertTrue(CatalogLock.holder(Cutover.catalogOf(CutoverIT.shell, p)).isEmpty(), "the lock is released");
+                assertTrue(CatalogLock.holder(UpgradeWorkspace.catalogOf(CutoverIT.shell, p)).isEmpty(), "the lock is released");
             } finally {
                 restore(p);
             }
@@ -146,11 +146,11 @@ class CutoverCancelIT {
                     assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())), "the new cluster is dropped");
                     assertEquals(before, CutoverIT.checksums(sc.psql()), "every table as before the cutover");
                 }
-                assertTrue(CatalogLock.holder(Cutover.catalogOf(CutoverIT.shell, p)).isEmpty(), "the lock is released");
+                assertTrue(CatalogLock.holder(UpgradeWorkspace.catalogOf(CutoverIT.shell, p)).isEmpty(), "the lock is released");
             } finally {
                 if (CutoverIT.journal(p).outcome() == UpgradeState.COMPLETED) {
-                    new Cutover(CutoverIT.shell, CutoverIT.ME, UpgradeListener.NONE, null)
-                            .rollback(Cutover.catalogOf(CutoverIT.shell, p), p.operation());
+                    new CutoverRollback(CutoverIT.shell, CutoverIT.ME, UpgradeListener.NONE)
+                            .rollback(UpgradeWorkspace.catalogOf(CutoverIT.shell, p), p.operation());
                 }
                 restore(p);
             }
@@ -234,9 +234,9 @@ class CutoverCancelIT {
     }
 
     private static void waitForLockRelease(UpgradePlan p) throws SshException, InterruptedException {
-        Catalog cat = Cutover.catalogOf(CutoverIT.shell, p);
+        Catalog cat = UpgradeWorkspace.catalogOf(CutoverIT.shell, p);
         Instant until = Instant.now().plusSeconds(60);
-        while (CatalogLock.holder(cat).map(o -> o.operation().equals(Cutover.lockName(p.operation()))).orElse(false)
+        while (CatalogLock.holder(cat).map(o -> o.operation().equals(UpgradeWorkspace.lockName(p.operation()))).orElse(false)
                 && Instant.now().isBefore(until)) {
             Thread.sleep(200);
         }
@@ -246,11 +246,11 @@ class CutoverCancelIT {
     private static void restore(UpgradePlan p) throws Exception {
         UpgradeState st = CutoverIT.journal(p);
         if (st.plan() != null && st.unfinished()) {
-            Catalog cat = Cutover.catalogOf(CutoverIT.shell, p);
-            if (CatalogLock.holder(cat).map(o -> o.operation().equals(Cutover.lockName(p.operation()))).orElse(false)) {
+            Catalog cat = UpgradeWorkspace.catalogOf(CutoverIT.shell, p);
+            if (CatalogLock.holder(cat).map(o -> o.operation().equals(UpgradeWorkspace.lockName(p.operation()))).orElse(false)) {
                 CatalogLock.breakLock(cat);
             }
-            new Cutover(CutoverIT.shell, CutoverIT.ME, UpgradeListener.NONE, null).rollback(cat, p.operation());
+            new CutoverRollback(CutoverIT.shell, CutoverIT.ME, UpgradeListener.NONE).rollback(cat, p.operation());
         }
         CutoverIT.cleanUp(p);
     }

@@ -98,7 +98,7 @@ class CutoverFaultIT {
     void consoleKilledDuringACutoverLeavesAStateAnotherConsoleRollsBackOrFinishes(String failPoint, String then)
             throws Exception {
         UpgradePlan p = CutoverIT.plan(sc);
-        Catalog cat = Cutover.catalogOf(CutoverIT.shell, p);
+        Catalog cat = UpgradeWorkspace.catalogOf(CutoverIT.shell, p);
         boolean survived = false;
         long lost = -1;
         try {
@@ -148,7 +148,7 @@ class CutoverFaultIT {
             if (!survived) {
                 // Whatever this failure left, 13 must serve again for the faults that follow.
                 try {
-                    new Cutover(CutoverIT.shell, ME, UpgradeListener.NONE, null).rollback(cat, p.operation());
+                    new CutoverRollback(CutoverIT.shell, ME, UpgradeListener.NONE).rollback(cat, p.operation());
                 } catch (Exception e) {
                     System.err.println("could not roll back " + p.operation() + " after the failure: " + e.getMessage());
                 }
@@ -164,7 +164,7 @@ class CutoverFaultIT {
     @Test
     void rollbackAfterWritesOnTheNewVersionSaysWhatIsLostAndKeepsItInASnapshot() throws Exception {
         UpgradePlan p = CutoverIT.plan(sc);
-        Catalog cat = Cutover.catalogOf(CutoverIT.shell, p);
+        Catalog cat = UpgradeWorkspace.catalogOf(CutoverIT.shell, p);
         try {
             UpgradeState done = new Cutover(CutoverIT.shell, ME, UpgradeListener.NONE, new Cutover.Options(Duration.ZERO,
                     false)).run(p, CutoverIT.WITHOUT_REHEARSAL);
@@ -174,8 +174,9 @@ class CutoverFaultIT {
                 fifteen.exec("postgres", "INSERT INTO notes(body) SELECT 'written on 15, batch " + i + "' FROM"
                         + " generate_series(1, 20)", Duration.ofMinutes(1));
             }
-            Cutover second = new Cutover(CutoverIT.shell, new Actor("tsadmin", "it", "second"), UpgradeListener.NONE, null);
-            Cutover.RollbackCost cost = second.rollbackCost(cat, p.operation());
+            CutoverRollback second = new CutoverRollback(CutoverIT.shell, new Actor("tsadmin", "it", "second"),
+                    UpgradeListener.NONE);
+            CutoverRollback.Cost cost = second.cost(cat, p.operation());
             assertTrue(cost.text().contains("will be lost"), cost.text());
             assertTrue(cost.transactions() >= 5, cost.text());
             assertTrue(cost.tablesChanged().contains("postgres:public.notes"), cost.text());

@@ -83,8 +83,8 @@ public class CutoverIT {
     /** Removes what an upgrade of the scratch cluster made besides the cluster itself. */
     public static void cleanUp(UpgradePlan p) throws Exception {
         // A test that failed half-way may leave its upgrade's lock behind; no other upgrade may stay blocked by it.
-        Catalog cat = Cutover.catalogOf(shell, p);
-        if (dev.twinshift.storage.CatalogLock.holder(cat).map(o -> o.operation().equals(Cutover.lockName(p.operation())))
+        Catalog cat = UpgradeWorkspace.catalogOf(shell, p);
+        if (dev.twinshift.storage.CatalogLock.holder(cat).map(o -> o.operation().equals(UpgradeWorkspace.lockName(p.operation())))
                 .orElse(false)) {
             dev.twinshift.storage.CatalogLock.breakLock(cat);
         }
@@ -141,13 +141,13 @@ public class CutoverIT {
     }
 
     static UpgradeState journal(UpgradePlan p) throws Exception {
-        Catalog cat = Cutover.catalogOf(shell, p);
+        Catalog cat = UpgradeWorkspace.catalogOf(shell, p);
         return UpgradeState.of(p.operation(), new Journal(shell, cat, p.operation()).read());
     }
 
     /** The checksums of every table as the pre-upgrade snapshot holds them, read from a clone of it. */
     static List<String> snapshotChecksums(UpgradePlan p, String snapshotId) throws Exception {
-        Catalog cat = Cutover.catalogOf(shell, p);
+        Catalog cat = UpgradeWorkspace.catalogOf(shell, p);
         CloneService clones = new CloneService(shell, ME, Progress.NONE);
         String name = "chk-" + p.oldName();
         CloneRecord c = clones.create(cat, snapshotId, name);
@@ -217,12 +217,12 @@ public class CutoverIT {
                         .stdout().strip().lines().filter(l -> !l.startsWith("#")).reduce((a, b) -> b).orElse(""));
 
                 String snapshot = done.data().get("snapshot");
-                SnapshotRecord snap = Cutover.catalogOf(shell, p).snapshot(snapshot).orElseThrow();
+                SnapshotRecord snap = UpgradeWorkspace.catalogOf(shell, p).snapshot(snapshot).orElseThrow();
                 assertEquals(Reason.PRE_UPGRADE, snap.reason());
                 assertTrue(snap.pinned(), "the pre-upgrade snapshot is pinned");
                 assertEquals(snapshotChecksums(p, snapshot), checksums(Psql.forCluster(shell, d.find(p.newId()))),
                         "every table of the new cluster equals the pre-upgrade snapshot's");
-                assertFalse(new Upgrades(shell).unfinished(Cutover.catalogOf(shell, p), p.oldId()).stream()
+                assertFalse(new Upgrades(shell).unfinished(UpgradeWorkspace.catalogOf(shell, p), p.oldId()).stream()
                         .anyMatch(s -> s.operation().equals(p.operation())), "a completed upgrade is not offered for resume");
             } finally {
                 pgbench.cancel(true);
@@ -291,8 +291,8 @@ public class CutoverIT {
             int port = sc.cluster().port();
             List<String> before = checksums(sc.psql());
             SshConnection first = LabShell.fresh(Lab.require().admin());
-            Catalog cat = Cutover.catalogOf(shell, p);
-            String jobLog = Cutover.workDir(cat, p.operation()) + "/pg_upgrade/log";
+            Catalog cat = UpgradeWorkspace.catalogOf(shell, p);
+            String jobLog = UpgradeWorkspace.workDir(cat, p.operation()) + "/pg_upgrade/log";
             AtomicBoolean cut = new AtomicBoolean();
             try {
                 UpgradeListener cutWhenPgUpgradeWrites = new UpgradeListener() {
@@ -353,7 +353,8 @@ public class CutoverIT {
                     assertFalse(shell.run(RemoteCommand.of("test", "-e", sock).asRoot()).ok(),
                             "the console that reattached removed pg_upgrade's socket directory");
                 } else {
-                    UpgradeState end = second.rollback(cat, p.operation());
+                    UpgradeState end = new CutoverRollback(shell, new Actor("tsadmin", "it", "second-console"), UpgradeListener.NONE)
+                            .rollback(cat, p.operation());
                     assertEquals(UpgradeState.ROLLED_BACK, end.outcome());
                     assertFalse(d.listClusters().stream().anyMatch(c -> c.id().equals(p.newId())));
                     assertServesAs("13", port, d.find(p.oldId()));

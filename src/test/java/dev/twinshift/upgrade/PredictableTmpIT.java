@@ -99,7 +99,7 @@ public class PredictableTmpIT {
         } finally {
             unplant(shell, target, links);
             if (r != null) {
-                CutoverIT.removeOperation(Cutover.catalogOf(shell, r.plan()), r.operation());
+                CutoverIT.removeOperation(UpgradeWorkspace.catalogOf(shell, r.plan()), r.operation());
             }
         }
     }

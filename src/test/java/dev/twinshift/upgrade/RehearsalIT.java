@@ -36,7 +36,7 @@ class RehearsalIT {
         if (r == null) {
             return;
         }
-        Catalog cat = Cutover.catalogOf(shell, r.plan());
+        Catalog cat = UpgradeWorkspace.catalogOf(shell, r.plan());
         CloneService clones = new CloneService(shell, ME, Progress.NONE);
         for (String c : new String[] {r.newClone(), r.oldClone()}) {
             if (c != null && cat.clone(c).isPresent()) {
@@ -87,7 +87,7 @@ class RehearsalIT {
             assertTrue(r.report().contains("| server major | postgres | **DIFFERS**"), r.report());
             assertEquals(r.report(), shell.check(RemoteCommand.of("cat", r.reportPath()).asRoot()).stdout(),
                     "the report is saved on the server");
-            Catalog cat = Cutover.catalogOf(shell, plan);
+            Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
             assertEquals("15", cat.clone(r.newClone()).orElseThrow().pgVersion(), "the upgraded twin is kept for inspection");
 
             PgCluster after = sc.cluster();
@@ -128,7 +128,7 @@ class RehearsalIT {
                     && f.detailFile() != null), "pg_upgrade --check's own finding, with its list of columns: " + blockers);
             assertTrue(r.report().contains("not ready"), r.report());
             assertNull(r.oldClone(), "a preflight leaves no clone behind");
-            Catalog cat = Cutover.catalogOf(shell, plan);
+            Catalog cat = UpgradeWorkspace.catalogOf(shell, plan);
             assertTrue(cat.clones().stream().noneMatch(c -> c.name().startsWith("rh") && c.cluster().equals(plan.oldId())));
             assertTrue(sc.cluster().running());
             assertEquals(liveSums, CutoverIT.checksums(sc.psql()), "the live cluster is untouched");

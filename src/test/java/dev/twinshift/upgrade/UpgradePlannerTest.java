@@ -80,7 +80,7 @@ class UpgradePlannerTest {
         assertEquals("dba", p.installUser());
         assertTrue(p.notes().stream().anyMatch(n -> n.contains("pg_upgrade runs with -U dba")), p.notes().toString());
         assertEquals("postgres", UpgradePlanner.plan(f, "15", null, NOW).plan().installUser(), "unknown: postgres");
-        List<String> argv = Cutover.pgUpgradeCommand(p, "/a", "/b", "x=1", "y=2", "/s", UpgradeMethod.CLONE, true).argv();
+        List<String> argv = PgUpgradeCommand.of(p, "/a", "/x", "/b", "/y", "/s", UpgradeMethod.CLONE, true).argv();
         assertEquals("dba", argv.get(argv.indexOf("-U") + 1), "pg_upgrade runs as the install user: " + argv);
     }
 
@@ -136,15 +136,14 @@ class UpgradePlannerTest {
         PgCluster c = cluster("/srv/data/pg13-main", PgCluster.Manager.POSTGRESQL_COMMON, GIB);
         UpgradePlan p = UpgradePlanner.plan(facts(c, StorageMethod.PLAIN_COPY, 50 * GIB, Set.of("13/main")), null, null, NOW)
                 .plan();
-        var copy = Cutover.pgUpgradeCommand(p, "/old data", "/new", "config_file=/etc/it's.conf", "config_file=/n.conf",
-                "/tmp/s", UpgradeMethod.COPY, false);
+        var copy = PgUpgradeCommand.of(p, "/old data", "/etc/it's", "/new", "/n", "/tmp/s", UpgradeMethod.COPY, false);
         assertFalse(copy.argv().contains("--copy"), "pg_upgrade 15 copies by default and has no --copy flag");
-        assertEquals("-c 'config_file=/etc/it'\"'\"'s.conf'", copy.argv().get(copy.argv().indexOf("-o") + 1),
+        assertEquals("-c 'config_file=/etc/it'\"'\"'s/postgresql.conf'", copy.argv().get(copy.argv().indexOf("-o") + 1),
                 "pg_ctl hands -o to a shell: the option is quoted for it");
         assertEquals("postgres", copy.runAs());
-        var clone = Cutover.pgUpgradeCommand(p, "/o", "/n", "a=b", "c=d", "/tmp/s", UpgradeMethod.CLONE, false);
+        var clone = PgUpgradeCommand.of(p, "/o", "/oc", "/n", "/nc", "/tmp/s", UpgradeMethod.CLONE, false);
         assertTrue(clone.argv().contains("--clone"));
-        var check = Cutover.pgUpgradeCommand(p, "/o", "/n", "a=b", "c=d", "/tmp/s", UpgradeMethod.CLONE, true);
+        var check = PgUpgradeCommand.of(p, "/o", "/oc", "/n", "/nc", "/tmp/s", UpgradeMethod.CLONE, true);
         assertTrue(check.argv().contains("--check") && !check.argv().contains("--clone"));
         assertTrue(clone.argv().contains("--no-sync"), "one syncfs afterwards instead of an fsync per file");
     }

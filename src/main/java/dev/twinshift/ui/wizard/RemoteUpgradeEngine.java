@@ -7,11 +7,13 @@ import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.upgrade.CancelRequest;
 import dev.twinshift.upgrade.Cutover;
+import dev.twinshift.upgrade.CutoverRollback;
 import dev.twinshift.upgrade.Rehearsal;
 import dev.twinshift.upgrade.UpgradeListener;
 import dev.twinshift.upgrade.UpgradePlan;
 import dev.twinshift.upgrade.UpgradePlanner;
 import dev.twinshift.upgrade.UpgradeState;
+import dev.twinshift.upgrade.UpgradeWorkspace;
 import dev.twinshift.upgrade.Upgrades;
 import java.util.Optional;
 
@@ -85,7 +87,7 @@ public final class RemoteUpgradeEngine implements UpgradeEngine {
 
     @Override
     public UpgradeState rollBack(UpgradeState state, UpgradeListener listener) throws Exception {
-        return new Cutover(shell, actorOf(), listener, null).rollback(catalog(state.plan()), state.operation());
+        return new CutoverRollback(shell, actorOf(), listener).rollback(catalog(state.plan()), state.operation());
     }
 
     @Override
@@ -95,6 +97,6 @@ public final class RemoteUpgradeEngine implements UpgradeEngine {
 
     private Catalog catalog(UpgradePlan plan) {
         Catalog c = catalog;
-        return c != null ? c : Cutover.catalogOf(shell, plan);
+        return c != null ? c : UpgradeWorkspace.catalogOf(shell, plan);
     }
 }

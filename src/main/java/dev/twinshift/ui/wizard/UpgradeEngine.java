@@ -15,7 +15,8 @@ import java.util.Optional;
  * What the upgrade wizard asks of the engine for one cluster of one server. Every call blocks and is
  * made from a background task, never from the FX thread. The console's implementation is
  * {@link RemoteUpgradeEngine}; the page models' tests script its answers to check which buttons a
- * user may press when, while the engine's own tests (and the lab's) prove what it does.
+ * user may press when, and also drive the real one over a shell that replays what the lab answered,
+ * so that what the engine reads and says is what the pages show.
  */
 public interface UpgradeEngine {
     /** What the journal holds for this cluster, and which majors are installed. */
