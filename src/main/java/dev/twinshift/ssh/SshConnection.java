@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Closing an SSH channel does not stop the remote process, so every command is started as
  * {@code printf MARKER "$$" >&2; exec COMMAND}: the login shell reports its process id (which sshd
  * made a session and process-group leader) and then becomes the command, so the exit code is the
- * command's own. To cancel, a second channel signals that process group and every descendant
- * (TERM, then KILL after a grace period), through {@code sudo -n} when the command ran under sudo.
+ * command's own. To cancel, a second channel stops that process the one way there is
+ * ({@link RemoteStop}), through {@code sudo -n} when the command ran under sudo.
  */
 public final class SshConnection implements RemoteShell, PortForwarding, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SshConnection.class.getName());
@@ -56,30 +56,6 @@ public final class SshConnection implements RemoteShell, PortForwarding, AutoClo
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     /** How long a channel that sshd refused to open is retried (a full MaxSessions, say). */
     private static final Duration OPEN_RETRY = Duration.ofSeconds(10);
-
-    /**
-     * Stops process $1: its process group when it leads one, and every descendant (which may have
-     * left the group, like sudo's command under use_pty or a daemon). TERM first; KILL for what is
-     * still there after 5 seconds.
-     */
-    static final String STOP_SCRIPT = String.join("\n",
-            "p=$1",
-            "g=$(ps -o pgid= -p \"$p\" 2>/dev/null | tr -d ' ')",
-            "d() { for c in $(pgrep -P \"$1\" 2>/dev/null); do echo \"$c\"; d \"$c\"; done; }",
-            "k=$(d \"$p\")",
-            "s() { if [ \"$g\" = \"$p\" ]; then kill -s \"$1\" -- \"-$p\" 2>/dev/null; fi",
-            "  for x in \"$p\" $k; do kill -s \"$1\" \"$x\" 2>/dev/null; done; }",
-            "s TERM",
-            "n=0",
-            "while [ $n -lt 100 ]; do",
-            "  a=",
-            "  for x in \"$p\" $k; do kill -0 \"$x\" 2>/dev/null && a=1; done",
-            "  [ -z \"$a\" ] && exit 0",
-            "  sleep 0.05 2>/dev/null || sleep 1",
-            "  n=$((n+1))",
-            "done",
-            "s KILL",
-            "exit 0");
 
     private static final Map<String, Integer> SIGNALS = Map.ofEntries(
             Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4),
@@ -243,21 +219,12 @@ public final class SshConnection implements RemoteShell, PortForwarding, AutoClo
     }
 
     /**
-     * Stops a remote process and its descendants. A command that ran under sudo is stopped as root
-     * (else its sudo parent could not be signalled), falling back to the command's own user.
+     * Stops a remote process and what it started, the one way there is ({@link RemoteStop}); null when
+     * it is gone, else why not.
      */
     private String stop(long pid, String runAs) {
-        RemoteCommand plain = RemoteCommand.of("sh", "-c", STOP_SCRIPT, "twinshift-stop", Long.toString(pid));
-        List<RemoteCommand> attempts = new ArrayList<>();
-        if (runAs != null) {
-            attempts.add(plain.asRoot());
-            if (!"root".equals(runAs)) {
-                attempts.add(plain.asUser(runAs));
-            }
-        }
-        attempts.add(plain);
         String why = "";
-        for (RemoteCommand a : attempts) {
+        for (RemoteCommand a : RemoteStop.process(pid, runAs)) {
             CommandResult r = control(a);
             if (r != null && r.ok()) {
                 return null;
