@@ -9,21 +9,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The remote wrapper, run by the local POSIX shell (no SSH involved). */
-class SshConnectionTest {
+class RemoteProcessTest {
     static final String MARKER = "\u001ets-00aa11bb22cc ";
-
-    private static Process sh(String script, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("/bin/sh", "-c", script));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).start();
-    }
 
     @Test
     void wrapperReportsItsPidThenBecomesTheCommand() throws Exception {
         RemoteCommand c = RemoteCommand.of("sh", "-c", "echo \"out $$\"; echo err >&2; exit 42");
-        String wrapped = SshConnection.wrap(c, MARKER);
+        String wrapped = RemoteProcess.wrap(c, MARKER);
         assertTrue(wrapped.endsWith("; exec " + c.toShell()), wrapped);
-        Process p = sh(wrapped);
+        Process p = new ProcessBuilder(List.of("/bin/sh", "-c", wrapped)).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -33,5 +27,13 @@ class SshConnectionTest {
         // the marker carries the shell's pid, and the command runs in that very process (exec)
         assertEquals(MARKER + p.pid() + "\nerr\n", err);
         assertEquals("out " + p.pid() + "\n", out);
+    }
+
+    @Test
+    void exitCodesOfSignalsAreTheShells() {
+        assertEquals(7, RemoteProcess.exitCodeOf(7, null));
+        assertEquals(143, RemoteProcess.exitCodeOf(-1, "TERM"));
+        assertEquals(137, RemoteProcess.exitCodeOf(-1, "KILL"));
+        assertEquals(-1, RemoteProcess.exitCodeOf(-1, null));
     }
 }
