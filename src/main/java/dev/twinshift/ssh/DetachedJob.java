@@ -1,9 +1,5 @@
 package dev.twinshift.ssh;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +25,8 @@ public final class DetachedJob {
         }
     }
 
-    private static final String START = resource("job-start.sh");
-    private static final String POLL = resource("job-poll.sh");
-    private static final String CANCEL = resource("job-cancel.sh");
+    private static final String START = RemoteStop.resource("job-start.sh");
+    private static final String POLL = RemoteStop.resource("job-poll.sh");
 
     private final RemoteShell shell;
     private final String directory;
@@ -107,13 +102,13 @@ public final class DetachedJob {
     }
 
     /**
-     * Stops the job and everything in its process group, and returns once they are gone: true when it was
-     * running. A start still under way (its console killed mid-start) is marked so that it never runs.
+     * Stops the job, everything in its process group and what it started, and returns once they are
+     * gone: true when it was running. A start still under way (its console killed mid-start) is marked so that it never runs.
      * Fails when the job survives SIGKILL.
      */
     public boolean stop() throws SshException, InterruptedException {
-        return shell.run(RemoteCommand.of("sh", "-c", CANCEL, "job-cancel", directory).asRoot(), Duration.ofSeconds(60))
-                .requireSuccess().stdout().strip().equals("stopped");
+        return shell.run(RemoteStop.job(directory), Duration.ofSeconds(60)).requireSuccess().stdout().strip()
+                .equals("stopped");
     }
 
     /** The whole log as it is now. */
@@ -147,17 +142,6 @@ public final class DetachedJob {
                 listener.onLine(LineListener.Stream.STDOUT, partial.toString());
                 partial.setLength(0);
             }
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = DetachedJob.class.getResourceAsStream("/dev/twinshift/remote/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

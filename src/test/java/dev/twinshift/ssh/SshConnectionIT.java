@@ -246,6 +246,68 @@ class SshConnectionIT {
     }
 
     @Test
+    void cancelBeforeThePidIsKnownStillStopsTheRemoteProcess() throws Exception {
+        cancelBeforeThePid(Function.identity());
+    }
+
+    @Test
+    void cancelBeforeThePidIsKnownStillStopsTheRemoteProcessRunningUnderSudo() throws Exception {
+        cancelBeforeThePid(RemoteCommand::asRoot);
+    }
+
+    /**
+     * A cancel right after start, before the wrapper has reported the process id: dropping the channel
+     * then would leave the command running, so the stop waits for the pid and stops the process.
+     */
+    private void cancelBeforeThePid(Function<RemoteCommand, RemoteCommand> how) throws Exception {
+        boolean hitTheWindow = false;
+        for (int attempt = 0; attempt < 5 && !hitTheWindow; attempt++) {
+            String n = LabSsh.uniqueSleep();
+            RemoteProcess rc = (RemoteProcess) conn.start(how.apply(RemoteCommand.of("sleep", n)), ExecOptions.defaults(),
+                    LineListener.IGNORE);
+            ProcessLife.Change c = rc.stop(ProcessLife.Stop.CANCELLED);
+            hitTheWindow = c.from() == ProcessLife.State.STARTED;
+            assertEquals(ProcessLife.State.STOPPING, c.to(), c.toString());
+            SshException e = assertThrows(SshException.class, rc::await);
+            assertEquals(SshException.Kind.CANCELLED, e.kind(), e.getMessage());
+            assertFalse(e.getMessage().contains("Warning"), e.getMessage());
+            assertNeverRuns("sleep", n);
+            assertTrue(ssh.auditText().contains("\"sleep\",\"" + n + "\"],\"exit\":\"cancelled\""), ssh.auditText());
+        }
+        assertTrue(hitTheWindow, "every cancel came after the pid report: the case was not tested");
+    }
+
+    @Test
+    void cancelWhileWaitingForAChannelRunsNothingAndLeavesTheOthersAlone() throws Exception {
+        // One channel for commands (and one kept for stopping them).
+        try (SshConnection narrow = ssh.connector.withMaxChannels(2).connect(ssh.admin(), ssh.prompt, PasswordPrompt.NONE)) {
+            String a = LabSsh.uniqueSleep();
+            String b = LabSsh.uniqueSleep();
+            RunningCommand first = narrow.start(RemoteCommand.of("sleep", a), ExecOptions.defaults(), LineListener.IGNORE);
+            LabSsh.awaitRunning(conn, "sleep", a);
+            RunningCommand queued = narrow.start(RemoteCommand.of("sleep", b), ExecOptions.defaults(), LineListener.IGNORE);
+            queued.cancel();
+            SshException e = assertThrows(SshException.class, queued::await);
+            assertEquals(SshException.Kind.CANCELLED, e.kind());
+            assertTrue(e.getMessage().contains("before it started"), e.getMessage());
+            assertFalse(first.isDone(), "the running command was disturbed");
+            first.cancel();
+            assertEquals(SshException.Kind.CANCELLED, assertThrows(SshException.class, first::await).kind());
+            assertFalse(LabSsh.running(conn, "sleep", a), "sleep " + a + " survived the cancel");
+            assertNeverRuns("sleep", b);
+        }
+    }
+
+    /** Nothing with this command line runs now, nor shows up within a second (a late start would). */
+    private void assertNeverRuns(String... commandLine) throws Exception {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        do {
+            assertFalse(LabSsh.running(conn, commandLine), String.join(" ", commandLine) + " runs on the server");
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+    }
+
+    @Test
     void cancelStopsChildrenThatLeftTheProcessGroup() throws Exception {
         String a = LabSsh.uniqueSleep();
         String b = LabSsh.uniqueSleep();
