@@ -789,7 +789,8 @@ parse_idle_policy() {
     case $k in
       idle-mark|idle-after)
         s=
-        [ ${#val} -le 7 ] && s=$(seconds_of "$val") || { ERR="$k=$val: not a duration like 90m, 6h, 2d or 1w"; return 1; }
+        case $val in 0*) val=x ;; esac   # no leading zero: sh would read 010 as octal
+        [ ${#val} -le 7 ] && s=$(seconds_of "$val") || { ERR="$k=${part#*=}: not a duration like 90m, 6h, 2d or 1w"; return 1; }
         [ "$s" -gt 0 ] || { ERR="$k=$val: must be longer than nothing"; return 1; }
         if [ "$k" = idle-mark ]; then I_MARK=$s; else I_AFTER=$s; fi ;;
       idle-action)
