@@ -145,9 +145,13 @@ class IdleClonesIT {
                 LabCli.Run list = LabCli.run("clone", "idle", "--cluster", sc.id());
                 assertEquals(0, list.code(), list.err());
                 assertTrue(list.out().contains("idle-action=stop idle-after=3d") && list.out().contains(b), list.out());
-                LabCli.Run asked = LabCli.run("clone", "idle-policy", "--cluster", sc.id(), "--set", "idle-action=destroy idle-after=1h");
+                LabCli.Run bad = LabCli.run("clone", "idle-policy", "--cluster", sc.id(), "--set", "idle-action=destroy idle-after=1h");
+                assertEquals(3, bad.code(), bad.out() + bad.err());
+                assertTrue(bad.err().contains("idle-after=1h is shorter than idle-mark=24h"), bad.err());
+                LabCli.Run asked = LabCli.run("clone", "idle-policy", "--cluster", sc.id(), "--set", "idle-action=destroy idle-after=3d");
                 assertEquals(3, asked.code(), asked.out() + asked.err());
-                assertTrue(asked.err().contains("Nothing was changed"), asked.err());
+                assertTrue(asked.err().contains("Would write " + policyFile) && asked.err().contains("Nothing was changed"), asked.err());
+                assertTrue(asked.err().contains("would stop or destroy no clone now"), "stopped minutes ago: " + asked.err());
                 assertEquals(IdleClonePolicy.Action.STOP, idle.policy(cat).action(), "unchanged without --yes");
 
                 // Destroy: gone from disk and catalog, recorded with the snapshot it can be made again from.
