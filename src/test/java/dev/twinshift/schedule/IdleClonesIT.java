@@ -76,6 +76,10 @@ class IdleClonesIT {
             String b = sc.name() + "-b";
             String policyFile = IdleCloneService.policyPath(cat);
             Optional<String> policyBefore = read(policyFile);
+            String log0 = IdleCloneService.logPath(cat);
+            String status0 = cat.root() + "/schedule/clones.status.json";
+            boolean hadLog = cat.exists(log0);
+            boolean hadStatus = cat.exists(status0);
             List<String> othersProtected = new ArrayList<>();
             try {
                 for (CloneRecord other : cat.clones()) {
@@ -189,6 +193,12 @@ class IdleClonesIT {
                             dev.twinshift.ssh.LineListener.IGNORE).requireSuccess();
                 } else {
                     shell.run(RemoteCommand.of("rm", "-f", "--", policyFile).asRoot()).requireSuccess();
+                }
+                if (!hadLog) {
+                    cat.remove(log0);
+                }
+                if (!hadStatus) {
+                    cat.remove(status0);
                 }
             }
             assertTrue(cat.clone(a).isEmpty() && cat.clone(b).isEmpty(), "every clone the test made is gone");
