@@ -212,14 +212,14 @@ public final class ScheduleService {
         }
     }
 
-    private void writeFile(String path, String content, String mode) throws SshException, InterruptedException {
+    void writeFile(String path, String content, String mode) throws SshException, InterruptedException {
         shell.run(RemoteCommand.of("sh", "-c", "umask 022; cat > \"$1.tmp\" && chown root:root \"$1.tmp\" && chmod \"$2\" \"$1.tmp\""
                                 + " && mv -f -- \"$1.tmp\" \"$1\" || { rm -f -- \"$1.tmp\"; exit 1; }", "sh", path, mode).asRoot(),
                 ExecOptions.defaults().withStdin(content.getBytes(StandardCharsets.UTF_8)).withCaptureLimit(0),
                 LineListener.IGNORE).requireSuccess();
     }
 
-    private Optional<String> readFile(String path) throws SshException, InterruptedException {
+    Optional<String> readFile(String path) throws SshException, InterruptedException {
         CommandResult r = shell.run(RemoteCommand.of("sh", "-c", "[ -f \"$1\" ] || exit 3; cat -- \"$1\"", "sh", path).asRoot());
         if (r.exitCode() == 3) {
             return Optional.empty();
@@ -251,6 +251,11 @@ public final class ScheduleService {
      */
     public ScheduleConf planEnable(ClusterVolume v, SnapshotPolicy policy) throws RefusedException, SshException,
             InterruptedException {
+        if (IdleCloneService.POLICY_NAME.equals(v.volumeKey())) {
+            throw new RefusedException("the volume " + v.volumePath() + " has the catalog key \"" + v.volumeKey() + "\", whose"
+                    + " schedule file would be " + confPath(v.catalog(), v.volumeKey()) + ", the catalog's idle-clone policy:"
+                    + " move the cluster to a volume of another name to schedule it");
+        }
         SnapshotVerdict verdict = v.snapshotVerdict();
         if (!verdict.allowed()) {
             throw new RefusedException(verdict.refusal() + "; so it cannot be scheduled either");
@@ -275,18 +280,26 @@ public final class ScheduleService {
                 .asRoot()).requireSuccess();
         progress.step("write " + path + (conf.enabled() ? " (enabled, " : " (disabled, ") + conf.policy() + ")");
         writeFile(path, conf.toText(), "0644");
+        ensureJobRuns(v.catalog());
+    }
+
+    /**
+     * When the server's job is installed: makes it run this catalog too (writing the job again, with the
+     * scripts installed there) or, when it already does, brings the catalog's scripts up to date.
+     */
+    public void ensureJobRuns(Catalog catalog) throws SshException, InterruptedException {
         Optional<ScheduleJob> job = installed();
-        if (job.isPresent() && !job.get().catalogs().contains(v.catalog().root())) {
+        if (job.isPresent() && !job.get().catalogs().contains(catalog.root())) {
             List<String> all = new ArrayList<>(job.get().catalogs());
-            all.add(v.catalog().root());
+            all.add(catalog.root());
             ScheduleJob.Cadence cadence = job.get().cadence().startsWith("every minute")
                     ? ScheduleJob.Cadence.EVERY_MINUTE_FOR_TESTS_ONLY : ScheduleJob.Cadence.HOURLY;
             ScheduleJob again = job.get().scheduler() == ScheduleJob.Scheduler.SYSTEMD ? ScheduleJob.systemd(all, cadence)
                     : ScheduleJob.cron(all, ScheduleJob.minuteFor(shell.serverName()), cadence);
-            progress.step("the job now also runs " + v.catalog().root());
+            progress.step("the job now also runs " + catalog.root());
             install(again);
         } else if (job.isPresent()) {
-            installScripts(v.catalog().root());
+            installScripts(catalog.root());
         }
     }
 

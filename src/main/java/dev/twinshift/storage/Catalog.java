@@ -85,6 +85,19 @@ public final class Catalog {
         return clonePath(name) + ".run";
     }
 
+    /**
+     * When the clone last had a client (or was started by a console): one ISO UTC time, written by the
+     * console's start and by {@code schedule.sh idle}, which decides by it which clones are idle.
+     */
+    public String cloneActivityFile(String name) {
+        return clonePath(name) + ".activity";
+    }
+
+    /** Present while the clone is protected from the idle-clone policy: who protected it, and when. */
+    public String cloneProtectionFile(String name) {
+        return clonePath(name) + ".protected";
+    }
+
     public String replacedDir() {
         return root + "/replaced";
     }

@@ -10,6 +10,8 @@ import dev.twinshift.ssh.RemoteShell;
 import dev.twinshift.ssh.SshException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +148,7 @@ public final class CloneService {
             if (c.port() != null && server.isRunning(spec(catalog, c))) {
                 progress.step("clone " + name + " already runs on port " + c.port());
                 guard.ensureWatcher(catalog);
+                recordActivity(catalog, name);
                 return c;
             }
             SpaceGuard.Standing space = guard.requireAboveFloor(catalog, "start clone " + name, c.cluster());
@@ -196,8 +199,21 @@ public final class CloneService {
                 }
                 throw e;
             }
+            recordActivity(catalog, name);
             progress.step("clone " + name + " accepts connections: " + spec.connectionString("postgres"));
             return withPort;
+        }
+    }
+
+    /* A start is use: the server's idle-clone rule (schedule.sh idle) must not find a clone just started idle. */
+    private void recordActivity(Catalog catalog, String name) throws InterruptedException {
+        String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        try {
+            shell.run(RemoteCommand.of("sh", "-c", "printf '%s\\n' \"$2\" > \"$1.tmp\" && mv -f -- \"$1.tmp\" \"$1\"", "sh",
+                    catalog.cloneActivityFile(name), now).asRoot()).requireSuccess();
+        } catch (SshException e) {
+            // The clone runs; only the idle mark is late (its next client is seen by the hourly run).
+            progress.step("clone " + name + ": could not record its start for the idle-clone rule: " + e.getMessage());
         }
     }
 
@@ -298,6 +314,9 @@ public final class CloneService {
             shell.run(RemoteCommand.of("rm", "-rf", "--", run).asRoot()).requireSuccess();
             SocketDirectories.remove(shell, c.socketDirectory());
             guard.unregister(catalog, name);
+            // A later clone of the same name starts with neither this one's activity nor its protection.
+            shell.run(RemoteCommand.of("rm", "-f", "--", catalog.cloneActivityFile(name), catalog.cloneProtectionFile(name))
+                    .asRoot()).requireSuccess();
             catalog.remove(catalog.cloneSidecar(name));
         }
     }

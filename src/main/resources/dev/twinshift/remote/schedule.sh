@@ -14,6 +14,12 @@
 #       saved; --create counts the snapshot the next run would take.
 #   schedule.sh check CATALOG KEY --warn DURATION --crit DURATION
 #       Nagios-style: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, and one line.
+#   schedule.sh idle CATALOG [--dry-run [--policy TEXT]]
+#       idle clones: records when each clone last had a client, and decides by CATALOG/schedule/clones.conf
+#       which are ACTIVE, IDLE, STOP_DUE, DESTROY_DUE, PROTECTED or STOPPED. --dry-run prints that as JSON
+#       and changes nothing but the activity it saw; without it the due clones are stopped or destroyed
+#       under the catalog lock, each action in CATALOG/schedule/clones.log and clones.status.json. run
+#       does this after the snapshots of the catalog.
 #
 # CATALOG is the .twinshift directory. Durations: 90s, 90m, 6h, 2d, 1w. The clock is TWINSHIFT_NOW
 # (ISO UTC, e.g. 2026-01-31T13:00:00Z) when set, so that tests can simulate a year in seconds.
@@ -635,8 +641,17 @@ cmd_run() {
   failed=0
   for conf in "$cat"/schedule/*.conf; do
     [ -e "$conf" ] || continue
+    # The idle-clone policy, not a volume's schedule.
+    [ "${conf##*/}" != clones.conf ] || continue
     ( run_one "$cat" "$conf" ) || failed=1
   done
+  # Then the idle clones: what it does and why is in clones.log and clones.status.json. Its failure (or a
+  # lock held) is reported there and on stderr and never fails the snapshots' run.
+  if [ -d "$cat/clones" ]; then
+    irc=0
+    ( cmd_idle "$cat" ) > /dev/null || irc=$?
+    [ $irc -eq 0 ] || echo "schedule.sh: idle clones of $cat: exit $irc, see $cat/schedule/clones.status.json and clones.log" >&2
+  fi
   return $failed
 }
 
@@ -724,6 +739,396 @@ cmd_check() {
   exit $code
 }
 
+# ---- idle clones -----------------------------------------------------------------------------------
+
+# A clone is active while a client is connected to it (client backends in pg_stat_activity other than
+# the checker's own session); the last time one was seen is CATALOG/clones/NAME.activity (ISO UTC), which
+# the console's start of a clone writes too, and a clone's creation counts as well. The policy is
+# CATALOG/schedule/clones.conf (key=value lines, read, never run):
+#   idle-mark=DURATION          when a clone is shown as idle (default 24h)
+#   idle-action=off|stop|destroy what the hourly run does to an idle clone (default off: nothing)
+#   idle-after=DURATION         after how long without a connection it does it (default 7d)
+# Never acted on: a clone marked CATALOG/clones/NAME.protected, blue/green twins (bg<digits>-twin) and
+# bisect probes (bisect-...), which belong to running operations, and a clone whose sidecar cannot be
+# read. A clone that has snapshots of its own (parent clone:NAME) is only stopped, never destroyed.
+
+IDLE_DEFAULT="idle-mark=24h idle-action=off idle-after=7d"
+
+# A duration in seconds as text: whole days (more than one), else hours, minutes, seconds.
+dur_text() {
+  if [ $(($1 % 86400)) -eq 0 ] && [ "$1" -gt 86400 ]; then echo "$(($1 / 86400))d"
+  elif [ $(($1 % 3600)) -eq 0 ]; then echo "$(($1 / 3600))h"
+  elif [ $(($1 % 60)) -eq 0 ]; then echo "$(($1 / 60))m"
+  else echo "${1}s"; fi
+}
+# The same for a person: "3 d", "24 h", "90 min".
+dur_human() {
+  if [ $(($1 % 86400)) -eq 0 ] && [ "$1" -gt 86400 ]; then echo "$(($1 / 86400)) d"
+  elif [ $(($1 % 3600)) -eq 0 ]; then echo "$(($1 / 3600)) h"
+  else echo "$(($1 / 60)) min"; fi
+}
+# How long a clone has been idle, rounded down: "40 min", "5 h", "4 d".
+ago_human() {
+  if [ "$1" -lt 7200 ]; then echo "$(($1 / 60)) min"
+  elif [ "$1" -lt 172800 ]; then echo "$(($1 / 3600)) h"
+  else echo "$(($1 / 86400)) d"; fi
+}
+when_human() { date -u -d "@$1" '+%Y-%m-%d %H:%M UTC'; }
+
+# Sets I_MARK I_AFTER (seconds), I_ACTION (off|stop|destroy) and I_TEXT (the policy as the console writes
+# it) from "$1", or sets ERR and fails. The console's IdleClonePolicy.parse refuses exactly the same.
+parse_idle_policy() {
+  I_MARK=86400 I_ACTION=off I_AFTER=604800
+  seen=" "
+  case $1 in *[!a-z0-9\ =,-]*) ERR="\"$1\" has characters an idle-clone policy never has"; return 1 ;; esac
+  for part in $(printf '%s' "$1" | tr ',' ' '); do
+    k=${part%%=*} val=${part#*=}
+    [ "$k" != "$part" ] && [ -n "$k" ] && [ -n "$val" ] || { ERR="\"$part\" is not KEY=VALUE (idle-mark=24h idle-action=off|stop|destroy idle-after=7d)"; return 1; }
+    case $seen in *" $k "*) ERR="$k is given twice"; return 1 ;; esac
+    seen="$seen$k "
+    case $k in
+      idle-mark|idle-after)
+        s=
+        case $val in 0*) val=x ;; esac   # no leading zero: sh would read 010 as octal
+        [ ${#val} -le 7 ] && s=$(seconds_of "$val") || { ERR="$k=${part#*=}: not a duration like 90m, 6h, 2d or 1w"; return 1; }
+        [ "$s" -gt 0 ] || { ERR="$k=$val: must be longer than nothing"; return 1; }
+        if [ "$k" = idle-mark ]; then I_MARK=$s; else I_AFTER=$s; fi ;;
+      idle-action)
+        case $val in off|stop|destroy) I_ACTION=$val ;; *) ERR="idle-action is off, stop or destroy, not $val"; return 1 ;; esac ;;
+      *) ERR="unknown key \"$k\" (idle-mark, idle-action, idle-after)"; return 1 ;;
+    esac
+  done
+  [ "$I_AFTER" -ge 3600 ] || { ERR="idle-after=$(dur_text "$I_AFTER"): at least 1h, so that a clone is never acted on while someone is still at work"; return 1; }
+  [ "$I_AFTER" -ge "$I_MARK" ] || { ERR="idle-after=$(dur_text "$I_AFTER") is shorter than idle-mark=$(dur_text "$I_MARK"): a clone is marked idle before it is acted on"; return 1; }
+  I_TEXT="idle-mark=$(dur_text "$I_MARK") idle-action=$I_ACTION idle-after=$(dur_text "$I_AFTER")"
+  return 0
+}
+
+# Reads CATALOG/schedule/clones.conf as read_conf reads a schedule (never as shell; refused unless root's
+# and written only by its owner) into the policy text POLICY_TEXT; the defaults when there is no file.
+read_idle_conf() {
+  f=$1
+  POLICY_TEXT=$IDLE_DEFAULT
+  [ -e "$f" ] || return 0
+  [ -f "$f" ] && [ ! -L "$f" ] || { ERR="$f is not a regular file"; return 1; }
+  perm=$(stat -c '%u %a' -- "$f") || return 1
+  case ${perm#* } in *[2367]?|*[2367]) ERR="$f may be written by others than its owner (mode ${perm#* })"; return 1 ;; esac
+  case ${perm%% *} in 0|"$MYUID") ;; *) ERR="$f is not owned by root"; return 1 ;; esac
+  POLICY_TEXT=
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in ''|'#'*) continue ;; esac
+    case $line in *=*) ;; *) ERR="line \"$line\" is not key=value"; return 1 ;; esac
+    case $line in *[!a-z0-9=-]*) ERR="line \"$line\" has characters an idle-clone policy never has"; return 1 ;; esac
+    POLICY_TEXT="${POLICY_TEXT:+$POLICY_TEXT }$line"
+  done < "$f"
+  [ -n "$POLICY_TEXT" ] || POLICY_TEXT=$IDLE_DEFAULT
+  return 0
+}
+
+tab=$(printf '\t')
+kv_get() { printf '%s\n' "$kv" | awk -F '\t' -v k="$1" '$1 == k { print $2; exit }'; }
+
+# Exit 0 when a postmaster runs on data directory $1 (not merely a postmaster.pid left behind), as snapshot.sh.
+runs() {
+  [ -f "$1/postmaster.pid" ] || return 1
+  pid=$(head -n 1 "$1/postmaster.pid")
+  case "$pid" in ''|*[!0-9]*) return 1;; esac
+  [ "$(readlink -f "/proc/$pid/cwd" 2>/dev/null)" = "$(readlink -f "$1")" ]
+}
+
+clone_name_ok() { case $1 in [A-Za-z0-9]*) only 'A-Za-z0-9._-' "$1" && [ ${#1} -le 63 ] ;; *) return 1 ;; esac; }
+
+# Why the policy never acts on clone $1 because an operation owns it, or nothing.
+operation_clone() {
+  case $1 in
+    bg*-twin) t=${1#bg}; t=${t%-twin}; only '0-9' "$t" && echo "the twin of a running blue/green upgrade (it belongs to the operation)" ;;
+    bisect-*) echo "a bisect's probe clone (it belongs to the bisect)" ;;
+  esac
+}
+
+# Counts the client connections of the clone that runs from data directory $data as $owner with version
+# $version's psql, on the port and socket of its postmaster.pid, not counting its own session. Sets CONNS
+# (a number) or, when it cannot, CONN_ERR. Tries the owner's own role, then the roles the clone's
+# pg_ident.conf maps the owner to, then postgres, as snapshot.sh does.
+count_connections() {
+  CONNS= CONN_ERR=
+  port=$(sed -n 4p "$data/postmaster.pid" 2>/dev/null); sock=$(sed -n 5p "$data/postmaster.pid" 2>/dev/null)
+  case $port in ''|*[!0-9]*) CONN_ERR="$data/postmaster.pid names no port"; return 1 ;; esac
+  [ -n "$sock" ] || sock=localhost
+  q="SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()"
+  ident=$cat/clones/$name.run/conf/pg_ident.conf
+  roles=
+  [ -f "$ident" ] && roles=$(sed 's/#.*//' "$ident" | awk -v u="$owner" 'NF == 3 && $2 == u && $3 !~ /\\/ && $3 !~ /^\+/ { r = $3; gsub(/^"|"$/, "", r); if (!(r in seen)) { seen[r]; print r } }')
+  for r in "" $roles postgres; do
+    [ "$r" != "$owner" ] || continue
+    if [ "$(id -un)" = "$owner" ]; then
+      out=$(timeout 60 "/usr/lib/postgresql/$version/bin/psql" -X -q -A -t -h "$sock" -p "$port" ${r:+-U "$r"} -d postgres -c "$q" 2>&1)
+    else
+      out=$(runuser -u "$owner" -- timeout 60 "/usr/lib/postgresql/$version/bin/psql" -X -q -A -t -h "$sock" -p "$port" ${r:+-U "$r"} -d postgres -c "$q" 2>&1)
+    fi
+    case $out in ''|*[!0-9]*) CONN_ERR=$(printf '%s' "$out" | grep -v '^[[:space:]]*$' | head -n 1) ;; *) CONNS=$out; return 0 ;; esac
+    case $CONN_ERR in *"does not exist"*|*"authentication failed"*) continue ;; *) break ;; esac
+  done
+  [ -n "$CONN_ERR" ] || CONN_ERR="psql gave no answer"
+  return 1
+}
+
+# The decision for every clone of catalog $1 with the policy parsed into I_*, at epoch $2; records the
+# activity it sees first. Writes one tab-separated line per clone to $3: name running connections
+# lastActiveEpoch idleSeconds protected verdict reason owner version data method location sock parent.
+idle_decide() {
+  cat=$1 nowe=$2 plan=$3
+  : > "$plan"
+  [ -d "$cat/clones" ] || return 0
+  own=$plan.own
+  if [ -d "$cat/snapshots" ]; then
+    find "$cat/snapshots" -mindepth 2 -maxdepth 2 -type f -name '*.json' -exec awk -v mode=snap "$JSON_AWK" {} + \
+      | awk -F '\t' '$6 ~ /^clone:/ { print substr($6, 7) "\t" $3 }' > "$own"
+  else
+    : > "$own"
+  fi
+  for sc in "$cat"/clones/*.json; do
+    [ -f "$sc" ] || continue
+    name=${sc##*/}; name=${name%.json}
+    clone_name_ok "$name" || continue
+    kv=$(awk -v mode=kv "$JSON_AWK" "$sc" 2>/dev/null)
+    owner=$(kv_get owner) version=$(kv_get pgVersion) data=$(kv_get dataDirectory) method=$(kv_get method) location=$(kv_get location)
+    sock=$(kv_get socketDirectory) parent=$(kv_get parent) created=$(kv_get createdAt)
+    running=false conns= lastact= idle= prot=false verdict= reason=
+    bad=
+    [ "$(kv_get name)" = "$name" ] || bad="its sidecar names another clone"
+    case $owner in root|'') bad="its sidecar names no owner (or root)" ;; [a-z_]*) only 'a-z0-9_-' "$owner" || bad="owner $owner is not a user name" ;; *) bad="owner $owner is not a user name" ;; esac
+    only '0-9.' "$version" || bad="version $version is not a PostgreSQL version"
+    abs_path_ok "$data" || bad="data directory $data is not a plain absolute path"
+    case $method in BTRFS_SUBVOLUME|ZFS_DATASET|REFLINK|PLAIN_COPY) ;; *) bad="method $method is unknown" ;; esac
+    if [ -n "$bad" ]; then
+      printf '%s\tfalse\t-\t-\t-\tfalse\tPROTECTED\t%s\t-\t-\t-\t-\t-\t-\t-\n' "$name" "never acted on: $bad" >> "$plan"
+      continue
+    fi
+    if runs "$data"; then
+      running=true
+      if count_connections; then
+        conns=$CONNS
+        if [ "$conns" -gt 0 ]; then
+          # Never backwards: a run with a later clock (TWINSHIFT_NOW) may have written a later time.
+          prev=$(head -n 1 "$cat/clones/$name.activity" 2>/dev/null)
+          prev_e=$(date -u -d "$prev" +%s 2>/dev/null || echo 0)
+          if [ "$nowe" -gt "$prev_e" ]; then
+            { date -u -d "@$nowe" +%Y-%m-%dT%H:%M:%SZ > "$cat/clones/$name.activity.tmp" \
+              && mv -f -- "$cat/clones/$name.activity.tmp" "$cat/clones/$name.activity"; } 2>/dev/null \
+              || echo "schedule.sh: could not record the activity of clone $name" >&2
+          fi
+        fi
+      fi
+    fi
+    # The last activity: the newest of the recorded one and the clone's creation.
+    lastact=$(date -u -d "$created" +%s 2>/dev/null || echo 0)
+    act=$(head -n 1 "$cat/clones/$name.activity" 2>/dev/null)
+    case $act in
+      [0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*Z)
+        ae=$(date -u -d "$act" +%s 2>/dev/null || echo 0); [ "$ae" -le "$lastact" ] || lastact=$ae ;;
+    esac
+    idle=$((nowe - lastact)); [ "$idle" -ge 0 ] || idle=0
+    since="no connection since $(when_human "$lastact") ($(ago_human "$idle"))"
+    ownsnaps=$(awk -F '\t' -v n="$name" '$1 == n { printf "%s%s", (c++ ? ", " : ""), $2 }' "$own")
+    opname=$(operation_clone "$name")
+    if [ -f "$cat/clones/$name.protected" ]; then
+      prot=true verdict=PROTECTED
+      pk=$(awk -v mode=kv "$JSON_AWK" "$cat/clones/$name.protected" 2>/dev/null)
+      pby=$(printf '%s\n' "$pk" | awk -F '\t' '$1 == "by" { print $2; exit }')
+      pat=$(printf '%s\n' "$pk" | awk -F '\t' '$1 == "at" { print $2; exit }')
+      reason="protected${pby:+ by $pby}${pat:+ since $pat}: never stopped or destroyed by the policy"
+    elif [ -n "$opname" ]; then
+      verdict=PROTECTED reason="$opname: never stopped or destroyed by the policy"
+    elif [ "$running" = true ] && [ -z "$conns" ]; then
+      verdict=ACTIVE reason="running, but its connections could not be counted ($CONN_ERR): treated as in use"
+    elif [ "$running" = true ] && [ "$conns" -gt 0 ]; then
+      verdict=ACTIVE reason="$conns client connection(s) now"
+    else
+      case $I_ACTION in
+        stop) then_="policy stops after $(dur_human "$I_AFTER")" ;;
+        destroy) then_="policy destroys after $(dur_human "$I_AFTER")" ;;
+        *) then_="the policy (idle-action=off) neither stops nor destroys it" ;;
+      esac
+      due=
+      [ "$I_ACTION" != off ] && [ "$idle" -ge "$I_AFTER" ] && due=1
+      if [ "$running" = false ]; then
+        verdict=STOPPED reason="not running; last active $(when_human "$lastact") ($(ago_human "$idle") ago)"
+        if [ "$I_ACTION" = destroy ] && [ -n "$ownsnaps" ]; then
+          reason="$reason; it has snapshots of its own ($ownsnaps), so the policy never destroys it"
+        elif [ "$I_ACTION" = destroy ] && [ -n "$due" ]; then
+          verdict=DESTROY_DUE reason="$since; $then_; it can be made again from snapshot $parent (losing only the writes made in the clone)"
+        elif [ "$I_ACTION" = destroy ]; then
+          reason="$reason; $then_"
+        fi
+      elif [ -n "$due" ] && [ "$I_ACTION" = destroy ] && [ -n "$ownsnaps" ]; then
+        verdict=STOP_DUE reason="$since; $then_, but it has snapshots of its own ($ownsnaps): only stopped, never destroyed"
+      elif [ -n "$due" ] && [ "$I_ACTION" = destroy ]; then
+        verdict=DESTROY_DUE reason="$since; $then_; it can be made again from snapshot $parent (losing only the writes made in the clone)"
+      elif [ -n "$due" ]; then
+        verdict=STOP_DUE reason="$since; $then_"
+      elif [ "$idle" -ge "$I_MARK" ]; then
+        verdict=IDLE reason="$since; $then_"
+      else
+        verdict=ACTIVE reason="last active $(when_human "$lastact") ($(ago_human "$idle") ago); marked idle after $(dur_human "$I_MARK")"
+      fi
+    fi
+    reason=$(printf '%s' "$reason" | tr '\t\n' '  ')
+    # No field is empty ("-" instead): read with IFS=tab would take two tabs for one.
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$running" "${conns:--}" "$lastact" "$idle" \
+      "$prot" "$verdict" "$reason" "$owner" "$version" "$data" "$method" "${location:--}" "${sock:--}" "${parent:--}" >> "$plan"
+  done
+  rm -f -- "$own"
+}
+
+# Stops the clone's server the way the console's CloneServer.stop does: pg_ctl stop -m fast as its owner.
+idle_stop() {
+  out=$(runuser -u "$owner" -- "/usr/lib/postgresql/$version/bin/pg_ctl" stop -D "$data" -m fast -w -t 300 2>&1) \
+    || { ACT_ERR="pg_ctl stop failed: $(printf '%s' "$out" | grep -v '^[[:space:]]*$' | tail -n 1)"; return 1; }
+  if runs "$data"; then ACT_ERR="pg_ctl stop returned but the server still runs"; return 1; fi
+  return 0
+}
+
+# Destroys the clone as the console's CloneService.destroy does: stops it, removes its data (btrfs
+# subvolume delete, zfs destroy of POOL/twinshift/clones/NAME, or rm -rf of a copy), its run directory,
+# its private socket directory, the space watcher's files and its sidecar. Never anything that is not
+# the clone's own place in the catalog.
+idle_destroy() {
+  c=$cat/clones/$name errf=$cat/schedule/.idle-err
+  if [ "$running" = true ] || runs "$data"; then idle_stop || return 1; fi
+  case $method in
+    BTRFS_SUBVOLUME|REFLINK|PLAIN_COPY)
+      [ "$location" = "$c" ] || { ACT_ERR="refusing to delete $location: it is not $c"; return 1; }
+      [ "$(readlink -f -- "$cat/clones")" = "$cat/clones" ] || { ACT_ERR="refusing to delete in $cat/clones: it goes through a symbolic link"; return 1; }
+      [ ! -L "$c" ] || { ACT_ERR="refusing to delete $c: it is a symbolic link"; return 1; }
+      if [ -e "$c" ]; then
+        if [ "$method" = BTRFS_SUBVOLUME ]; then
+          btrfs subvolume delete "$c" >/dev/null 2>"$errf" || { ACT_ERR=$(cat "$errf"); rm -f -- "$errf"; return 1; }
+        else
+          rm -rf --one-file-system -- "$c" 2>"$errf" || { ACT_ERR=$(cat "$errf"); rm -f -- "$errf"; return 1; }
+        fi
+      fi ;;
+    ZFS_DATASET)
+      zfs_name_ok "$location" && [ "$location" = "${location%%/*}/twinshift/clones/$name" ] \
+        || { ACT_ERR="refusing to destroy $location: it is not a clone Twinshift made"; return 1; }
+      if zfs list -H -o name "$location" >/dev/null 2>&1; then
+        tries=0
+        until zfs destroy "$location" 2>"$errf"; do
+          tries=$((tries + 1))
+          grep -q busy "$errf" && [ $tries -lt 30 ] || { ACT_ERR=$(cat "$errf"); rm -f -- "$errf"; return 1; }
+          sleep 1
+        done
+      fi ;;
+  esac
+  rm -f -- "$errf"
+  rm -rf -- "$c.run"
+  case $sock in /tmp/twinshift-*/*|*/..*) ;; /tmp/twinshift-?*) [ -d "$sock" ] && [ ! -L "$sock" ] && rm -rf -- "$sock" ;; esac
+  rm -f -- "$c.space-watch" "$c.space-stop" "$c.activity" "$c.protected" "$c.json"
+  return 0
+}
+
+# Writes CATALOG/schedule/clones.status.json: the last enforcement, what it did, its failure.
+idle_status() {
+  cat=$1 outcome=$2 failure=$3 actions=$4
+  sfile=$cat/schedule/clones.status.json
+  fail_json=null
+  [ -z "$failure" ] || fail_json="{\"at\": \"$(now_iso)\", \"why\": $(jstr "$failure")}"
+  acts=$(printf '%s' "$actions" | awk 'function q(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+      NF { printf "%s%s", (n++ ? ", " : ""), q($0) }')
+  { printf '{\n  "lastRunAt": "%s",\n  "lastOutcome": "%s",\n  "lastFailure": %s,\n  "lastActions": [%s],\n  "policy": %s,\n  "scriptVersion": %s\n}\n' \
+      "$(now_iso)" "$outcome" "$fail_json" "$acts" "$(jstr "$I_TEXT")" "$SCRIPT_VERSION" > "$sfile.tmp" \
+    && mv -f -- "$sfile.tmp" "$sfile"; } 2>/dev/null || { rm -f -- "$sfile.tmp"; echo "schedule.sh: could not write $sfile" >&2; }
+}
+
+# idle CATALOG [--dry-run [--policy TEXT]]: the decision (as JSON with --dry-run), or its enforcement
+# under the catalog lock. Exit 0, 1 (an action failed), 2 (error), 75 (the lock is held by another).
+cmd_idle() {
+  cat=${1:-}
+  [ -n "$cat" ] || die "usage: schedule.sh idle CATALOG [--dry-run [--policy TEXT]]"
+  shift
+  d=$(cd -- "$cat" 2>/dev/null && pwd) || die "no catalog at $cat"; cat=$d
+  dry= policy=
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --dry-run) dry=1 ;;
+      --policy) [ $# -ge 2 ] || die "--policy needs the policy text"; policy=$2; shift ;;
+      *) die "unknown option $1" ;;
+    esac
+    shift
+  done
+  [ -z "$policy" ] || [ -n "$dry" ] || die "--policy previews a policy not yet saved: only with --dry-run"
+  [ -d "$cat/clones" ] || [ -d "$cat/snapshots" ] || [ -d "$cat/schedule" ] || die "$cat is not a Twinshift catalog"
+  if [ -z "$policy" ]; then
+    read_idle_conf "$cat/schedule/clones.conf" || die "$cat/schedule/clones.conf: $ERR"
+    policy=$POLICY_TEXT
+  fi
+  parse_idle_policy "$policy" || die "idle-clone policy \"$policy\": $ERR"
+  mkdir -p -- "$cat/schedule"
+  work=$(mktemp -d "$cat/schedule/.idle.XXXXXX") || die "cannot make a work directory in $cat/schedule"
+  trap 'rm -rf -- "$work"' EXIT
+  now=$(now_iso); nowe=$(epoch_of "$now")
+  idle_decide "$cat" "$nowe" "$work/plan"
+  if [ -n "$dry" ]; then
+    printf '{"catalog": %s, "now": "%s",\n "policy": {"text": "%s", "markAfterSeconds": %s, "action": "%s", "actAfterSeconds": %s},\n "clones": [' \
+      "$(jstr "$cat")" "$now" "$I_TEXT" "$I_MARK" "$(echo "$I_ACTION" | tr a-z A-Z)" "$I_AFTER"
+    awk -F '\t' '
+      function q(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+      function iso(e,   c, r) { if (e == "-") return "null"; c = "date -u -d @" e " +%Y-%m-%dT%H:%M:%SZ"; c | getline r; close(c); return q(r) }
+      { printf "%s\n  {\"name\": %s, \"running\": %s, \"connections\": %s, \"lastActiveAt\": %s, \"idleSeconds\": %s, \"protected\": %s, \"verdict\": \"%s\", \"reason\": %s}",
+          (NR > 1 ? "," : ""), q($1), $2, ($3 == "-" ? "null" : $3), iso($4), ($5 == "-" ? "null" : $5), $6, $7, q($8) }' "$work/plan"
+    printf '\n]}\n'
+    return 0
+  fi
+  # Nothing due: the lock is not taken (an hourly run with idle-action=off only records activity).
+  if ! awk -F '\t' '$7 == "STOP_DUE" || $7 == "DESTROY_DUE" { f = 1 } END { exit !f }' "$work/plan"; then
+    idle_status "$cat" ok "" ""
+    return 0
+  fi
+  rc=0
+  take_lock "$cat" "stop idle clones" || rc=$?
+  if [ $rc -ne 0 ]; then
+    why="the catalog lock could not be taken: $LOCK_OUT"
+    [ $rc -eq 1 ] && why="skipped: lock $LOCK_OUT"
+    log "$cat/schedule/clones.log" "idle clones $why"
+    idle_status "$cat" "$([ $rc -eq 1 ] && echo skipped || echo failed)" "$why" ""
+    echo "$why"
+    [ $rc -eq 1 ] && return 75
+    return 2
+  fi
+  trap 'lock_release; rm -rf -- "$work"' EXIT
+  trap 'exit 130' INT TERM
+  # Decided again under the lock: a console may have started, protected or destroyed a clone meanwhile.
+  now=$(now_iso); nowe=$(epoch_of "$now")
+  idle_decide "$cat" "$nowe" "$work/plan"
+  logf=$cat/schedule/clones.log
+  if [ -f "$logf" ] && [ "$(stat -c %s -- "$logf")" -gt 1048576 ]; then mv -f -- "$logf" "$logf.1"; fi
+  done_= failed_=
+  while IFS=$tab read -r name running conns lastact idle prot verdict reason owner version data method location sock parent; do
+    ACT_ERR=
+    case $verdict in
+      STOP_DUE)
+        if idle_stop </dev/null; then msg="stopped clone $name: $reason"; else msg="failed to stop clone $name: $ACT_ERR"; failed_=1; fi ;;
+      DESTROY_DUE)
+        by=$(awk -v mode=kv "$JSON_AWK" "$cat/clones/$name.json" 2>/dev/null | awk -F '\t' '$1 ~ /^createdBy\./ { v[$1] = $2 }
+            END { if (v["createdBy.sshUser"] != "") printf "%s (%s@%s)", v["createdBy.sshUser"], v["createdBy.workstationUser"], v["createdBy.workstationHost"] }')
+        log "$logf" "destroying clone $name (made from snapshot $parent${by:+ by $by}, data $location, $method); it can be made again from $parent, losing only the writes made in the clone"
+        if idle_destroy </dev/null; then msg="destroyed clone $name: $reason"; else msg="failed to destroy clone $name: $ACT_ERR"; failed_=1; fi ;;
+      *) continue ;;
+    esac
+    log "$logf" "$msg"
+    echo "$msg"
+    done_="$done_$msg
+"
+  done < "$work/plan"
+  lock_release
+  if [ -n "$failed_" ]; then
+    idle_status "$cat" failed "$(printf '%s' "$done_" | grep '^failed' | tr '\n' ' ')" "$done_"
+    return 1
+  fi
+  idle_status "$cat" ok "" "$done_"
+  return 0
+}
+
 # ---- main ------------------------------------------------------------------------------------------
 
 cmd=${1:-}
@@ -732,6 +1137,7 @@ case $cmd in
   run) cmd_run "$@" ;;
   prune) cmd_prune "$@" ;;
   check) cmd_check "$@" ;;
+  idle) cmd_idle "$@" ;;
   version) echo "$SCRIPT_VERSION" ;;
-  *) die "usage: schedule.sh run CATALOG | prune CATALOG KEY [--dry-run [--policy TEXT] [--create]] | check CATALOG KEY --warn D --crit D" ;;
+  *) die "usage: schedule.sh run CATALOG | prune CATALOG KEY [--dry-run [--policy TEXT] [--create]] | check CATALOG KEY --warn D --crit D | idle CATALOG [--dry-run [--policy TEXT]]" ;;
 esac

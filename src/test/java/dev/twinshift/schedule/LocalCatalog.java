@@ -70,6 +70,34 @@ final class LocalCatalog {
         Json.mapper().writeValue(root.resolve("clones").resolve(name + ".json").toFile(), c);
     }
 
+    /** A stopped plain-copy clone of {@code parentId} made at {@code at}: its directory and its sidecar. */
+    CloneRecord clone(String name, String parentId, Instant at) throws IOException {
+        Path loc = root.resolve("clones").resolve(name);
+        Files.createDirectories(loc);
+        Files.writeString(loc.resolve("PG_VERSION"), "13\n");
+        CloneRecord c = new CloneRecord(name, at, new Actor("tsadmin", "alice", "laptop"), parentId, "13/main", "13", "postgres",
+                StorageMethod.PLAIN_COPY, loc.toString(), loc.toString(), null, null, null);
+        Json.mapper().writeValue(root.resolve("clones").resolve(name + ".json").toFile(), c);
+        return c;
+    }
+
+    /** A snapshot taken of a clone (its sidecar only): what makes the clone a parent. */
+    void snapshotOfClone(String clone, Instant at) throws IOException {
+        String key = "clone_" + clone;
+        String name = name(at);
+        Path dir = Files.createDirectories(root.resolve("snapshots").resolve(key));
+        SnapshotRecord r = new SnapshotRecord(key + "/" + name, name, key, at, new Actor("root", "schedule", "db1"), Reason.MANUAL,
+                null, "13/main", "13", "0/1000028", 1, root.resolve("clones").resolve(clone).toString(), "clone:" + clone, false,
+                StorageMethod.PLAIN_COPY, dir.resolve(name).toString(), false);
+        Json.mapper().writeValue(dir.resolve(name + ".json").toFile(), r);
+    }
+
+    void idleConf(String text) throws IOException {
+        Path f = root.resolve("schedule").resolve("clones.conf");
+        Files.writeString(f, text);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
     void conf(String text) throws IOException {
         Path f = root.resolve("schedule").resolve(KEY + ".conf");
         Files.writeString(f, text);
