@@ -128,7 +128,7 @@ public record IdleClonePolicy(Duration markAfter, Action action, Duration actAft
     }
 
     /** Whole days (more than one), else hours, minutes or seconds: 7d, 24h, 90m. */
-    static String durationText(Duration d) {
+    public static String durationText(Duration d) {
         long s = d.toSeconds();
         if (s % 86_400 == 0 && s > 86_400) {
             return s / 86_400 + "d";

@@ -133,6 +133,30 @@ class ConsoleLabIT {
         assertTrue(clone.connectionString().contains("port=" + clone.record().port()), clone.connectionString());
         assertTrue(clone.ownBytes() != null, "btrfs says how much space the clone holds alone");
 
+        // The server's idle-clone rule: a clone just started is in use; protected from its row's menu.
+        assertTrue(clone.use() != null && clone.use().text().startsWith("in use"), String.valueOf(clone.use()));
+        console.chooseInTreeMenu(cloneName, "Protect from the idle policy");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> console.cloneInTree(cloneName).map(c -> c.protectedClone()).orElse(false));
+        assertEquals("protected", console.cloneInTree(cloneName).orElseThrow().use().text());
+
+        // The policy dialog previews a policy through the server's own rule before Save is offered; cancelled here.
+        press(robot, "#idle-policy");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#idle-action").tryQuery().isPresent());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ChoiceBox<dev.twinshift.schedule.IdleClonePolicy.Action> action =
+                robot.lookup("#idle-action").queryAs(javafx.scene.control.ChoiceBox.class);
+        robot.interact(() -> {
+            action.setValue(dev.twinshift.schedule.IdleClonePolicy.Action.STOP);
+            robot.lookup("#idle-after").queryTextInputControl().setText("2d");
+        });
+        assertTrue(robot.lookup("#idle-save").queryButton().isDisabled(), "nothing is saved before it is previewed");
+        press(robot, "#idle-preview-button");
+        javafx.scene.layout.VBox preview = robot.lookup("#idle-preview").queryAs(javafx.scene.layout.VBox.class);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> preview.getChildren().stream()
+                .anyMatch(n -> ((Label) n).getText().startsWith(cloneName + ": protected")));
+        assertTrue(!robot.lookup("#idle-save").queryButton().isDisabled(), "previewed: Save is offered");
+        clickWhenShown(robot, "Cancel");
+
         // A snapshot of the clone, taken from its row's menu, shows under the clone; deleted from its own.
         console.chooseInTreeMenu(cloneName, "Snapshot this clone...");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane .text-field").tryQuery().isPresent());

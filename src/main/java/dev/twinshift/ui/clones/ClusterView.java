@@ -86,6 +86,7 @@ public final class ClusterView {
     @FXML private Button tunnelButton;
     @FXML private Button copyButton;
     @FXML private Button destroyButton;
+    @FXML private Button idlePolicyButton;
     @FXML private Label copiedLabel;
     @FXML private Button upgradeButton;
     @FXML private Button blueGreenButton;
@@ -192,6 +193,7 @@ public final class ClusterView {
         copyButton.disableProperty().bind(clone.isNull()
                 .or(Bindings.createBooleanBinding(() -> clone.get() != null && clone.get().connectionString().isEmpty(), clone)));
         destroyButton.disableProperty().bind(clone.isNull().or(model.busyProperty()));
+        idlePolicyButton.disableProperty().bind(model.busyProperty());
         cloneCount.textProperty().bind(Bindings.createStringBinding(() -> {
             long up = model.clones().stream().filter(CloneItem::running).count();
             long idle = model.clones().stream().filter(CloneItem::idle).count();
@@ -274,6 +276,8 @@ public final class ClusterView {
         MenuItem copyData = item("Copy data directory", "menu-copy-data",
                 () -> withClone(c -> copied("data directory", c.record().dataDirectory())));
         MenuItem tunnel = item("Open tunnel", "menu-tunnel", () -> openTunnel());
+        MenuItem protect = item("Protect from the idle policy", "menu-protect",
+                () -> withClone(c -> model.protect(c, !c.protectedClone())));
         MenuItem destroy = item("Destroy...", "menu-destroy", () -> destroyClone());
         MenuItem cloneIt = item("Clone...", "menu-clone", () -> withTreeSnapshot(
                 s -> SnapshotActions.cloneAsked(root.getScene().getWindow(), model, s)));
@@ -282,7 +286,7 @@ public final class ClusterView {
                 s -> SnapshotActions.deleteAsked(root.getScene().getWindow(), model, s)));
         SeparatorMenuItem sep1 = new SeparatorMenuItem();
         SeparatorMenuItem sep2 = new SeparatorMenuItem();
-        ContextMenu menu = new ContextMenu(start, stop, snapshot, sep1, copyUrl, copyConn, copyData, tunnel, sep2, destroy,
+        ContextMenu menu = new ContextMenu(start, stop, snapshot, sep1, copyUrl, copyConn, copyData, tunnel, sep2, protect, destroy,
                 cloneIt, copyId, deleteIt);
         menu.setOnShowing(e -> {
             Row r = row.getItem();
@@ -290,7 +294,7 @@ public final class ClusterView {
             cloneTree.getSelectionModel().select(row.getTreeItem());
             boolean isClone = r != null && r.isClone() && r.item() != null;
             boolean isSnapshot = r != null && r.snapshot() != null;
-            for (MenuItem m : new MenuItem[] {start, stop, snapshot, sep1, copyUrl, copyConn, copyData, tunnel, sep2, destroy}) {
+            for (MenuItem m : new MenuItem[] {start, stop, snapshot, sep1, copyUrl, copyConn, copyData, tunnel, sep2, protect, destroy}) {
                 m.setVisible(isClone);
             }
             for (MenuItem m : new MenuItem[] {cloneIt, copyId, deleteIt}) {
@@ -306,6 +310,8 @@ public final class ClusterView {
             copyData.setDisable(c == null || c.record().dataDirectory() == null);
             tunnel.setDisable(!canTunnel(c) || model.tunnelUrl(c) != null);
             destroy.setDisable(c == null || busy);
+            protect.setDisable(c == null || busy);
+            protect.setText(c != null && c.protectedClone() ? "Lift the protection from the idle policy" : "Protect from the idle policy");
             cloneIt.setDisable(!isSnapshot || busy);
             deleteIt.setDisable(!isSnapshot || busy);
         });
@@ -499,6 +505,11 @@ public final class ClusterView {
     @FXML
     private void copyConnection() {
         withClone(c -> copied("connection", shownConnection(c)));
+    }
+
+    @FXML
+    private void idlePolicy() {
+        model.readIdlePolicy((catalog, policy) -> IdlePolicyDialog.open(root.getScene().getWindow(), model, catalog, policy));
     }
 
     @FXML

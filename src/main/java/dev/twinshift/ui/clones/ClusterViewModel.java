@@ -2,6 +2,9 @@ package dev.twinshift.ui.clones;
 
 import dev.twinshift.postgres.PgCluster;
 import dev.twinshift.ssh.RemoteShell;
+import dev.twinshift.schedule.IdleClone;
+import dev.twinshift.schedule.IdleCloneService;
+import dev.twinshift.schedule.IdleClonePolicy;
 import dev.twinshift.storage.Actor;
 import dev.twinshift.storage.Catalog;
 import dev.twinshift.storage.CloneRecord;
@@ -90,6 +93,21 @@ public final class ClusterViewModel {
      * {@code reason} the rule's whole sentence for the tooltip, {@code idle} whether it is marked.
      */
     public record CloneUse(String text, String reason, boolean idle, boolean protectedClone) {
+        /** The server's idle-clone rule's verdict on a clone, in the few words a cell holds. */
+        public static CloneUse of(IdleClone i) {
+            String idleFor = i.idleFor() == null ? "" : " " + ClusterFormat.age(i.idleFor());
+            String text = switch (i.verdict()) {
+                case ACTIVE -> i.connections() != null && i.connections() > 0
+                        ? "in use (" + i.connections() + (i.connections() == 1 ? " session)" : " sessions)") : "in use";
+                case IDLE -> "idle" + idleFor;
+                case STOP_DUE -> "idle" + idleFor + ", stop due";
+                case DESTROY_DUE -> "idle" + idleFor + ", destroy due";
+                case PROTECTED -> i.protectedClone() ? "protected" : "kept";
+                case STOPPED -> "stopped";
+            };
+            boolean idle = i.verdict() == IdleClone.Verdict.IDLE || i.due();
+            return new CloneUse(text, i.reason(), idle, i.protectedClone());
+        }
     }
 
     private final TaskExecutor tasks;
@@ -367,6 +385,10 @@ public final class ClusterViewModel {
         Catalog catalog() throws Exception {
             return ClusterVolume.resolve(shell, cluster).catalog();
         }
+
+        IdleCloneService idle(BackgroundTask.Progress p) {
+            return new IdleCloneService(shell, p::log);
+        }
     }
 
     private interface Action {
@@ -399,13 +421,15 @@ public final class ClusterViewModel {
             CloneService cs = t.clones(p);
             List<CloneItem> items = new ArrayList<>();
             Map<String, String> stopped = cs.stopReasons(v.catalog());
+            Map<String, IdleClone> use = idleClones(t, v.catalog(), p);
             for (CloneRecord r : cs.list(v.catalog())) {
                 if (!c.id().equals(r.cluster())) {
                     continue;
                 }
                 boolean running = cs.isRunning(v.catalog(), r);
                 items.add(new CloneItem(r, running, r.port() == null ? "" : cs.spec(v.catalog(), r).connectionString("postgres"),
-                        running ? null : stopped.get(r.name()), ownBytes(t.shell(), r, p), null));
+                        running ? null : stopped.get(r.name()), ownBytes(t.shell(), r, p),
+                        use.containsKey(r.name()) ? CloneUse.of(use.get(r.name())) : null));
             }
             // The clones' own snapshots live on their own volumes: the family needs the whole catalog's.
             List<SnapshotRecord> all = v.catalog().snapshots();
@@ -449,6 +473,76 @@ public final class ClusterViewModel {
         clones.setAll(items);
         family.set(cluster == null ? null : CloneFamily.build(cluster, all, items));
         pruneTunnels();
+    }
+
+    /**
+     * The server's idle-clone rule on every clone of the catalog (its dry run: nothing changes). A
+     * failure costs the clones their Use column, not the listing.
+     */
+    private static Map<String, IdleClone> idleClones(Target t, Catalog cat, BackgroundTask.Progress p) throws InterruptedException {
+        Map<String, IdleClone> out = new HashMap<>();
+        try {
+            for (IdleClone i : t.idle(p).preview(cat)) {
+                out.put(i.name(), i);
+            }
+        } catch (SshException | RuntimeException e) {
+            p.log("Whether the clones are used was not read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * Reads the idle-clone policy of the shown cluster's catalog (on a pool thread) and hands it, with
+     * the catalog's place, to {@code ready} on the FX thread.
+     */
+    public void readIdlePolicy(java.util.function.BiConsumer<String, IdleClonePolicy> ready) {
+        if (cluster == null || shell == null) {
+            return;
+        }
+        Target t = new Target(shell, cluster, actor());
+        started();
+        tasks.submit(BackgroundTask.of("Read the idle-clone policy of " + t.cluster().id(), p -> {
+            Catalog cat = t.catalog();
+            return java.util.Map.entry(cat.root(), t.idle(p).policy(cat));
+        }).onSuccess(e -> {
+            ended();
+            if (shows(t)) {
+                ready.accept(e.getKey(), e.getValue());
+            }
+        }).onFailure(e -> {
+            ended();
+            message.set("Reading the idle-clone policy failed: " + BackgroundTask.explain(e));
+        }).onCancelled(this::ended).cancel(TaskCancel.interrupts()));
+    }
+
+    /** What the server's rule would say of every clone now under {@code policy}, saved or not; nothing changes. */
+    public void previewIdlePolicy(IdleClonePolicy policy, Consumer<List<IdleClone>> ready, Consumer<String> failed) {
+        if (cluster == null || shell == null) {
+            return;
+        }
+        Target t = new Target(shell, cluster, actor());
+        tasks.submit(BackgroundTask.of("Preview the idle-clone policy " + policy.text(), p -> t.idle(p).preview(t.catalog(), policy))
+                .onSuccess(ready::accept)
+                .onFailure(e -> failed.accept(BackgroundTask.explain(e)))
+                .cancel(TaskCancel.interrupts()));
+    }
+
+    /** Saves the policy the hourly run applies to the catalog's clones. */
+    public void saveIdlePolicy(IdleClonePolicy policy) {
+        run("Save the idle-clone policy " + policy.text(), true, (p, t) -> {
+            Catalog cat = t.catalog();
+            t.idle(p).savePolicy(cat, policy);
+            return "Idle-clone policy of " + cat.root() + " saved: " + IdlePolicyDialog.describe(policy) + ".";
+        }, null);
+    }
+
+    /** Protects the clone from the idle-clone policy (never stopped or destroyed by it), or lifts that. */
+    public void protect(CloneItem c, boolean on) {
+        run((on ? "Protect clone " : "Unprotect clone ") + c.name(), true, (p, t) -> {
+            t.idle(p).protect(t.catalog(), c.name(), on, t.actor());
+            return on ? "Clone " + c.name() + " is protected: the idle-clone policy never stops or destroys it."
+                    : "Clone " + c.name() + " is no longer protected: the idle-clone policy applies to it.";
+        }, null);
     }
 
     /**
