@@ -13,3 +13,6 @@ export JAVA_OPTS="-Dglass.platform=gtk -Dprism.order=sw -Dtestfx.robot=glass"
 xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ShellTour "$out/main-light.png" light
 xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ShellTour "$out/main-dark.png" dark
 xvfb-run -a -s "-screen 0 1920x1080x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ShellTour "$out/main-1920.png" light
+# The cluster's view with a family of clones (no server needed: the catalog is given as a re-read brings it).
+xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ClusterViewDemo --shoot "$out/cluster-view-1280.png"
+xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ClusterViewDemo --dark --shoot "$out/cluster-view-dark.png"
