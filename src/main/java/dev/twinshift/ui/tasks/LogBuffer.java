@@ -36,6 +36,14 @@ public final class LogBuffer {
     public static final int DEFAULT_LINES = 10_000;
     /** Pushed-out lines not yet on disk beyond which a producer waits for the writer. */
     static final int SPILL_BACKLOG = 16_384;
+    /**
+     * Lines a producer may append ahead of the last frame's drain before it waits for the next frame.
+     * 20,000 a frame is over a million lines a second at 60 frames; a producer beyond that only takes
+     * the cores the FX thread needs to draw, and the window stutters.
+     */
+    static final int FRAME_BUDGET = 20_000;
+    /** The longest a producer waits for a frame: a window that draws no more must not stall the work. */
+    static final long FRAME_WAIT_MS = 40;
 
     private final int maxLines;
     private final Path spillDir;
@@ -44,6 +52,7 @@ public final class LogBuffer {
     private final Condition spillWork = lock.newCondition();
     private final Condition spillRoom = lock.newCondition();
     private final Condition spillWritten = lock.newCondition();
+    private final Condition frameDrained = lock.newCondition();
     // Guarded by lock.
     private final LogLine[] ring;
     private long next;
@@ -54,6 +63,12 @@ public final class LogBuffer {
     private Path spillFile;
     private Thread writer;
     private boolean closed;
+    /** Whether frames drain this log (start() was called): only then does a producer wait for one. */
+    private boolean pumping;
+    /** The sequence number up to which a producer may append before it waits for a frame. */
+    private long allowedUntil;
+    private final int frameBudget;
+    private final long frameWaitNanos;
 
     // The draining thread's own.
     private final ObservableList<LogLine> entries = FXCollections.observableArrayList();
@@ -70,6 +85,13 @@ public final class LogBuffer {
 
     /** Keeps {@code maxLines} in memory and spills older ones to a file in {@code spillDir}. */
     public LogBuffer(int maxLines, Path spillDir) {
+        this(maxLines, spillDir, FRAME_BUDGET, FRAME_WAIT_MS);
+    }
+
+    LogBuffer(int maxLines, Path spillDir, int frameBudget, long frameWaitMs) {
+        this.frameBudget = frameBudget;
+        this.frameWaitNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(frameWaitMs);
+        this.allowedUntil = frameBudget;
         if (maxLines < 1) {
             throw new IllegalArgumentException("a log keeps at least one line: " + maxLines);
         }
@@ -86,11 +108,25 @@ public final class LogBuffer {
 
     /** Starts draining on each frame; call on the FX thread. */
     public void start() {
+        setPumping(true);
         pump.start();
     }
 
     public void stop() {
         pump.stop();
+        setPumping(false);
+    }
+
+    /** Whether frames drain the log; a test that drains by hand says so here. */
+    void setPumping(boolean on) {
+        lock.lock();
+        try {
+            pumping = on;
+            allowedUntil = next + frameBudget;
+            frameDrained.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A line that belongs to no task. */
@@ -121,6 +157,9 @@ public final class LogBuffer {
         boolean mayWait = Thread.currentThread() != drainer;
         lock.lock();
         try {
+            if (mayWait && pumping && next >= allowedUntil) {
+                awaitFrame();
+            }
             while (mayWait && toSpill.size() >= SPILL_BACKLOG && !closed && spillFailure == null) {
                 try {
                     spillRoom.await();
@@ -155,6 +194,26 @@ public final class LogBuffer {
         }
     }
 
+    /**
+     * Waits (the lock held on entry) until a frame drains, at most {@link #FRAME_WAIT_MS}; either way the
+     * producer may then append another frame's budget.
+     */
+    private void awaitFrame() {
+        long left = frameWaitNanos;
+        long target = allowedUntil;
+        while (pumping && !closed && allowedUntil == target && left > 0) {
+            try {
+                left = frameDrained.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (allowedUntil == target) {
+            allowedUntil = next + frameBudget;
+        }
+    }
+
     /** Moves new lines into {@link #entries()} and trims it to the cap; on the FX thread (or a test's). */
     public void drain() {
         drainer = Thread.currentThread();
@@ -164,6 +223,9 @@ public final class LogBuffer {
         lock.lock();
         try {
             end = next;
+            // This frame took the lines: a producer held back may go on for another frame's worth.
+            allowedUntil = end + frameBudget;
+            frameDrained.signalAll();
             if (end == shownEnd) {
                 return;
             }
@@ -314,6 +376,7 @@ public final class LogBuffer {
         lock.lock();
         try {
             closed = true;
+            frameDrained.signalAll();
             spillWork.signalAll();
             spillRoom.signalAll();
             spillWritten.signalAll();

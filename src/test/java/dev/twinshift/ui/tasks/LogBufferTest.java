@@ -116,4 +116,61 @@ class LogBufferTest {
         assertEquals(3, l.get(0).task());
         assertEquals(List.of(0L, 1L, 2L, 3L), l.stream().map(LogLine::seq).toList());
     }
+
+    @Test
+    void aProducerFarAheadOfTheWindowWaitsForTheNextFrameAndGoesOnWithIt() throws Exception {
+        // A long wait, so that only a frame can let the producer on within this test.
+        LogBuffer log = new LogBuffer(100, dir, 50, 60_000);
+        log.setPumping(true);
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 120; i++) {
+                log.append("pg_upgrade", "line " + i);
+            }
+        });
+        producer.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (log.total() < 50 || producer.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the producer should be held at the frame budget: " + log.total());
+            Thread.onSpinWait();
+        }
+        assertEquals(50, log.total(), "one frame's budget, then it waits");
+        log.drain();
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (log.total() < 100) {
+            assertTrue(System.nanoTime() < deadline, "a frame lets it go on: " + log.total());
+            Thread.onSpinWait();
+        }
+        log.drain();
+        producer.join(10_000);
+        assertFalse(producer.isAlive(), "two more frames, and all 120 lines are in");
+        assertEquals(120, log.total());
+        log.close();
+    }
+
+    @Test
+    void withoutFramesNoProducerEverWaits() {
+        // The command line and tests drain by hand, or never: a budget there would only slow them down.
+        LogBuffer log = new LogBuffer(100, dir, 10, 60_000);
+        for (int i = 0; i < 1000; i++) {
+            log.append("a", "line " + i);
+        }
+        assertEquals(1000, log.total());
+        log.close();
+    }
+
+    @Test
+    void aWindowThatStopsDrawingSlowsTheProducerWithoutStoppingIt() throws Exception {
+        LogBuffer log = new LogBuffer(100, dir, 10, 5);
+        log.setPumping(true);
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 100; i++) {
+                log.append("a", "line " + i);
+            }
+        });
+        producer.start();
+        producer.join(30_000);
+        assertFalse(producer.isAlive(), "each wait ends after its bound even with no frame at all");
+        assertEquals(100, log.total());
+        log.close();
+    }
 }
