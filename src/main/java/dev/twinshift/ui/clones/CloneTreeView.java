@@ -88,7 +88,8 @@ final class CloneTreeView {
     static String state(Row r, PgCluster cluster) {
         return switch (r.kind()) {
             case CLUSTER -> cluster == null ? "" : cluster.running() ? "running" : "stopped";
-            case SNAPSHOT -> r.snapshot() == null ? "gone" : r.snapshot().pinned() ? "snapshot, pinned" : "snapshot";
+            // The camera says it is a snapshot; the column says only what differs between snapshots.
+            case SNAPSHOT -> r.snapshot() == null ? "gone" : r.snapshot().pinned() ? "pinned" : "";
             case CLONE -> r.item() == null ? "unknown" : r.item().running() ? "running"
                     : r.item().stoppedBecause() != null ? r.item().stoppedBecause() : "stopped";
         };

@@ -72,7 +72,8 @@ class ClusterViewTest {
         above.setMinHeight(500);
         page = new ScrollPane(new VBox(above, view.root()));
         page.setFitToWidth(true);
-        Scene scene = new Scene(page, 1280, 800);
+        // As wide as a server's page in the console at 1280x800, beside the server list.
+        Scene scene = new Scene(page, 930, 800);
         scene.getStylesheets().add(getClass().getResource(Styles.APP_STYLESHEET).toExternalForm());
         stage.setScene(scene);
         stage.show();
@@ -351,6 +352,33 @@ class ClusterViewTest {
         List<String> texts = treeCells(robot).stream().map(TreeTableCell::getText).toList();
         assertTrue(texts.contains("54321"), "a running clone's port shows: " + texts);
         assertTrue(texts.contains("running") && texts.contains("stopped"), texts.toString());
+    }
+
+    @Test
+    void theTreesShortColumnsAreReadWholeAt1280(FxRobot robot) {
+        List<SnapshotRecord> snaps = new ArrayList<>(threeSnapshotsSecondsApart());
+        snaps.set(1, snaps.get(1).withPinned(true));
+        CloneItem c = TimelineFixtures.clone("rehearsal", snaps.get(1), true);
+        c = new CloneItem(c.record(), true, c.connectionString(), null, 1_310L << 20,
+                new ClusterViewModel.CloneUse("idle 4 days", "no connection since ...", true, false));
+        list(robot, snaps, List.of(c));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> shortOnes = List.of("running", "pinned", "54321", "5432", "13", "1.3 GiB", "idle 4 days");
+        int seen = 0;
+        for (TreeTableCell<?, ?> cell : treeCells(robot)) {
+            if (shortOnes.contains(cell.getText())) {
+                seen++;
+                javafx.scene.text.Text text = (javafx.scene.text.Text) cell.lookup(".text");
+                assertEquals(cell.getText(), text.getText(), cell.getTableColumn().getText() + " is cut");
+            }
+        }
+        assertTrue(seen >= shortOnes.size(), "every short value was drawn: " + seen);
+        for (var col : tree(robot).getColumns()) {
+            javafx.scene.control.Label header = (javafx.scene.control.Label) tree(robot).lookupAll(".column-header .label").stream()
+                    .filter(n -> col.getText().equals(((javafx.scene.control.Label) n).getText())).findFirst().orElseThrow();
+            javafx.scene.text.Text text = (javafx.scene.text.Text) header.lookup(".text");
+            assertEquals(col.getText(), text.getText(), "the header " + col.getText() + " is cut");
+        }
     }
 
     @Test
