@@ -288,6 +288,10 @@ public final class UpgradeWizardView {
             if (shown != null && !shown.getItems().isEmpty()) {
                 shown.scrollTo(shown.getItems().size() - 1);
             }
+            // The result page opens with Close focused: Space must not start the rollback beside it.
+            if (b == Page.RESULT) {
+                javafx.application.Platform.runLater(closeButton::requestFocus);
+            }
         });
     }
 

@@ -73,7 +73,7 @@ class ClusterViewTest {
         page = new ScrollPane(new VBox(above, view.root()));
         page.setFitToWidth(true);
         // As wide as a server's page in the console at 1280x800, beside the server list.
-        Scene scene = new Scene(page, 930, 800);
+        Scene scene = new Scene(page, 880, 800);
         scene.getStylesheets().add(getClass().getResource(Styles.APP_STYLESHEET).toExternalForm());
         stage.setScene(scene);
         stage.show();

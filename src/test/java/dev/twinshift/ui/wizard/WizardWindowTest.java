@@ -110,6 +110,14 @@ class WizardWindowTest {
     }
 
     @Test
+    void theResultPageOpensWithCloseFocusedNotTheRollback(FxRobot robot) {
+        toResult(robot);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(find(robot, "#close-wizard").isFocused(), "Space or Enter on the page closes it, never rolls back");
+        assertFalse(((javafx.scene.control.Button) find(robot, "#roll-back")).isDefaultButton());
+    }
+
+    @Test
     void escapeClosesTheResultPage(FxRobot robot) {
         toResult(robot);
         robot.interact(() -> {
