@@ -24,7 +24,7 @@ public final class Dialogs {
         a.getDialogPane().setMinWidth(520);
         Button goButton = (Button) a.getDialogPane().lookupButton(go);
         if (danger) {
-            goButton.getStyleClass().add("danger");
+            goButton.getStyleClass().add(atlantafx.base.theme.Styles.DANGER);
         }
         // Enter is the way out, not the way through: the action takes a click (or Tab, Space) on its own button.
         goButton.setDefaultButton(false);
@@ -74,7 +74,7 @@ public final class Dialogs {
         d.getDialogPane().setContent(content);
         d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
         Button ok = (Button) d.getDialogPane().lookupButton(go);
-        ok.getStyleClass().add("danger");
+        ok.getStyleClass().add(atlantafx.base.theme.Styles.DANGER);
         ok.setDefaultButton(false);
         ok.disableProperty().bind(typed.textProperty().isNotEqualTo(mustType));
         ((Button) d.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);

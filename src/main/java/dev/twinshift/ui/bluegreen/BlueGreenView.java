@@ -163,7 +163,8 @@ public final class BlueGreenView {
 
     private void styleServing(String serving) {
         servingIcon.getStyleClass().removeAll(Styles.STATUS_OK, Styles.STATUS_BUSY);
-        servingIcon.getStyleClass().add("green".equals(serving) ? Styles.STATUS_OK : Styles.STATUS_BUSY);
+        boolean green = "green".equals(serving);
+        servingIcon.getStyleClass().add(green ? Styles.STATUS_OK : Styles.STATUS_BUSY);
     }
 
     /** One series per database; the chart holds at most what the view model keeps. */
@@ -233,8 +234,9 @@ public final class BlueGreenView {
             getStyleClass().removeAll(Styles.STATUS_OK, Styles.STATUS_BUSY, Styles.STATUS_ERROR);
             setText(empty ? null : s);
             if (!empty) {
-                getStyleClass().add("FATAL".equals(s) ? Styles.STATUS_ERROR : "WARNING".equals(s) ? Styles.STATUS_BUSY
-                        : Styles.STATUS_OK);
+                String status = "FATAL".equals(s) ? Styles.STATUS_ERROR : "WARNING".equals(s) ? Styles.STATUS_BUSY
+                        : Styles.STATUS_OK;
+                getStyleClass().add(status);
             }
         }
     }
@@ -244,7 +246,7 @@ public final class BlueGreenView {
         private final javafx.scene.text.Text text = new javafx.scene.text.Text();
 
         WrappedCell() {
-            text.getStyleClass().add("finding-text");
+            text.getStyleClass().add(BlueGreenStyles.FINDING_TEXT);
             text.wrappingWidthProperty().bind(widthProperty().subtract(12));
         }
 

@@ -183,7 +183,7 @@ final class CloneTreeView {
                 case SNAPSHOT -> Feather.CAMERA;
                 case CLONE -> r.item() != null && r.item().protectedClone() ? Feather.SHIELD : Feather.COPY;
             });
-            icon.getStyleClass().add("tree-icon");
+            icon.getStyleClass().add(ClonesStyles.TREE_ICON);
             if (r.isClone() && r.item() != null) {
                 icon.getStyleClass().add(r.item().running() ? Styles.STATUS_OK : Styles.STATUS_IDLE);
             }
@@ -205,7 +205,7 @@ final class CloneTreeView {
             this.connection = connection;
             this.tunnelled = tunnelled;
             copy.setGraphic(new FontIcon(Feather.CLIPBOARD));
-            copy.getStyleClass().addAll("flat", "copy-in-row");
+            copy.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, ClonesStyles.COPY_IN_ROW);
             copy.setTooltip(new Tooltip("Copy this connection"));
             copy.setFocusTraversable(false);
             copy.setOnAction(e -> {
@@ -229,7 +229,7 @@ final class CloneTreeView {
                 setText(null);
                 setGraphic(null);
                 setTooltip(null);
-                getStyleClass().remove(Styles.TUNNEL_OPEN);
+                getStyleClass().remove(ClonesStyles.TUNNEL_OPEN);
                 return;
             }
             setText(text);
@@ -237,10 +237,10 @@ final class CloneTreeView {
             tip.setText(text);
             setTooltip(tip);
             boolean tunnel = tunnelled.test(r.item());
-            if (tunnel && !getStyleClass().contains(Styles.TUNNEL_OPEN)) {
-                getStyleClass().add(Styles.TUNNEL_OPEN);
+            if (tunnel && !getStyleClass().contains(ClonesStyles.TUNNEL_OPEN)) {
+                getStyleClass().add(ClonesStyles.TUNNEL_OPEN);
             } else if (!tunnel) {
-                getStyleClass().remove(Styles.TUNNEL_OPEN);
+                getStyleClass().remove(ClonesStyles.TUNNEL_OPEN);
             }
         }
     }

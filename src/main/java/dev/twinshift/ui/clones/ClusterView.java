@@ -3,7 +3,6 @@ package dev.twinshift.ui.clones;
 import dev.twinshift.storage.Reason;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.ui.Dialogs;
-import dev.twinshift.ui.Styles;
 import dev.twinshift.ui.Tables;
 import dev.twinshift.ui.ViewLoader;
 import dev.twinshift.ui.clones.CloneFamily.Row;
@@ -50,8 +49,8 @@ public final class ClusterView {
     private static final double HEADER = 34;
     /** The view's height without its tables: title, message, section titles, button rows, padding. */
     private static final double CHROME = 300;
-    private static final PseudoClass IDLE = PseudoClass.getPseudoClass("idle");
-    private static final PseudoClass CLUSTER_ROW = PseudoClass.getPseudoClass("cluster");
+    private static final PseudoClass IDLE = PseudoClass.getPseudoClass(ClonesStyles.IDLE);
+    private static final PseudoClass CLUSTER_ROW = PseudoClass.getPseudoClass(ClonesStyles.CLUSTER);
     private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
 
     @FXML private Label clusterTitle;
@@ -224,10 +223,10 @@ public final class ClusterView {
             protected void updateItem(SnapshotRecord s, boolean empty) {
                 super.updateItem(s, empty);
                 boolean undo = !empty && s != null && s.reason() == Reason.PRE_ROLLBACK;
-                if (undo && !getStyleClass().contains(Styles.UNDO_ROW)) {
-                    getStyleClass().add(Styles.UNDO_ROW);
+                if (undo && !getStyleClass().contains(ClonesStyles.UNDO_ROW)) {
+                    getStyleClass().add(ClonesStyles.UNDO_ROW);
                 } else if (!undo) {
-                    getStyleClass().remove(Styles.UNDO_ROW);
+                    getStyleClass().remove(ClonesStyles.UNDO_ROW);
                 }
             }
         };

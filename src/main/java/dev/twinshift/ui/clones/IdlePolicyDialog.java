@@ -106,7 +106,7 @@ final class IdlePolicyDialog {
         Label hint = new Label("Durations: 90m, 24h, 3d, 1w. Protected clones and the clones of a running blue/green"
                 + " upgrade or bisect are never stopped or destroyed.");
         hint.setWrapText(true);
-        hint.getStyleClass().add("notice");
+        hint.getStyleClass().add(Styles.NOTICE);
 
         ButtonType saveType = new ButtonType("Save", ButtonBar.ButtonData.OTHER);
         ButtonType previewType = new ButtonType("Preview", ButtonBar.ButtonData.LEFT);

@@ -3,6 +3,7 @@ package dev.twinshift.ui.clones;
 import dev.twinshift.storage.Names;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.ui.Dialogs;
+import dev.twinshift.ui.Styles;
 import java.util.Optional;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
@@ -63,7 +64,7 @@ public final class SnapshotActions {
         TextField name = new TextField(suggestion);
         name.setId("clone-name");
         Label problem = new Label();
-        problem.getStyleClass().add("form-problems");
+        problem.getStyleClass().add(Styles.FORM_PROBLEMS);
         Dialog<String> d = new Dialog<>();
         d.initOwner(owner);
         d.setTitle(title);

@@ -2,6 +2,7 @@ package dev.twinshift.ui.connections;
 
 import dev.twinshift.ssh.HostKeyPrompt;
 import dev.twinshift.ssh.PasswordPrompt;
+import dev.twinshift.ui.Styles;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -40,12 +41,12 @@ public final class FxPrompts implements HostKeyPrompt, PasswordPrompt {
             a.setHeaderText("First connection to " + host + (port == 22 ? "" : " port " + port));
             Label fp = new Label(fingerprint);
             fp.setId("host-key-fingerprint");
-            fp.getStyleClass().add("fingerprint");
+            fp.getStyleClass().add(Styles.FINGERPRINT);
             Label text = new Label("The server presents a " + keyType + " key that is not in your known_hosts.\n"
                     + "Compare this fingerprint with the one the server's administrator gives you\n"
                     + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the server):");
             a.getDialogPane().setContent(new VBox(10, text, fp));
-            a.getDialogPane().lookupButton(refuse).getStyleClass().add("cancel");
+            a.getDialogPane().lookupButton(refuse).getStyleClass().add(Styles.CANCEL);
             return a.showAndWait().filter(b -> b == trust).isPresent();
         }, false);
     }

@@ -29,14 +29,9 @@ import org.kordamp.ikonli.javafx.FontIcon;
  * administrator pastes into a terminal.
  */
 public final class ClusterColumns {
-    /** On a row with at least one warning. */
-    public static final String ROW_WARNING = "cluster-warning";
-    /** On the warnings cell when it shows any. */
-    public static final String WARNING_CELL = "cluster-warning-cell";
     public static final String COPY_ID = "Copy cluster id";
     public static final String COPY_DATA = "Copy data directory";
     public static final String COPY_PORT = "Copy port";
-    public static final String STYLESHEET = "/dev/twinshift/ui/dashboard/dashboard.css";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
 
@@ -51,7 +46,7 @@ public final class ClusterColumns {
 
     @SafeVarargs
     static void install(TableView<ClusterRow> table, TableColumn<ClusterRow, String>... c) {
-        table.getStylesheets().add(ClusterColumns.class.getResource(STYLESHEET).toExternalForm());
+        table.getStylesheets().add(ClusterColumns.class.getResource(DashboardStyles.STYLESHEET).toExternalForm());
         column(c[0], r -> new Shown(r.id(), r.id() + "\nData directory: " + r.dataDirectory() + "\npg_wal: " + r.walLocation()));
         column(c[1], r -> Shown.same(String.valueOf(r.port())));
         column(c[2], r -> new Shown(r.status(), r.storageNote() == null || r.storageNote().isEmpty() ? r.status()
@@ -202,7 +197,7 @@ public final class ClusterColumns {
             @Override
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
-                getStyleClass().remove(WARNING_CELL);
+                getStyleClass().remove(DashboardStyles.WARNING_CELL);
                 ClusterRow row = empty || getTableRow() == null ? null : getTableRow().getItem();
                 if (row == null || row.warnings().isEmpty()) {
                     setText(null);
@@ -210,7 +205,7 @@ public final class ClusterColumns {
                     setTooltip(null);
                     return;
                 }
-                getStyleClass().add(WARNING_CELL);
+                getStyleClass().add(DashboardStyles.WARNING_CELL);
                 setText(summary(row.warnings()));
                 setGraphic(new FontIcon(Feather.ALERT_TRIANGLE));
                 setTooltip(tip(String.join("\n", row.warnings().stream().map(ClusterWarnings.Warning::text).toList())));
@@ -253,13 +248,13 @@ public final class ClusterColumns {
         @Override
         protected void updateItem(ClusterRow item, boolean empty) {
             super.updateItem(item, empty);
-            getStyleClass().remove(ROW_WARNING);
+            getStyleClass().remove(DashboardStyles.ROW_WARNING);
             if (empty || item == null) {
                 setContextMenu(null);
                 return;
             }
             if (!item.warnings().isEmpty()) {
-                getStyleClass().add(ROW_WARNING);
+                getStyleClass().add(DashboardStyles.ROW_WARNING);
             }
             ContextMenu menu = new ContextMenu();
             menu.setId("cluster-row-menu");

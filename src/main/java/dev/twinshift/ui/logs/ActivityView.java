@@ -39,8 +39,6 @@ import org.kordamp.ikonli.javafx.FontIcon;
  */
 public final class ActivityView {
     public static final String TASK_LIST_ID = "task-list";
-    public static final String CANCEL_BUTTON_CLASS = "task-cancel";
-    public static final String CANCEL_TEXT_CLASS = "task-cancel-text";
     /** Tasks that ran at least this long notify when they end. */
     public static final Duration NOTIFY_AFTER = Duration.ofSeconds(5);
 
@@ -57,7 +55,7 @@ public final class ActivityView {
         console = new LogConsole(model);
         tasks = new ListView<>(executor.tasks());
         tasks.setId(TASK_LIST_ID);
-        tasks.getStyleClass().add("task-list");
+        tasks.getStyleClass().add(LogStyles.TASK_LIST);
         tasks.setPlaceholder(new Label("No task yet: what Twinshift runs is listed here, with how it ended."));
         tasks.setCellFactory(v -> new TaskCell());
         // A task selected: the console shows its lines only; "Show all lines" there clears it.
@@ -76,7 +74,7 @@ public final class ActivityView {
         tab.setClosable(false);
         root.getTabs().add(tab);
         root.setPrefHeight(220);
-        root.getStyleClass().add("activity");
+        root.getStyleClass().add(LogStyles.ACTIVITY);
         root.getStylesheets().add(ActivityView.class.getResource(LogStyles.STYLESHEET).toExternalForm());
 
         // Running tasks' times move once a second; one clock for all rows.
@@ -155,15 +153,15 @@ public final class ActivityView {
         private RunningTask bound;
 
         TaskCell() {
-            title.getStyleClass().add("task-title");
-            message.getStyleClass().add("task-message");
+            title.getStyleClass().add(LogStyles.TASK_TITLE);
+            message.getStyleClass().add(LogStyles.TASK_MESSAGE);
             elapsed.getStyleClass().add(LogStyles.TASK_ELAPSED);
             outcome.getStyleClass().add(LogStyles.TASK_OUTCOME);
             outcome.setWrapText(true);
             outcome.setMinHeight(Region.USE_PREF_SIZE);
-            state.getStyleClass().add("task-state");
-            cancel.getStyleClass().add(CANCEL_BUTTON_CLASS);
-            cancelText.getStyleClass().add(CANCEL_TEXT_CLASS);
+            state.getStyleClass().add(LogStyles.TASK_STATE);
+            cancel.getStyleClass().add(LogStyles.TASK_CANCEL);
+            cancelText.getStyleClass().add(LogStyles.TASK_CANCEL_TEXT);
             cancelText.setWrapText(true);
             progress.setMaxWidth(Double.MAX_VALUE);
             cancel.setTooltip(tip);

@@ -35,6 +35,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import atlantafx.base.controls.CustomTextField;
+import atlantafx.base.theme.Styles;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -72,7 +73,7 @@ public final class LogConsole {
         list = new ListView<>();
         list.itemsProperty().bind(model.shownProperty());
         list.setId(LIST_ID);
-        list.getStyleClass().addAll("log-list", LogStyles.CONSOLE);
+        list.getStyleClass().addAll(LogStyles.LIST, LogStyles.CONSOLE);
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         list.setPlaceholder(new Label("What Twinshift does on your servers is logged here, as it happens."));
         list.setCellFactory(v -> new LineCell());
@@ -101,7 +102,7 @@ public final class LogConsole {
         prev.disableProperty().bind(model.matchesProperty().isEqualTo(0));
         nxt.disableProperty().bind(model.matchesProperty().isEqualTo(0));
         matchesLabel.setId(MATCHES_ID);
-        matchesLabel.getStyleClass().add("log-matches");
+        matchesLabel.getStyleClass().add(LogStyles.MATCHES);
         model.matchesProperty().addListener((o, a, b) -> showMatchNumber());
         model.searchProperty().addListener((o, a, b) -> {
             showMatchNumber();
@@ -111,7 +112,7 @@ public final class LogConsole {
 
         Label status = new Label();
         status.setId(STATUS_ID);
-        status.getStyleClass().add("log-status");
+        status.getStyleClass().add(LogStyles.STATUS);
         status.textProperty().bind(model.statusProperty());
         status.setMinWidth(Region.USE_PREF_SIZE);
 
@@ -125,13 +126,13 @@ public final class LogConsole {
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox bar = new HBox(6, filter, search, prev, nxt, matchesLabel, gap, status, copy, save);
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getStyleClass().add("log-toolbar");
+        bar.getStyleClass().add(LogStyles.TOOLBAR);
 
         Label scopeText = new Label();
         scopeText.setId(SCOPE_ID);
         Button showAll = new Button("Show all lines");
         showAll.setId(SHOW_ALL_ID);
-        showAll.getStyleClass().add("small");
+        showAll.getStyleClass().add(Styles.SMALL);
         showAll.setOnAction(e -> model.scopeProperty().set(null));
         HBox scopeBar = new HBox(8, scopeText, showAll);
         scopeBar.setAlignment(Pos.CENTER_LEFT);
@@ -143,7 +144,7 @@ public final class LogConsole {
 
         Button jump = new Button();
         jump.setId(JUMP_ID);
-        jump.getStyleClass().addAll(LogStyles.JUMP_TO_END, "accent");
+        jump.getStyleClass().addAll(LogStyles.JUMP_TO_END, Styles.ACCENT);
         jump.setGraphic(icon(Feather.ARROW_DOWN));
         jump.textProperty().bind(Bindings.createStringBinding(() -> model.unseenProperty().get() == 0 ? "Jump to end"
                 : String.format("Jump to end (%,d new)", model.unseenProperty().get()), model.unseenProperty()));
@@ -155,7 +156,7 @@ public final class LogConsole {
         VBox.setVgrow(listPane, Priority.ALWAYS);
 
         root = new VBox(4, bar, scopeBar, listPane);
-        root.getStyleClass().add("log-pane");
+        root.getStyleClass().add(LogStyles.PANE);
 
         // Follow the tail as a terminal does: once per frame, after the frame's lines have arrived (the
         // list has heard of them, so the scroll goes to the new end) and before the layout that shows them.
@@ -338,14 +339,14 @@ public final class LogConsole {
 
     private static FontIcon icon(Feather f) {
         FontIcon i = new FontIcon(f);
-        i.getStyleClass().add("log-icon");
+        i.getStyleClass().add(LogStyles.ICON);
         return i;
     }
 
     private static Button iconButton(String id, Feather f, String tip) {
         Button b = new Button(null, icon(f));
         b.setId(id);
-        b.getStyleClass().addAll("button-icon", "flat");
+        b.getStyleClass().addAll(Styles.BUTTON_ICON, Styles.FLAT);
         b.setTooltip(new Tooltip(tip));
         return b;
     }

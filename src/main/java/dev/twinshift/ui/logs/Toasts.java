@@ -22,7 +22,6 @@ import org.kordamp.ikonli.javafx.FontIcon;
 final class Toasts {
     /** How long a note stays. */
     static final Duration SHOWN_FOR = Duration.seconds(8);
-    static final String TOAST_CLASS = "task-toast";
 
     enum Kind { INFO, WARNING, ERROR }
 
@@ -36,7 +35,7 @@ final class Toasts {
             case INFO -> Feather.CHECK_CIRCLE;
         });
         Notification n = new Notification(text, icon);
-        n.getStyleClass().addAll(TOAST_CLASS, Styles.ELEVATED_2, switch (kind) {
+        n.getStyleClass().addAll(LogStyles.TOAST, Styles.ELEVATED_2, switch (kind) {
             case ERROR -> Styles.DANGER;
             case WARNING -> Styles.WARNING;
             case INFO -> Styles.SUCCESS;

@@ -291,7 +291,7 @@ public final class MainView implements ServerActions {
                 Ctrl+N                        add a server
                 Ctrl+Shift+D                  dark or light theme
                 Tab                           from the tree to the server's page and its cluster table""");
-        a.getDialogPane().getStyleClass().add("shortcuts");
+        a.getDialogPane().getStyleClass().add(Styles.SHORTCUTS);
         a.show();
     }
 

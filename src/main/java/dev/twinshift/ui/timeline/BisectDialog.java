@@ -1,5 +1,6 @@
 package dev.twinshift.ui.timeline;
 
+import atlantafx.base.theme.Styles;
 import dev.twinshift.bisect.BisectResult;
 import dev.twinshift.bisect.BisectService;
 import dev.twinshift.storage.SnapshotRecord;
@@ -98,7 +99,7 @@ final class BisectDialog {
         parallel.setEditable(false);
 
         error.setId("bisect-error");
-        error.getStyleClass().add("danger");
+        error.getStyleClass().add(Styles.DANGER);
         error.setWrapText(true);
         error.setMaxWidth(560);
 

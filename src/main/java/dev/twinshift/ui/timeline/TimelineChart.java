@@ -137,7 +137,7 @@ public final class TimelineChart extends Region {
 
     public TimelineChart(TimelineViewModel model) {
         this.model = model;
-        getStyleClass().add("timeline-chart");
+        getStyleClass().add(TimelineStyles.CHART);
         setId("timeline-chart");
         setFocusTraversable(true);
         setAccessibleRole(AccessibleRole.IMAGE_VIEW);

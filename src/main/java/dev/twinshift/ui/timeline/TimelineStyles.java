@@ -10,12 +10,23 @@ import javafx.scene.text.FontWeight;
 /**
  * The timeline's colours and glyphs, in one place: the canvas and its legend draw with the same
  * painter, so the legend cannot disagree with the axis. Colours are Primer's (the console's theme)
- * so the axis sits with the rest of the window.
+ * so the axis sits with the rest of the window. The class names of its nodes, styled by
+ * timeline.css, are here too.
  */
 public final class TimelineStyles {
     private TimelineStyles() {}
 
+    /** The timeline view's stylesheet. */
     public static final String STYLESHEET = "/dev/twinshift/ui/timeline/timeline.css";
+
+    /** The canvas of the time axis. */
+    public static final String CHART = "timeline-chart";
+    /** A field's name in the selected snapshot's details. */
+    public static final String DETAIL_KEY = "detail-key";
+    /** A field's value in the selected snapshot's details, selectable to copy. */
+    public static final String DETAIL_VALUE = "detail-value";
+    /** A detail's value that warns: the snapshot would be pruned, or a probe found it bad. */
+    public static final String DETAIL_WARNING = "detail-warning";
 
     public static final Color BACKGROUND = Color.web("#ffffff");
     public static final Color AXIS = Color.web("#8c959f");

@@ -205,13 +205,13 @@ public final class TimelineView {
         int col = 0;
         for (TimelineViewModel.Detail d : model.details(s)) {
             Label key = new Label(d.key());
-            key.getStyleClass().add("detail-key");
+            key.getStyleClass().add(TimelineStyles.DETAIL_KEY);
             TextField value = new TextField(d.value());
             value.setEditable(false);
             value.setFocusTraversable(false);
-            value.getStyleClass().add("detail-value");
+            value.getStyleClass().add(TimelineStyles.DETAIL_VALUE);
             if (d.value().startsWith("would be pruned") || d.value().startsWith("bad")) {
-                value.getStyleClass().add("detail-warning");
+                value.getStyleClass().add(TimelineStyles.DETAIL_WARNING);
             }
             value.setId("detail-" + d.key().toLowerCase(Locale.ROOT));
             if (WIDE_DETAILS.contains(d.key())) {

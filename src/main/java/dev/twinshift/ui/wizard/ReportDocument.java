@@ -51,7 +51,7 @@ public final class ReportDocument {
     /** The report as a document of nodes, headings, lists, tables and code styled by wizard.css. */
     public static VBox nodes(String markdown) {
         VBox doc = new VBox(8);
-        doc.getStyleClass().add("report-doc");
+        doc.getStyleClass().add(WizardStyles.REPORT_DOC);
         if (markdown == null || markdown.isBlank()) {
             return doc;
         }
@@ -89,7 +89,7 @@ public final class ReportDocument {
     private static Node block(org.commonmark.node.Node n) {
         if (n instanceof Heading h) {
             TextFlow t = inline(h);
-            t.getStyleClass().addAll("report-heading", "report-h" + Math.min(3, h.getLevel()));
+            t.getStyleClass().addAll(WizardStyles.REPORT_HEADING, WizardStyles.reportHeading(h.getLevel()));
             return t;
         }
         if (n instanceof Paragraph p) {
@@ -97,12 +97,12 @@ public final class ReportDocument {
         }
         if (n instanceof BulletList || n instanceof OrderedList) {
             VBox list = new VBox(3);
-            list.getStyleClass().add("report-list");
+            list.getStyleClass().add(WizardStyles.REPORT_LIST);
             int i = n instanceof OrderedList o && o.getMarkerStartNumber() != null ? o.getMarkerStartNumber() : 1;
             for (org.commonmark.node.Node item = n.getFirstChild(); item != null; item = item.getNext()) {
                 if (item instanceof ListItem li) {
                     Label marker = new Label(n instanceof OrderedList ? (i++) + "." : "•");
-                    marker.getStyleClass().add("report-marker");
+                    marker.getStyleClass().add(WizardStyles.REPORT_MARKER);
                     marker.setMinWidth(18);
                     VBox content = new VBox(3);
                     for (org.commonmark.node.Node c = li.getFirstChild(); c != null; c = c.getNext()) {
@@ -134,7 +134,7 @@ public final class ReportDocument {
 
     private static Node code(String literal) {
         Label l = new Label(literal.stripTrailing());
-        l.getStyleClass().addAll("report-code", "mono");
+        l.getStyleClass().addAll(WizardStyles.REPORT_CODE, WizardStyles.MONO);
         l.setMaxWidth(Double.MAX_VALUE);
         l.setMinHeight(Label.USE_PREF_SIZE);
         return l;
@@ -142,7 +142,7 @@ public final class ReportDocument {
 
     private static GridPane table(TableBlock t) {
         GridPane grid = new GridPane();
-        grid.getStyleClass().add("report-table");
+        grid.getStyleClass().add(WizardStyles.REPORT_TABLE);
         int row = 0;
         for (org.commonmark.node.Node section = t.getFirstChild(); section != null; section = section.getNext()) {
             boolean head = section instanceof TableHead;
@@ -150,9 +150,9 @@ public final class ReportDocument {
                 int col = 0;
                 for (org.commonmark.node.Node c = r.getFirstChild(); c != null; c = c.getNext()) {
                     TextFlow cell = inline(c);
-                    cell.getStyleClass().add(head ? "report-th" : "report-td");
+                    cell.getStyleClass().add(head ? WizardStyles.REPORT_TH : WizardStyles.REPORT_TD);
                     if (row % 2 == 0 && !head) {
-                        cell.getStyleClass().add("report-td-even");
+                        cell.getStyleClass().add(WizardStyles.REPORT_TD_EVEN);
                     }
                     cell.setMaxWidth(Double.MAX_VALUE);
                     cell.setMaxHeight(Double.MAX_VALUE);
@@ -178,7 +178,7 @@ public final class ReportDocument {
     /** The text of a block, its emphasis, strong emphasis and code spans each as its own styled run. */
     private static TextFlow inline(org.commonmark.node.Node parent) {
         TextFlow flow = new TextFlow();
-        flow.getStyleClass().add("report-text");
+        flow.getStyleClass().add(WizardStyles.REPORT_TEXT);
         appendInline(flow, parent, List.of());
         return flow;
     }
@@ -188,11 +188,11 @@ public final class ReportDocument {
             if (n instanceof org.commonmark.node.Text t) {
                 flow.getChildren().add(run(t.getLiteral(), styles));
             } else if (n instanceof Code c) {
-                flow.getChildren().add(run(c.getLiteral(), with(styles, "report-code-span")));
+                flow.getChildren().add(run(c.getLiteral(), with(styles, WizardStyles.REPORT_CODE_SPAN)));
             } else if (n instanceof StrongEmphasis) {
-                appendInline(flow, n, with(styles, "report-strong"));
+                appendInline(flow, n, with(styles, WizardStyles.REPORT_STRONG));
             } else if (n instanceof Emphasis) {
-                appendInline(flow, n, with(styles, "report-em"));
+                appendInline(flow, n, with(styles, WizardStyles.REPORT_EM));
             } else if (n instanceof SoftLineBreak) {
                 flow.getChildren().add(run(" ", styles));
             } else if (n instanceof HardLineBreak) {
@@ -211,7 +211,7 @@ public final class ReportDocument {
 
     private static Text run(String s, List<String> styles) {
         Text t = new Text(s);
-        t.getStyleClass().add("report-run");
+        t.getStyleClass().add(WizardStyles.REPORT_RUN);
         t.getStyleClass().addAll(styles);
         return t;
     }

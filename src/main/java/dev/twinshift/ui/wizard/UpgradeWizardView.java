@@ -176,7 +176,7 @@ public final class UpgradeWizardView {
         for (Page p : Page.values()) {
             Label l = new Label(p.title());
             l.setId("wizard-step-" + p.name().toLowerCase());
-            l.getStyleClass().add("wizard-step");
+            l.getStyleClass().add(WizardStyles.WIZARD_STEP);
             if (p == Page.UNFINISHED) {
                 l.visibleProperty().bind(model.pageProperty().isEqualTo(Page.UNFINISHED));
                 l.managedProperty().bind(l.visibleProperty());
@@ -298,16 +298,16 @@ public final class UpgradeWizardView {
     private void markSteps(Page current) {
         boolean before = true;
         for (Node n : stepIndicator.getChildren()) {
-            if (!n.getStyleClass().contains("wizard-step")) {
+            if (!n.getStyleClass().contains(WizardStyles.WIZARD_STEP)) {
                 continue;
             }
             boolean isCurrent = n.getId().equals("wizard-step-" + current.name().toLowerCase());
-            n.getStyleClass().removeAll("wizard-step-current", "wizard-step-done");
+            n.getStyleClass().removeAll(WizardStyles.WIZARD_STEP_CURRENT, WizardStyles.WIZARD_STEP_DONE);
             if (isCurrent) {
-                n.getStyleClass().add("wizard-step-current");
+                n.getStyleClass().add(WizardStyles.WIZARD_STEP_CURRENT);
                 before = false;
             } else if (before && current != Page.UNFINISHED) {
-                n.getStyleClass().add("wizard-step-done");
+                n.getStyleClass().add(WizardStyles.WIZARD_STEP_DONE);
             }
         }
     }
@@ -322,9 +322,9 @@ public final class UpgradeWizardView {
     /** A finding: its icon, the check in bold, what it means, and what to do. */
     private static ListCell<PgUpgradeCheckReport.Finding> findingCell(ListView<PgUpgradeCheckReport.Finding> list) {
         return new ListCell<>() {
-            private final Label check = wrapped(list, "finding-check");
-            private final Label explanation = wrapped(list, "finding-explanation");
-            private final Label fix = wrapped(list, "finding-fix");
+            private final Label check = wrapped(list, WizardStyles.FINDING_CHECK);
+            private final Label explanation = wrapped(list, WizardStyles.FINDING_EXPLANATION);
+            private final Label fix = wrapped(list, WizardStyles.FINDING_FIX);
             private final VBox text = new VBox(2, check, explanation, fix);
 
             @Override
@@ -363,14 +363,18 @@ public final class UpgradeWizardView {
             case WARNING -> "fth-alert-triangle";
             case OK -> "fth-check-circle";
         });
-        i.getStyleClass().add("severity-" + f.severity().name().toLowerCase());
+        i.getStyleClass().add(switch (f.severity()) {
+            case FATAL -> WizardStyles.SEVERITY_FATAL;
+            case WARNING -> WizardStyles.SEVERITY_WARNING;
+            case OK -> WizardStyles.SEVERITY_OK;
+        });
         return i;
     }
 
     /** A sentence per line, wrapped to the list's width. */
     private static ListCell<String> wrappedCell(ListView<String> list) {
         return new ListCell<>() {
-            private final Label label = wrapped(list, "refusal");
+            private final Label label = wrapped(list, WizardStyles.REFUSAL);
 
             @Override
             protected void updateItem(String item, boolean empty) {
@@ -402,7 +406,12 @@ public final class UpgradeWizardView {
                     case DONE -> "fth-check-circle";
                     case FAILED -> "fth-x-circle";
                 });
-                i.getStyleClass().add("step-" + item.state().name().toLowerCase());
+                i.getStyleClass().add(switch (item.state()) {
+                    case PENDING -> WizardStyles.STEP_PENDING;
+                    case RUNNING -> WizardStyles.STEP_RUNNING;
+                    case DONE -> WizardStyles.STEP_DONE;
+                    case FAILED -> WizardStyles.STEP_FAILED;
+                });
                 setGraphic(i);
                 setAccessibleText(item.state().name().toLowerCase());
             }

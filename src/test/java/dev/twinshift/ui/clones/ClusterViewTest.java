@@ -270,9 +270,9 @@ class ClusterViewTest {
         assertTrue(cells(robot, "#snapshot-table").stream().anyMatch(c -> "undo of rollback at 19:52:07"
                 .equals(c.getText())));
         assertTrue(robot.lookup("#snapshot-table .table-row-cell").queryAll().stream()
-                .anyMatch(r -> ((TableRow<?>) r).getIndex() == 0 && r.getStyleClass().contains(Styles.UNDO_ROW)));
+                .anyMatch(r -> ((TableRow<?>) r).getIndex() == 0 && r.getStyleClass().contains(ClonesStyles.UNDO_ROW)));
         assertFalse(robot.lookup("#snapshot-table .table-row-cell").queryAll().stream()
-                .anyMatch(r -> ((TableRow<?>) r).getIndex() == 1 && r.getStyleClass().contains(Styles.UNDO_ROW)));
+                .anyMatch(r -> ((TableRow<?>) r).getIndex() == 1 && r.getStyleClass().contains(ClonesStyles.UNDO_ROW)));
     }
 
     @Test

@@ -126,10 +126,10 @@ class DashboardWarningsTest {
     @Test
     void aClusterWithoutScheduleShowsTheWarningAndStandsOut(FxRobot robot) {
         assertTrue(warnings(robot, "15/reports").contains("No schedule"), warnings(robot, "15/reports"));
-        assertTrue(rowOf(robot, "15/reports").getStyleClass().contains(ClusterColumns.ROW_WARNING));
+        assertTrue(rowOf(robot, "15/reports").getStyleClass().contains(DashboardStyles.ROW_WARNING));
         assertEquals("none", cell(robot, "15/reports", "Schedule").getText());
         assertEquals("", warnings(robot, "13/main"));
-        assertFalse(rowOf(robot, "13/main").getStyleClass().contains(ClusterColumns.ROW_WARNING));
+        assertFalse(rowOf(robot, "13/main").getStyleClass().contains(DashboardStyles.ROW_WARNING));
         assertEquals("enabled", cell(robot, "13/main", "Schedule").getText());
     }
 
@@ -137,7 +137,7 @@ class DashboardWarningsTest {
     void aNearlyFullDiskShowsTheWarning(FxRobot robot) {
         String w = warnings(robot, "16/full");
         assertTrue(w.contains("Disk nearly full: 4.0 GiB free (4 %)"), w);
-        assertTrue(rowOf(robot, "16/full").getStyleClass().contains(ClusterColumns.ROW_WARNING));
+        assertTrue(rowOf(robot, "16/full").getStyleClass().contains(DashboardStyles.ROW_WARNING));
         assertEquals("4.0 GiB (4 %)", cell(robot, "16/full", "Free").getText());
     }
 

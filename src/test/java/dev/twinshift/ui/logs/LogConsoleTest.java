@@ -257,7 +257,7 @@ class LogConsoleTest {
                 && outcomeOf(robot, "Clone rehearsal").startsWith("Failed after"));
         assertTrue(fx(() -> outcomeOf(robot, "Clone rehearsal")).endsWith(": no space left on /srv/data"));
         assertTrue(fx(() -> cellOf(robot, "Clone rehearsal").getStyleClass().contains(LogStyles.TASK_FAILED)));
-        assertFalse(fx(() -> shown(cellOf(robot, "Clone rehearsal").lookup("." + ActivityView.CANCEL_BUTTON_CLASS))),
+        assertFalse(fx(() -> shown(cellOf(robot, "Clone rehearsal").lookup("." + LogStyles.TASK_CANCEL))),
                 "nothing to cancel once it ended");
 
         robot.clickOn(fx(() -> cellOf(robot, "Snapshot 13/main")));
@@ -291,13 +291,13 @@ class LogConsoleTest {
             return null;
         });
         waitUntil(() -> tasks.running().isEmpty() && tasks.tasks().size() == 1);
-        assertTrue(robot.lookup("." + Toasts.TOAST_CLASS).queryAll().isEmpty(), "a quick task stays quiet");
+        assertTrue(robot.lookup("." + LogStyles.TOAST).queryAll().isEmpty(), "a quick task stays quiet");
         fx(() -> tasks.submit(BackgroundTask.of("Rehearsal of 13/main", p -> {
             Thread.sleep(1200);
             throw new IllegalStateException("pg_upgrade failed");
         })));
-        waitUntil(() -> !robot.lookup("." + Toasts.TOAST_CLASS).queryAll().isEmpty());
-        atlantafx.base.controls.Notification note = robot.lookup("." + Toasts.TOAST_CLASS).query();
+        waitUntil(() -> !robot.lookup("." + LogStyles.TOAST).queryAll().isEmpty());
+        atlantafx.base.controls.Notification note = robot.lookup("." + LogStyles.TOAST).query();
         assertTrue(note.getMessage().startsWith("Rehearsal of 13/main\nFailed after 1 s: "), note.getMessage());
         assertTrue(note.getMessage().endsWith("pg_upgrade failed"), note.getMessage());
         assertTrue(note.getStyleClass().contains(atlantafx.base.theme.Styles.DANGER), "a failure reads as one");

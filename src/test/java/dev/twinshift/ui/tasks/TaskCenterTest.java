@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atlantafx.base.theme.PrimerLight;
 import dev.twinshift.ui.logs.ActivityView;
+import dev.twinshift.ui.logs.LogStyles;
 import dev.twinshift.upgrade.CancelPolicyTestPlans;
 import dev.twinshift.upgrade.CancelRequest;
 import dev.twinshift.upgrade.Cutover;
@@ -86,11 +87,11 @@ class TaskCenterTest {
     }
 
     private static Button cancelOf(FxRobot robot, FxTaskExecutor.RunningTask t) {
-        return (Button) cellOf(robot, t).lookup("." + ActivityView.CANCEL_BUTTON_CLASS);
+        return (Button) cellOf(robot, t).lookup("." + LogStyles.TASK_CANCEL);
     }
 
     private static String cancelTextOf(FxRobot robot, FxTaskExecutor.RunningTask t) {
-        return ((Label) cellOf(robot, t).lookup("." + ActivityView.CANCEL_TEXT_CLASS)).getText();
+        return ((Label) cellOf(robot, t).lookup("." + LogStyles.TASK_CANCEL_TEXT)).getText();
     }
 
     @Test

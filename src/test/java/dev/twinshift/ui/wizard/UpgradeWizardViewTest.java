@@ -57,15 +57,15 @@ class UpgradeWizardViewTest {
         assertFalse(next.isDisabled());
         robot.clickOn(next);
         assertTrue(robot.lookup("#page-preflight").query().isVisible());
-        assertTrue(robot.lookup("#wizard-step-preflight").query().getStyleClass().contains("wizard-step-current"));
-        assertTrue(robot.lookup("#wizard-step-target").query().getStyleClass().contains("wizard-step-done"));
+        assertTrue(robot.lookup("#wizard-step-preflight").query().getStyleClass().contains(WizardStyles.WIZARD_STEP_CURRENT));
+        assertTrue(robot.lookup("#wizard-step-target").query().getStyleClass().contains(WizardStyles.WIZARD_STEP_DONE));
 
         robot.interact(() -> model.preflighted(WizardFixtures.preflight("reg-types.txt")));
         assertTrue(next.isDisabled(), "a blocker stops the wizard");
         String verdict = robot.lookup("#preflight-verdict").queryAs(Label.class).getText();
         assertTrue(verdict.contains("fix it") && verdict.contains("run the preflight again"), verdict);
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(robot.lookup(".severity-fatal").tryQuery().isPresent(), "the blocker has its icon");
+        assertTrue(robot.lookup("." + WizardStyles.SEVERITY_FATAL).tryQuery().isPresent(), "the blocker has its icon");
         assertFalse(robot.lookup("#run-preflight").queryButton().isDisabled(), "run it again after the fix");
 
         robot.interact(() -> model.preflighted(WizardFixtures.preflight("clean.txt")));

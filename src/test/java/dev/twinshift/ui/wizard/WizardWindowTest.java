@@ -75,12 +75,12 @@ class WizardWindowTest {
     void theReportIsADocumentWithItsTablesNotMarkdownSource(FxRobot robot) {
         toReport(robot);
         Node view = find(robot, "#report-view");
-        assertTrue(robot.from(view).lookup(".report-h1").tryQuery().isPresent(), "the title is a heading");
-        var tables = robot.from(view).lookup(".report-table").queryAllAs(GridPane.class);
+        assertTrue(robot.from(view).lookup("." + WizardStyles.REPORT_H1).tryQuery().isPresent(), "the title is a heading");
+        var tables = robot.from(view).lookup("." + WizardStyles.REPORT_TABLE).queryAllAs(GridPane.class);
         assertTrue(tables.size() >= 3, "steps, tables, checks and workload: " + tables.size());
-        assertTrue(tables.stream().anyMatch(table -> robot.from(table).lookup(".report-td .report-run").queryAllAs(Text.class)
+        assertTrue(tables.stream().anyMatch(table -> robot.from(table).lookup("." + WizardStyles.REPORT_TD + " ." + WizardStyles.REPORT_RUN).queryAllAs(Text.class)
                 .stream().anyMatch(t -> t.getText().equals("postgres.public.pgbench_accounts"))), "the tables' rows are cells");
-        assertFalse(robot.from(view).lookup(".report-run").queryAllAs(Text.class).stream()
+        assertFalse(robot.from(view).lookup("." + WizardStyles.REPORT_RUN).queryAllAs(Text.class).stream()
                 .anyMatch(t -> t.getText().contains("| ---") || t.getText().startsWith("# ")), "no Markdown shows through");
     }
 
