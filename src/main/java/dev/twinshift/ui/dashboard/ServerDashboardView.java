@@ -34,13 +34,14 @@ public final class ServerDashboardView {
     @FXML private Label hostnameLabel;
     @FXML private VBox clustersCard;
     @FXML private TableView<ClusterRow> clusterTable;
+    private static final double CLUSTER_ROW = 38;
+    private static final double CLUSTER_HEADER = 44;
     @FXML private TableColumn<ClusterRow, String> colCluster;
     @FXML private TableColumn<ClusterRow, String> colPort;
     @FXML private TableColumn<ClusterRow, String> colStatus;
     @FXML private TableColumn<ClusterRow, String> colSize;
     @FXML private TableColumn<ClusterRow, String> colMethod;
     @FXML private TableColumn<ClusterRow, String> colFree;
-    @FXML private TableColumn<ClusterRow, String> colSchedule;
     @FXML private TableColumn<ClusterRow, String> colNewest;
     @FXML private TableColumn<ClusterRow, String> colLock;
     @FXML private TableColumn<ClusterRow, String> colWarnings;
@@ -94,7 +95,13 @@ public final class ServerDashboardView {
         clustersCard.visibleProperty().bind(model.stateProperty().isEqualTo(ConnectionState.CONNECTED));
         clustersCard.managedProperty().bind(clustersCard.visibleProperty());
         clusterTable.setItems(model.clusters());
-        ClusterColumns.install(clusterTable, colCluster, colPort, colStatus, colSize, colMethod, colFree, colSchedule,
+        // As tall as its rows (up to a dozen): five clusters must not hide one behind a scroll bar
+        // that also takes the width the columns need.
+        clusterTable.setFixedCellSize(CLUSTER_ROW);
+        clusterTable.prefHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> CLUSTER_HEADER + Math.min(12, Math.max(2, model.clusters().size())) * CLUSTER_ROW + 2, model.clusters()));
+        clusterTable.minHeightProperty().bind(clusterTable.prefHeightProperty());
+        ClusterColumns.install(clusterTable, colCluster, colPort, colStatus, colSize, colMethod, colFree,
                 colNewest, colLock, colWarnings);
         clustersNote.textProperty().bind(model.clustersNoteProperty());
 
