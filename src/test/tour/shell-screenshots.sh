@@ -16,3 +16,5 @@ xvfb-run -a -s "-screen 0 1920x1080x24" bash src/test/tools/run-java.sh dev.twin
 # The cluster's view with a family of clones (no server needed: the catalog is given as a re-read brings it).
 xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ClusterViewDemo --shoot "$out/cluster-view-1280.png"
 xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.ClusterViewDemo --dark --shoot "$out/cluster-view-dark.png"
+# The timeline of a year of snapshots, in the dark theme (the light one is the README's timeline.png).
+xvfb-run -a -s "-screen 0 1280x800x24" bash src/test/tools/run-java.sh dev.twinshift.tour.TimelineDemo --dark --shoot "$out/timeline-dark.png"

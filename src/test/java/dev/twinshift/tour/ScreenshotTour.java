@@ -202,6 +202,13 @@ public final class ScreenshotTour {
         robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
         Thread.sleep(300);
         shoot("wizard-report.png", wizard);
+        // The same page in the dark theme, as View -> Dark theme switches every window.
+        robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(
+                new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet()));
+        Thread.sleep(500);
+        shoot("wizard-report-dark.png", wizard);
+        robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(
+                new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet()));
 
         robot.interact(() -> robot.lookup("#wizard-next").queryButton().fire());
         robot.interact(() -> robot.lookup("#cutover-confirmation").queryTextInputControl().setText(sc.id()));

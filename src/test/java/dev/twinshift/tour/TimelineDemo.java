@@ -37,12 +37,13 @@ import javafx.stage.Stage;
 /**
  * The timeline with a year of a realistic catalog (what an hourly schedule under the default policy
  * leaves, plus manual, upgrade and rehearsal snapshots, two clones, a search's verdicts), no server
- * needed. {@code --all} opens on the whole year instead of the last month. {@code --shoot FILE} captures the screen (under Xvfb, with ImageMagick's import) and exits;
+ * needed. {@code --all} opens on the whole year instead of the last month, {@code --dark} in the dark theme. {@code --shoot FILE} captures the screen (under Xvfb, with ImageMagick's import) and exits;
  * without it the window stays for a look.
  */
 public final class TimelineDemo {
     static final Instant NOW = Instant.parse("2026-11-30T14:05:00Z");
     private static String shootTo;
+    private static boolean dark;
 
     private static boolean wholeRange;
 
@@ -52,6 +53,8 @@ public final class TimelineDemo {
                 shootTo = args[++i];
             } else if (args[i].equals("--all")) {
                 wholeRange = true;
+            } else if (args[i].equals("--dark")) {
+                dark = true;
             }
         }
         // Launched from a class that is not the Application, so it runs from a plain class path.
@@ -120,7 +123,8 @@ public final class TimelineDemo {
     }
 
     static TimelineView show(Stage stage) {
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        Application.setUserAgentStylesheet(dark ? new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet()
+                : new PrimerLight().getUserAgentStylesheet());
         List<SnapshotRecord> snaps = catalog();
         SnapshotRecord preUpgrade = snaps.stream().filter(s -> s.reason() == Reason.PRE_UPGRADE).findFirst().orElseThrow();
         SnapshotRecord manual = snaps.stream().filter(s -> "before-index".equals(s.label())).findFirst().orElseThrow();
@@ -141,6 +145,8 @@ public final class TimelineDemo {
         page.getStyleClass().add("dashboard");
         ScrollPane scroll = new ScrollPane(page);
         scroll.setFitToWidth(true);
+        // The page fills the window, so the theme's background reaches its bottom edge.
+        scroll.setFitToHeight(true);
         Scene scene = new Scene(scroll, 1280, 800);
         scene.getStylesheets().add(TimelineDemo.class.getResource(Styles.APP_STYLESHEET).toExternalForm());
         stage.setTitle("Twinshift timeline");
