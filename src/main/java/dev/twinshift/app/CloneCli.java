@@ -124,16 +124,10 @@ final class CloneCli {
     }
 
     @Command(name = "list", description = "Clones in the catalog of a cluster's filesystem.")
-    static final class ListCmd implements Callable<Integer> {
-        @ParentCommand
-        CloneCli parent;
-        @Mixin
-        ClusterOption cluster;
+    static final class ListCmd extends OnCatalog {
 
         @Override
-        public Integer call() throws Exception {
-            Cli cli = parent.cli;
-            Catalog cat = cli.catalogOf(cluster.id());
+        int run(Cli cli, Catalog cat) throws Exception {
             CloneService svc = new CloneService(cli.shell(), cli.actor(), cli.progress());
             List<CloneRecord> all = svc.list(cat);
             Map<String, String> stopped = svc.stopReasons(cat);
@@ -178,16 +172,10 @@ final class CloneCli {
     @Command(name = "idle", description = "Which clones are idle (no client connection) and what the server's hourly run"
             + " will do to them by the idle-clone policy: the server's own rule in dry-run (it records the connections it"
             + " sees and changes nothing else).")
-    static final class Idle implements Callable<Integer> {
-        @ParentCommand
-        CloneCli parent;
-        @Mixin
-        ClusterOption cluster;
+    static final class Idle extends OnCatalog {
 
         @Override
-        public Integer call() throws Exception {
-            Cli cli = parent.cli;
-            Catalog cat = cli.catalogOf(cluster.id());
+        int run(Cli cli, Catalog cat) throws Exception {
             IdleCloneService svc = new IdleCloneService(cli.shell(), cli.progress());
             IdleClonePolicy policy = svc.policy(cat);
             List<IdleClone> clones = svc.preview(cat);
@@ -235,22 +223,21 @@ final class CloneCli {
     @Command(name = "idle-policy", description = "Show the catalog's idle-clone policy or, with --set, preview which clones a"
             + " new one would stop or destroy now and save it with --yes. Default: " + "idle-mark=24h idle-action=off"
             + " idle-after=7d (nothing is stopped or destroyed unless you choose it).")
-    static final class IdlePolicy implements Callable<Integer> {
-        @ParentCommand
-        CloneCli parent;
-        @Mixin
-        ClusterOption cluster;
+    static final class IdlePolicy extends OnCatalog {
         @Option(names = "--set", paramLabel = "POLICY", description = "e.g. \"idle-mark=24h idle-action=stop idle-after=3d\""
                 + " (keys not given keep their defaults)")
         String set;
         @Option(names = "--yes", description = "confirm: without it, only show what would change")
         boolean yes;
+        private IdleClonePolicy wanted;
 
         @Override
-        public Integer call() throws Exception {
-            Cli cli = parent.cli;
-            IdleClonePolicy wanted = set == null ? null : IdleClonePolicy.parse(set);
-            Catalog cat = cli.catalogOf(cluster.id());
+        void check() {
+            wanted = set == null ? null : IdleClonePolicy.parse(set);
+        }
+
+        @Override
+        int run(Cli cli, Catalog cat) throws Exception {
             IdleCloneService svc = new IdleCloneService(cli.shell(), cli.progress());
             IdleClonePolicy now = svc.policy(cat);
             String path = IdleCloneService.policyPath(cat);

@@ -8,9 +8,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -22,16 +20,10 @@ final class LockCli {
     Cli cli;
 
     @Command(name = "show", description = "Who holds the lock, and whether its lease shows it still working.")
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        LockCli parent;
-        @Mixin
-        ClusterOption cluster;
+    static final class Show extends OnCatalog {
 
         @Override
-        public Integer call() throws Exception {
-            Cli cli = parent.cli;
-            Catalog cat = cli.catalogOf(cluster.id());
+        int run(Cli cli, Catalog cat) throws Exception {
             Optional<LockOwner> h = CatalogLock.holder(cat);
             boolean held = h.isPresent() || cat.exists(cat.lockDir());
             Optional<LockLiveness.Verdict> v = h.map(CatalogLock::judge);
@@ -70,11 +62,7 @@ final class LockCli {
 
     @Command(name = "break", description = "Remove a lock whose holder is gone (a crashed console). A holder whose "
             + "lease is still renewed is refused unless --force.")
-    static final class Break implements Callable<Integer> {
-        @ParentCommand
-        LockCli parent;
-        @Mixin
-        ClusterOption cluster;
+    static final class Break extends OnCatalog {
         @Option(names = "--yes", description = "confirm breaking a lock whose holder is gone")
         boolean yes;
         @Option(names = "--force", description = "break the lock even though its holder looks alive (it would go on "
@@ -82,10 +70,8 @@ final class LockCli {
         boolean force;
 
         @Override
-        public Integer call() throws Exception {
-            Cli cli = parent.cli;
+        int run(Cli cli, Catalog cat) throws Exception {
             PrintWriter err = cli.spec.commandLine().getErr();
-            Catalog cat = cli.catalogOf(cluster.id());
             Optional<LockOwner> h = CatalogLock.holder(cat);
             Optional<LockLiveness.Verdict> v = h.map(CatalogLock::judge);
             boolean alive = v.map(LockLiveness.Verdict::alive).orElse(cat.exists(cat.lockDir()));

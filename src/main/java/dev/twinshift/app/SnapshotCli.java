@@ -143,16 +143,9 @@ final class SnapshotCli {
     }
 
     @Command(name = "tree", description = "Snapshots and clones of the filesystem holding a cluster, as a tree.")
-    static final class Tree implements Callable<Integer> {
-        @ParentCommand
-        SnapshotCli parent;
-        @Mixin
-        ClusterOption cluster;
-
+    static final class Tree extends OnCatalog {
         @Override
-        public Integer call() throws Exception {
-            Cli cli = parent.cli;
-            Catalog cat = cli.catalogOf(cluster.id());
+        int run(Cli cli, Catalog cat) throws Exception {
             List<CloneTree.Node> tree = CloneTree.build(cat.snapshots(), cat.clones());
             cli.output().print(() -> tree, out -> out.print(CloneTree.render(tree)));
             return 0;
