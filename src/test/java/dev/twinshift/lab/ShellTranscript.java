@@ -41,7 +41,10 @@ public final class ShellTranscript {
             Map.entry(Pattern.compile("\\d{8}T\\d{6}Z"), "<stamp>"),
             Map.entry(Pattern.compile("\\brh\\d{12}-"), "rh<stamp>-"),
             Map.entry(Pattern.compile("(/tmp/twinshift-[a-z]+-)[A-Za-z0-9]+"), "$1<random>"),
-            Map.entry(Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"));
+            Map.entry(Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
+            // The server scripts' sizes in their install command: an edit of a script is not the engine asking
+            // something else (the install itself still has to be asked, and answered as recorded).
+            Map.entry(Pattern.compile("(\\.sh)\u0001\\d+"), "$1\u0001<size>"));
 
     /** One command and what the server answered. */
     public record Exchange(String runAs, List<String> argv, int exit, String stdout, String stderr) {

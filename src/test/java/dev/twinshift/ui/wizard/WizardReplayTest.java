@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * here, not only in the engine's own tests.
  */
 class WizardReplayTest {
-    private static final String CLUSTER = "13/wz7a0f14";
+    private static final String CLUSTER = "13/wz52a976";
 
     private ShellTranscript.Replay shell;
 
@@ -92,10 +92,10 @@ class WizardReplayTest {
 
     /** The plan page, as the lab's answers make it: ports, method, directory, space and locale read from the server. */
     static final String PLAN_TEXT = """
-            13/wz7a0f14 (port 54101) -> 15/wz7a0f14, which takes port 54101; 13/wz7a0f14 is kept, stopped, with start set \
+            13/wz52a976 (port 54100) -> 15/wz52a976, which takes port 54100; 13/wz52a976 is kept, stopped, with start set \
             to manual.
             Method: reflinked files (pg_upgrade --clone): seconds whatever the size, old cluster left intact.
-            New data directory: /srv/twinshift-lab/btrfs/wz7a0f14-pg15 (port 54330 until the cutover).
-            Space: about 256 MiB needed on /srv/twinshift-lab/btrfs, 7.2 GiB free.
+            New data directory: /srv/twinshift-lab/btrfs/wz52a976-pg15 (port 54330 until the cutover).
+            Space: about 256 MiB needed on /srv/twinshift-lab/btrfs, 7.3 GiB free.
             Carried over: encoding SQL_ASCII, locale C, postgresql.conf, pg_hba.conf, pg_ident.conf.""";
 }
