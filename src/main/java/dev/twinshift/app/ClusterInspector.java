@@ -14,6 +14,8 @@ import dev.twinshift.storage.CatalogLock;
 import dev.twinshift.storage.CloneRecord;
 import dev.twinshift.storage.ClusterVolume;
 import dev.twinshift.storage.LockOwner;
+import dev.twinshift.schedule.IdleClone;
+import dev.twinshift.schedule.IdleCloneService;
 import dev.twinshift.storage.Progress;
 import dev.twinshift.storage.SnapshotRecord;
 import dev.twinshift.storage.SnapshotVerdict;
@@ -113,7 +115,8 @@ final class ClusterInspector {
 
     /** What every cluster of one catalog shares. */
     private record CatalogFacts(FailureCause.Free free, Long floor, Optional<LockOwner> lock, List<SnapshotRecord> snapshots,
-                                List<CloneRecord> clones, Map<String, Long> cloneOwnBytes, List<String> problems) { }
+                                List<CloneRecord> clones, Map<String, Long> cloneOwnBytes, Map<String, String> cloneIdle,
+                                List<String> problems) { }
 
     private static Map<String, CatalogFacts> readCatalogs(RemoteShell shell, List<Found> found, Consumer<String> log)
             throws InterruptedException {
@@ -168,9 +171,21 @@ final class ClusterInspector {
             } catch (Exception e) {
                 problems.add("clones: " + e.getMessage());
             }
+            Map<String, String> idle = new LinkedHashMap<>();
+            if (!clones.isEmpty()) {
+                try {
+                    for (IdleClone ic : new IdleCloneService(shell, Progress.NONE).preview(cat)) {
+                        if (ic.verdict() == IdleClone.Verdict.IDLE || ic.due()) {
+                            idle.put(ic.name(), ic.reason());
+                        }
+                    }
+                } catch (Exception e) {
+                    problems.add("idle clones: " + e.getMessage());
+                }
+            }
             log.accept(cat.root() + ": " + snaps.size() + " snapshots, " + clones.size() + " clones"
-                    + lock.map(o -> ", " + o.describe()).orElse(""));
-            out.put(cat.root(), new CatalogFacts(fr, floor, lock, snaps, clones, own, problems));
+                    + (idle.isEmpty() ? "" : " (" + idle.size() + " idle)") + lock.map(o -> ", " + o.describe()).orElse(""));
+            out.put(cat.root(), new CatalogFacts(fr, floor, lock, snaps, clones, own, idle, problems));
         }
         return out;
     }
@@ -218,7 +233,8 @@ final class ClusterInspector {
         Instant newest = cat.snapshots().stream().filter(s -> key.equals(s.volume()) && s.createdAt() != null)
                 .map(SnapshotRecord::createdAt).max(Instant::compareTo).orElse(null);
         List<ClusterHealth.CloneUse> clones = cat.clones().stream().filter(x -> c.id().equals(x.cluster()))
-                .map(x -> new ClusterHealth.CloneUse(x.name(), x.createdAt(), cat.cloneOwnBytes().get(x.name()))).toList();
+                .map(x -> new ClusterHealth.CloneUse(x.name(), x.createdAt(), cat.cloneOwnBytes().get(x.name()),
+                        cat.cloneIdle().get(x.name()))).toList();
         FailureCause.Free fr = cat.free();
         return new ClusterHealth(size, fr == null ? null : fr.availableBytes(), fr == null ? null : fr.sizeBytes(),
                 cat.floor(), schedule, failure, failedAt, cat.lock().orElse(null), newest, slots, clones, unreadable);

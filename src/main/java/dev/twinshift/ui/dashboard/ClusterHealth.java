@@ -63,6 +63,12 @@ public record ClusterHealth(Long sizeBytes, Long freeBytes, Long filesystemBytes
      *
      * @param ownBytes what only the clone holds (what deleting it frees); null where the storage
      *                 cannot tell (plain and reflink copies)
+     * @param idle     the server's idle-clone rule's sentence when that rule marks the clone idle (or
+     *                 due to be stopped or destroyed); null when it does not, or was not read
      */
-    public record CloneUse(String name, Instant createdAt, Long ownBytes) {}
+    public record CloneUse(String name, Instant createdAt, Long ownBytes, String idle) {
+        public CloneUse(String name, Instant createdAt, Long ownBytes) {
+            this(name, createdAt, ownBytes, null);
+        }
+    }
 }

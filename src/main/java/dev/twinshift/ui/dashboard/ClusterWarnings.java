@@ -17,7 +17,7 @@ public final class ClusterWarnings {
     /** What a warning is about, with the two or three words a narrow column shows of it. */
     public enum Kind {
         NO_SCHEDULE("No schedule"), DISK_NEARLY_FULL("Disk low"), SCHEDULE_FAILED("Snapshot failed"),
-        SLOT_RETAINS_WAL("Slot holds WAL"), OLD_CLONE("Old clone"), BIG_CLONE("Big clone");
+        SLOT_RETAINS_WAL("Slot holds WAL"), OLD_CLONE("Old clone"), IDLE_CLONE("Idle clone"), BIG_CLONE("Big clone");
 
         private final String headline;
 
@@ -89,6 +89,10 @@ public final class ClusterWarnings {
             if (c.createdAt() != null && Duration.between(c.createdAt(), now).compareTo(limits.cloneAge()) > 0) {
                 out.add(new Warning(Kind.OLD_CLONE, "Clone " + c.name() + " is " + age(Duration.between(c.createdAt(), now))
                         + " old"));
+            }
+            // Whether a clone is idle is the server's rule (schedule.sh idle), said here in its own words.
+            if (c.idle() != null) {
+                out.add(new Warning(Kind.IDLE_CLONE, "Clone " + c.name() + " is idle: " + c.idle()));
             }
             if (c.ownBytes() != null && h.freeBytes() != null && c.ownBytes() > 0
                     && c.ownBytes() >= h.freeBytes() * limits.cloneShareOfFree()) {

@@ -91,6 +91,19 @@ class ClusterWarningsTest {
     }
 
     @Test
+    void aCloneTheServersRuleMarksIdleWarnsInTheRulesOwnWords() {
+        List<CloneUse> clones = List.of(
+                new CloneUse("busy", NOW.minus(Duration.ofDays(2)), null, null),
+                new CloneUse("asleep", NOW.minus(Duration.ofDays(2)), null,
+                        "no connection since 2026-12-01 10:00 UTC (2 d); policy stops after 3 d"));
+        List<ClusterWarnings.Warning> w = ClusterWarnings.of(with(ScheduleState.ENABLED, 50 * GIB, List.of(), clones, null), NOW);
+        assertEquals(List.of(Kind.IDLE_CLONE), w.stream().map(ClusterWarnings.Warning::kind).toList(),
+                "only the clone the server's rule marks; two days is not old by the dashboard's own line");
+        assertEquals("Clone asleep is idle: no connection since 2026-12-01 10:00 UTC (2 d); policy stops after 3 d", w.get(0).text());
+        assertEquals("Idle clone", w.get(0).headline());
+    }
+
+    @Test
     void agesReadAsOneUnit() {
         assertEquals("just now", ClusterWarnings.ago(NOW.minusSeconds(5), NOW));
         assertEquals("12 min ago", ClusterWarnings.ago(NOW.minusSeconds(12 * 60 + 5), NOW));
