@@ -40,11 +40,27 @@ public final class ConsoleRobot {
         WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, cond::getAsBoolean);
     }
 
+    /**
+     * Reads what the FX thread owns (a table's items, the tree) on the FX thread: a wait's condition
+     * runs on the test's thread, and a list read there while a re-read replaces it can throw.
+     */
+    public static <T> T onFx(java.util.concurrent.Callable<T> read) {
+        try {
+            return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The clone of that name as the cluster view's clone tree shows it, if it does. */
     public Optional<ClusterViewModel.CloneItem> cloneInTree(String name) {
         TreeTableView<CloneFamily.Row> tree = cloneTree();
-        return tree.getRoot() == null ? Optional.empty() : tree.getRoot().getValue().flatten().stream()
-                .filter(r -> r.isClone() && r.item() != null && r.item().name().equals(name)).map(CloneFamily.Row::item).findFirst();
+        return onFx(() -> tree.getRoot() == null ? Optional.<ClusterViewModel.CloneItem>empty() : tree.getRoot().getValue().flatten()
+                .stream().filter(r -> r.isClone() && r.item() != null && r.item().name().equals(name)).map(CloneFamily.Row::item)
+                .findFirst());
     }
 
     /** Selects the clone's row in the clone tree, as a click on it would. */
@@ -70,11 +86,9 @@ public final class ConsoleRobot {
     /** The names of the rows right under that row of the clone tree (empty when it is not there). */
     public List<String> childrenInTree(String name) {
         TreeTableView<CloneFamily.Row> tree = cloneTree();
-        if (tree.getRoot() == null) {
-            return List.of();
-        }
-        return tree.getRoot().getValue().flatten().stream().filter(r -> r.kind() != CloneFamily.Kind.CLUSTER && r.name().equals(name))
-                .findFirst().map(r -> r.children().stream().map(CloneFamily.Row::name).toList()).orElse(List.of());
+        return onFx(() -> tree.getRoot() == null ? List.<String>of() : tree.getRoot().getValue().flatten().stream()
+                .filter(r -> r.kind() != CloneFamily.Kind.CLUSTER && r.name().equals(name)).findFirst()
+                .map(r -> r.children().stream().map(CloneFamily.Row::name).toList()).orElse(List.of()));
     }
 
     /**

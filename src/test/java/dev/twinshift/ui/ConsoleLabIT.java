@@ -62,7 +62,7 @@ class ConsoleLabIT {
 
         @SuppressWarnings("unchecked")
         TableView<ClusterRow> table = robot.lookup("#cluster-table").queryAs(TableView.class);
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !table.getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ConsoleRobot.onFx(() -> !table.getItems().isEmpty()));
         ClusterRow main = table.getItems().stream().filter(r -> r.id().equals("13/main")).findFirst().orElseThrow();
         assertEquals(5433, main.port());
         assertEquals("online", main.status());
@@ -96,7 +96,8 @@ class ConsoleLabIT {
         clickWhenShown(robot, FxPrompts.TRUST_BUTTON);
         @SuppressWarnings("unchecked")
         TableView<ClusterRow> clusters = robot.lookup("#cluster-table").queryAs(TableView.class);
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals("13/main")));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ConsoleRobot.onFx(() -> clusters.getItems().stream()
+                .anyMatch(r -> r.id().equals("13/main"))));
         robot.interact(() -> clusters.getSelectionModel().select(
                 clusters.getItems().stream().filter(r -> r.id().equals("13/main")).findFirst().orElseThrow()));
 
@@ -107,10 +108,10 @@ class ConsoleLabIT {
         String label = "ui-" + System.currentTimeMillis() % 100000;
         robot.interact(() -> robot.lookup("#snapshot-label").queryTextInputControl().setText(label));
         press(robot, "#snapshot-now");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().anyMatch(s -> label.equals(s.label()))
-                && message.getText().startsWith("Snapshot ") || message.getText().contains("failed"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ConsoleRobot.onFx(() -> snaps.getItems().stream()
+                .anyMatch(s -> label.equals(s.label())) && message.getText().startsWith("Snapshot ") || message.getText().contains("failed")));
         assertTrue(message.getText().startsWith("Snapshot "), message.getText());
-        var snap = snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow();
+        var snap = ConsoleRobot.onFx(() -> snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow());
 
         // Rollback cannot be clicked through: the button stays off until the cluster's name is typed.
         robot.interact(() -> snaps.getSelectionModel().select(snap));
@@ -178,7 +179,8 @@ class ConsoleLabIT {
                 snaps.getItems().stream().filter(s -> label.equals(s.label())).findFirst().orElseThrow()));
         press(robot, "#delete-snapshot");
         clickWhenShown(robot, "Delete");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> snaps.getItems().stream().noneMatch(s -> label.equals(s.label())));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ConsoleRobot.onFx(() -> snaps.getItems().stream()
+                .noneMatch(s -> label.equals(s.label()))));
     }
 
     private static void press(FxRobot robot, String id) {

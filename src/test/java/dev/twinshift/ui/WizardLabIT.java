@@ -156,8 +156,8 @@ class WizardLabIT {
                 // cluster shown beside it is still the one the wizard was opened for.
                 @SuppressWarnings("unchecked")
                 TableView<ClusterRow> table = robot.lookup("#cluster-table").queryAs(TableView.class);
-                waitFor(60, () -> table.getItems().stream().anyMatch(r -> r.id().equals(plan.newId())
-                        && r.port() == port && r.status().equals("online")));
+                waitFor(60, () -> ConsoleRobot.onFx(() -> table.getItems().stream().anyMatch(r -> r.id().equals(plan.newId())
+                        && r.port() == port && r.status().equals("online"))));
                 waitFor(10, () -> table.getSelectionModel().getSelectedItem() != null
                         && table.getSelectionModel().getSelectedItem().id().equals(sc.id()));
                 ClusterRow old = table.getItems().stream().filter(r -> r.id().equals(sc.id())).findFirst().orElseThrow();
@@ -180,9 +180,9 @@ class WizardLabIT {
                 assertTrue(outcomeLabel.getText().startsWith("Rolled back"), outcomeLabel.getText());
                 assertEquals("13", sc.psql().value("postgres", "SELECT current_setting('server_version_num')::int / 10000"));
                 assertEquals(port, sc.cluster().port());
-                waitFor(60, () -> table.getItems().stream().noneMatch(r -> r.id().equals(plan.newId()))
+                waitFor(60, () -> ConsoleRobot.onFx(() -> table.getItems().stream().noneMatch(r -> r.id().equals(plan.newId()))
                         && table.getItems().stream().anyMatch(r -> r.id().equals(sc.id()) && r.port() == port
-                                && r.status().equals("online")));
+                                && r.status().equals("online"))));
                 robot.interact(window::close);
             } catch (Throwable t) {
                 try {

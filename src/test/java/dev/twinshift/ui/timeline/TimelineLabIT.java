@@ -59,7 +59,8 @@ class TimelineLabIT {
         Platform.runLater(trust::fire);
         @SuppressWarnings("unchecked")
         TableView<ClusterRow> clusters = robot.lookup("#cluster-table").queryAs(TableView.class);
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> clusters.getItems().stream().anyMatch(r -> r.id().equals("13/main")));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> dev.twinshift.lab.ConsoleRobot.onFx(() -> clusters.getItems().stream()
+                .anyMatch(r -> r.id().equals("13/main"))));
         robot.interact(() -> clusters.getSelectionModel().select(
                 clusters.getItems().stream().filter(r -> r.id().equals("13/main")).findFirst().orElseThrow()));
         @SuppressWarnings("unchecked")
@@ -139,7 +140,8 @@ class TimelineLabIT {
                 ButtonBase delete = robot.lookup(".dialog-pane .button").queryAllAs(ButtonBase.class).stream()
                         .filter(b -> b.getText().equals("Delete")).findFirst().orElseThrow();
                 Platform.runLater(delete::fire);
-                WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> table.getItems().stream().noneMatch(s -> s.id().equals(left.id())));
+                WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> dev.twinshift.lab.ConsoleRobot.onFx(() -> table.getItems().stream()
+                        .noneMatch(s -> s.id().equals(left.id()))));
                 WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> !robot.lookup("#snapshot-now").queryButton().isDisabled());
             }
         }
